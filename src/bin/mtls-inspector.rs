@@ -1,0 +1,219 @@
+//! The command-line tool: `mtls-inspector check …` (SPEC "Command-line contract").
+
+use std::io::Read as _;
+use std::process::ExitCode;
+
+use mtls_inspector::{Input, Options, Profile, Side, Usage, Verdict, inspect};
+
+const USAGE: &str = "\
+mtls-inspector: would this client certificate be accepted by my server?
+
+Usage:
+  mtls-inspector check [--trust FILE]... [--crl FILE]... [--at RFC3339] [--profile NAME]...
+                       [--usage client|server] [--password-file FILE]
+                       [--format text|json|markdown] CLIENT_FILE...
+
+  CLIENT_FILE        what the client presents: certificate(s), optionally its key ('-' = stdin)
+  --trust FILE       the server's trusted CAs (e.g. nginx ssl_client_certificate)
+  --crl FILE         certificate revocation lists
+  --at TIME          validation time, RFC 3339 (default: now)
+  --profile NAME     webpki, openssl or nginx (repeatable; default: all)
+  --usage USAGE      client (clientAuth, default) or server (serverAuth)
+  --password-file F  password for PKCS#12 / encrypted keys (not yet used: they are reported)
+  --format FORMAT    text (default), json or markdown
+
+Exit status: 0 accepted, 1 rejected, 2 input or usage error, 3 incomplete.
+";
+
+#[derive(Debug, PartialEq)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+struct Command {
+    client: Vec<String>,
+    trust: Vec<String>,
+    crls: Vec<String>,
+    at: Option<String>,
+    profiles: Vec<Profile>,
+    usage: Usage,
+    password_file: Option<String>,
+    format: Format,
+}
+
+fn parse(args: &[String]) -> Result<Command, String> {
+    let mut command = Command {
+        client: Vec::new(),
+        trust: Vec::new(),
+        crls: Vec::new(),
+        at: None,
+        profiles: Vec::new(),
+        usage: Usage::Client,
+        password_file: None,
+        format: Format::Text,
+    };
+    let mut iter = args.iter();
+    match iter.next().map(String::as_str) {
+        Some("check") => {}
+        Some(other) => return Err(format!("unknown command `{other}` (expected `check`)")),
+        None => return Err("missing command `check`".into()),
+    }
+    let mut only_files = false;
+    while let Some(arg) = iter.next() {
+        if only_files || arg == "-" || !arg.starts_with('-') {
+            command.client.push(arg.clone());
+            continue;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag, Some(value.to_owned())),
+            None => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            inline
+                .clone()
+                .or_else(|| iter.next().cloned())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag {
+            "--" => only_files = true,
+            "--trust" => command.trust.push(value(flag)?),
+            "--crl" => command.crls.push(value(flag)?),
+            "--at" => command.at = Some(value(flag)?),
+            "--profile" => {
+                let name = value(flag)?;
+                let profile = Profile::from_name(&name).ok_or_else(|| {
+                    format!("unknown profile `{name}` (expected webpki, openssl or nginx)")
+                })?;
+                command.profiles.push(profile);
+            }
+            "--usage" => {
+                command.usage = match value(flag)?.as_str() {
+                    "client" => Usage::Client,
+                    "server" => Usage::Server,
+                    other => {
+                        return Err(format!(
+                            "unknown usage `{other}` (expected client or server)"
+                        ));
+                    }
+                }
+            }
+            "--password-file" => command.password_file = Some(value(flag)?),
+            "--format" => {
+                command.format = match value(flag)?.as_str() {
+                    "text" => Format::Text,
+                    "json" => Format::Json,
+                    "markdown" | "md" => Format::Markdown,
+                    other => {
+                        return Err(format!(
+                            "unknown format `{other}` (expected text, json or markdown)"
+                        ));
+                    }
+                }
+            }
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    if command.client.is_empty() {
+        return Err("no CLIENT_FILE given".into());
+    }
+    Ok(command)
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(bytes);
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+fn parse_time(text: &str) -> Result<i64, String> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .map_err(|e| {
+            format!("--at `{text}` is not an RFC 3339 time (e.g. 2026-06-01T12:00:00Z): {e}")
+        })
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let command = parse(args)?;
+    let time = match &command.at {
+        Some(text) => parse_time(text)?,
+        None => now(),
+    };
+    if let Some(path) = &command.password_file {
+        read(path)?;
+    }
+    let mut files: Vec<(Side, String, Vec<u8>)> = Vec::new();
+    for path in &command.client {
+        let name = if path == "-" {
+            "stdin".to_owned()
+        } else {
+            path.clone()
+        };
+        files.push((Side::Client, name, read(path)?));
+    }
+    for path in command.trust.iter().chain(&command.crls) {
+        files.push((Side::Trust, path.clone(), read(path)?));
+    }
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|(side, name, bytes)| Input {
+            side: *side,
+            name,
+            bytes,
+        })
+        .collect();
+    let options = Options {
+        time,
+        usage: command.usage,
+        profiles: command.profiles,
+    };
+    let report = inspect(&inputs, &options);
+    let output = match command.format {
+        Format::Text => report.to_text(),
+        Format::Json => report.to_json() + "\n",
+        Format::Markdown => report.to_markdown(),
+    };
+    print!("{output}");
+    Ok(match report.verdict {
+        Verdict::Accepted => ExitCode::from(0),
+        Verdict::Rejected => ExitCode::from(1),
+        Verdict::Incomplete => ExitCode::from(3),
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.is_empty() || args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return if args.is_empty() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    if args.iter().any(|a| a == "--version" || a == "-V") {
+        println!("mtls-inspector {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    match run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("mtls-inspector: {message}");
+            eprintln!("Run `mtls-inspector --help` for usage.");
+            ExitCode::from(2)
+        }
+    }
+}

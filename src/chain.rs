@@ -1,0 +1,302 @@
+//! Chain building over the client and trust inputs together.
+//!
+//! Candidate issuers are found by name, ranked by key identifiers and confirmed by signature. The
+//! search is bounded (depth and steps) so that hostile bundles cannot make it run away.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::certificate::{Certificate, Side, SignatureCheck, signed_by};
+
+/// The longest path the search follows (leaf and anchor included).
+pub const MAX_PATH_LENGTH: usize = 12;
+/// The most candidate edges one search may follow.
+pub const MAX_SEARCH_STEPS: usize = 4096;
+
+/// A certificate with the input it came from.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub certificate: Certificate,
+    pub side: Side,
+}
+
+/// Why a path stops short of a trust anchor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Dead {
+    /// No certificate at all carries the issuer name of the last certificate.
+    IssuerNotFound { last: usize },
+    /// Certificates with the issuer's name exist, but none of their keys made the signature.
+    IssuerKeyMismatch { last: usize, candidates: Vec<usize> },
+    /// The path ends at a self-signed certificate that the server does not trust.
+    UntrustedRoot { root: usize },
+    /// The search budget ran out.
+    Exhausted { last: usize },
+}
+
+/// The outcome of a path search.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// A path from the client certificate (first) to a trust anchor (last).
+    Complete(Vec<usize>),
+    /// The most promising path found, and why it stops.
+    Incomplete(Vec<usize>, Dead),
+}
+
+impl Search {
+    pub fn path(&self) -> &[usize] {
+        match self {
+            Self::Complete(path) | Self::Incomplete(path, _) => path,
+        }
+    }
+}
+
+/// The certificates of one inspection and what is known about how they relate.
+pub struct Graph<'a> {
+    entries: &'a [Entry],
+    signatures: RefCell<HashMap<(usize, usize), SignatureCheck>>,
+    by_subject: HashMap<&'a [u8], Vec<usize>>,
+    by_subject_text: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Graph<'a> {
+    pub fn new(entries: &'a [Entry]) -> Self {
+        let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
+        let mut by_subject_text: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            by_subject
+                .entry(entry.certificate.subject_raw.as_slice())
+                .or_default()
+                .push(index);
+            by_subject_text
+                .entry(entry.certificate.subject.as_str())
+                .or_default()
+                .push(index);
+        }
+        Self {
+            entries,
+            signatures: RefCell::new(HashMap::new()),
+            by_subject,
+            by_subject_text,
+        }
+    }
+
+    pub fn entries(&self) -> &'a [Entry] {
+        self.entries
+    }
+
+    pub fn certificate(&self, index: usize) -> Option<&'a Certificate> {
+        self.entries.get(index).map(|e| &e.certificate)
+    }
+
+    pub fn side(&self, index: usize) -> Option<Side> {
+        self.entries.get(index).map(|e| e.side)
+    }
+
+    /// Did `issuer` sign `subject`? Cached: every pair is verified at most once.
+    pub fn signature(&self, subject: usize, issuer: usize) -> SignatureCheck {
+        if let Some(result) = self.signatures.borrow().get(&(subject, issuer)) {
+            return *result;
+        }
+        let result = match (self.certificate(subject), self.certificate(issuer)) {
+            (Some(s), Some(i)) => signed_by(s, i),
+            _ => SignatureCheck::Invalid,
+        };
+        self.signatures
+            .borrow_mut()
+            .insert((subject, issuer), result);
+        result
+    }
+
+    /// Certificates whose subject is `index`'s issuer name (byte-equal or equal as text),
+    /// excluding `index` itself.
+    pub fn named_issuers(&self, index: usize) -> Vec<usize> {
+        let Some(cert) = self.certificate(index) else {
+            return Vec::new();
+        };
+        let mut found: Vec<usize> = self
+            .by_subject
+            .get(cert.issuer_raw.as_slice())
+            .cloned()
+            .unwrap_or_default();
+        for other in self
+            .by_subject_text
+            .get(cert.issuer.as_str())
+            .into_iter()
+            .flatten()
+        {
+            if !found.contains(other) {
+                found.push(*other);
+            }
+        }
+        found.retain(|&i| i != index);
+        found
+    }
+
+    /// Key identifiers agree, or at least one side has none.
+    pub fn key_ids_compatible(&self, subject: usize, issuer: usize) -> bool {
+        match (self.certificate(subject), self.certificate(issuer)) {
+            (Some(s), Some(i)) => match (&s.authority_key_id, &i.subject_key_id) {
+                (Some(aki), Some(ski)) => aki == ski,
+                _ => true,
+            },
+            _ => false,
+        }
+    }
+
+    /// Named issuers whose key verifiably (or possibly, for algorithms we cannot check)
+    /// signed `index`, best first: trust store first, then matching key ids, then input order.
+    pub fn issuers(&self, index: usize) -> Vec<usize> {
+        let mut found: Vec<usize> = self
+            .named_issuers(index)
+            .into_iter()
+            .filter(|&i| self.signature(index, i) != SignatureCheck::Invalid)
+            .collect();
+        found.sort_by_key(|&i| {
+            (
+                self.side(i) != Some(Side::Trust),
+                !self.key_ids_compatible(index, i),
+                self.signature(index, i) != SignatureCheck::Valid,
+                i,
+            )
+        });
+        found
+    }
+
+    /// Is the certificate self-issued with a signature its own key verifies (or cannot be
+    /// checked)?
+    pub fn is_self_signed(&self, index: usize) -> bool {
+        self.certificate(index).is_some_and(|c| {
+            c.is_self_issued() && self.signature(index, index) != SignatureCheck::Invalid
+        })
+    }
+
+    /// Does `issuer` appear to have issued `subject` (name match and a signature that is not
+    /// known to be wrong)?
+    pub fn issued(&self, issuer: usize, subject: usize) -> bool {
+        issuer != subject
+            && self
+                .certificate(subject)
+                .zip(self.certificate(issuer))
+                .is_some_and(|(s, i)| s.issuer_raw == i.subject_raw || s.issuer == i.subject)
+            && self.signature(subject, issuer) != SignatureCheck::Invalid
+    }
+
+    /// Searches for a path from `leaf` to a certificate that `is_anchor` accepts.
+    pub fn search(&self, leaf: usize, is_anchor: &dyn Fn(usize) -> bool) -> Search {
+        let mut state = SearchState {
+            steps: 0,
+            best: None,
+        };
+        let mut path = vec![leaf];
+        if let Some(found) = self.extend(&mut path, is_anchor, &mut state) {
+            return Search::Complete(found);
+        }
+        match state.best {
+            Some((path, dead)) => Search::Incomplete(path, dead),
+            None => Search::Incomplete(vec![leaf], Dead::Exhausted { last: leaf }),
+        }
+    }
+
+    fn extend(
+        &self,
+        path: &mut Vec<usize>,
+        is_anchor: &dyn Fn(usize) -> bool,
+        state: &mut SearchState,
+    ) -> Option<Vec<usize>> {
+        let &last = path.last()?;
+        let dead = |state: &mut SearchState, path: &[usize], dead: Dead| {
+            let better = match &state.best {
+                None => true,
+                Some((best, best_dead)) => {
+                    path.len() > best.len()
+                        || (path.len() == best.len() && dead_rank(&dead) > dead_rank(best_dead))
+                }
+            };
+            if better {
+                state.best = Some((path.to_vec(), dead));
+            }
+        };
+        if path.len() >= MAX_PATH_LENGTH || state.steps >= MAX_SEARCH_STEPS {
+            dead(state, path, Dead::Exhausted { last });
+            return None;
+        }
+        let named = self.named_issuers(last);
+        let issuers = self.issuers(last);
+        // A self-signed leaf that the trust store holds (pinned) is its own anchor.
+        let mut continued = false;
+        for issuer in issuers {
+            if path.contains(&issuer) {
+                continue;
+            }
+            if self.same_certificate(issuer, last) && !is_anchor(issuer) {
+                continue;
+            }
+            state.steps += 1;
+            if state.steps >= MAX_SEARCH_STEPS {
+                break;
+            }
+            continued = true;
+            path.push(issuer);
+            if is_anchor(issuer) {
+                return Some(path.clone());
+            }
+            if let Some(found) = self.extend(path, is_anchor, state) {
+                return Some(found);
+            }
+            path.pop();
+        }
+        if continued {
+            return None;
+        }
+        let reason = if self.is_self_signed(last) {
+            Dead::UntrustedRoot { root: last }
+        } else if named.iter().any(|&i| !path.contains(&i)) {
+            Dead::IssuerKeyMismatch {
+                last,
+                candidates: named.into_iter().filter(|i| !path.contains(i)).collect(),
+            }
+        } else {
+            Dead::IssuerNotFound { last }
+        };
+        dead(state, path, reason);
+        None
+    }
+
+    pub fn same_certificate(&self, a: usize, b: usize) -> bool {
+        match (self.certificate(a), self.certificate(b)) {
+            (Some(x), Some(y)) => x.der == y.der,
+            _ => false,
+        }
+    }
+}
+
+struct SearchState {
+    steps: usize,
+    best: Option<(Vec<usize>, Dead)>,
+}
+
+fn dead_rank(dead: &Dead) -> u8 {
+    match dead {
+        Dead::Exhausted { .. } => 0,
+        Dead::IssuerNotFound { .. } => 1,
+        Dead::UntrustedRoot { .. } => 2,
+        Dead::IssuerKeyMismatch { .. } => 3,
+    }
+}
+
+/// Chooses the client certificate: the first certificate of the client input that issued no
+/// other certificate there.
+pub fn client_certificate(graph: &Graph<'_>) -> Option<usize> {
+    let client: Vec<usize> = (0..graph.entries().len())
+        .filter(|&i| graph.side(i) == Some(Side::Client))
+        .collect();
+    client
+        .iter()
+        .copied()
+        .find(|&candidate| {
+            !client.iter().any(|&other| {
+                !graph.same_certificate(other, candidate) && graph.issued(candidate, other)
+            })
+        })
+        .or_else(|| client.first().copied())
+}

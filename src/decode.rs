@@ -1,0 +1,603 @@
+//! Input decoding: turns the bytes of one file (or paste) into certificates, CRLs and keys.
+//!
+//! Formats are recognised by content, never by file name: PEM with any number of blocks and
+//! surrounding text, DER certificates and CRLs, PKCS#7 certificate bags, bare base64, private keys.
+//! Every part that cannot be read becomes a [`InputProblem`] with its location, and decoding
+//! carries on with the rest.
+
+use base64::Engine as _;
+use serde::Serialize;
+
+use crate::der::{self, tag};
+use crate::keys::{self, PrivateKey};
+
+/// Inputs larger than this are refused outright.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Where a decoded item (or a problem) came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file name, or a name such as `client paste`.
+    pub source: String,
+    /// The 1-based PEM block number, when the input is PEM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block: Option<usize>,
+    /// The 1-based line of the block's BEGIN line, when the input is text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The position inside a container (e.g. the 2nd certificate of a PKCS#7 bag), 1-based.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<usize>,
+}
+
+impl Location {
+    fn whole(source: &str) -> Self {
+        Self {
+            source: source.to_owned(),
+            block: None,
+            line: None,
+            entry: None,
+        }
+    }
+
+    fn with_entry(&self, entry: usize) -> Self {
+        Self {
+            entry: Some(entry),
+            ..self.clone()
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.source)?;
+        if let Some(block) = self.block {
+            write!(f, ", PEM block {block}")?;
+        }
+        if let Some(line) = self.line {
+            write!(f, " (line {line})")?;
+        }
+        if let Some(entry) = self.entry {
+            write!(f, ", entry {entry}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What was found in an input.
+#[derive(Clone, Debug)]
+pub enum Content {
+    /// A DER certificate (not yet parsed).
+    Certificate(Vec<u8>),
+    /// A DER certificate revocation list.
+    Crl(Vec<u8>),
+    /// An unencrypted private key, reduced to what is needed to match it to a certificate.
+    PrivateKey(PrivateKey),
+    /// A certificate signing request: recognised, not used.
+    CertificateRequest,
+}
+
+/// One decoded item with its location.
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub content: Content,
+    pub location: Location,
+}
+
+/// Why part of an input could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The input holds no bytes (or only whitespace).
+    Empty,
+    /// Larger than [`MAX_INPUT_BYTES`].
+    TooLarge { bytes: usize, limit: usize },
+    /// Neither PEM, nor DER, nor base64 of a known structure.
+    NotRecognised { binary: bool },
+    /// A PEM block whose body is not valid base64.
+    BadBase64 { label: String },
+    /// A PEM block without its END line.
+    UnterminatedPem { label: String },
+    /// A PEM block with a label this tool does not read.
+    UnknownPemLabel { label: String },
+    /// The DER inside a block (or the file) is not the structure its label promises.
+    MalformedDer { expected: &'static str },
+    /// An encrypted private key: needs a password (a later version decrypts it).
+    EncryptedPrivateKey,
+    /// A PKCS#12 / PFX file: needs a password (a later version decrypts it).
+    Pkcs12,
+    /// A private key of a type this tool cannot read.
+    UnsupportedPrivateKey { algorithm: String },
+    /// A PKCS#7 structure that is not a certificate bag.
+    UnsupportedPkcs7 { content_type: String },
+}
+
+/// A located problem.
+#[derive(Clone, Debug)]
+pub struct InputProblem {
+    pub location: Location,
+    pub problem: Problem,
+}
+
+/// Everything decoded from one input.
+#[derive(Clone, Debug, Default)]
+pub struct Decoded {
+    pub items: Vec<Item>,
+    pub problems: Vec<InputProblem>,
+}
+
+impl Decoded {
+    fn problem(&mut self, location: Location, problem: Problem) {
+        self.problems.push(InputProblem { location, problem });
+    }
+}
+
+/// Decodes one input. Never panics; never gives up on the whole input because of one bad part.
+pub fn decode(source: &str, bytes: &[u8]) -> Decoded {
+    let mut out = Decoded::default();
+    let whole = Location::whole(source);
+    if bytes.len() > MAX_INPUT_BYTES {
+        out.problem(
+            whole,
+            Problem::TooLarge {
+                bytes: bytes.len(),
+                limit: MAX_INPUT_BYTES,
+            },
+        );
+        return out;
+    }
+    let bytes = strip_bom(bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        out.problem(whole, Problem::Empty);
+        return out;
+    }
+    if contains(bytes, b"-----BEGIN ") {
+        decode_pem(source, bytes, &mut out);
+        return out;
+    }
+    if bytes.first() == Some(&tag::SEQUENCE) && der::read(bytes).is_some() {
+        decode_der(bytes, &whole, None, &mut out);
+        return out;
+    }
+    if let Some(der) = bare_base64(bytes) {
+        decode_der(&der, &whole, None, &mut out);
+        return out;
+    }
+    let binary = std::str::from_utf8(bytes).is_err() || bytes.contains(&0);
+    out.problem(whole, Problem::NotRecognised { binary });
+    out
+}
+
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(bytes)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
+    let compact: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(&compact)
+        .ok()
+        .or_else(|| {
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(&compact)
+                .ok()
+        })
+}
+
+/// Base64 without armour, accepted only when it decodes to a DER SEQUENCE.
+fn bare_base64(bytes: &[u8]) -> Option<Vec<u8>> {
+    let der = base64_decode(bytes)?;
+    (der.first() == Some(&tag::SEQUENCE) && der::read(&der).is_some()).then_some(der)
+}
+
+/// Splits text into PEM blocks, line by line, tolerating CRLF, indentation and surrounding text.
+fn decode_pem(source: &str, bytes: &[u8], out: &mut Decoded) {
+    // Invalid UTF-8 outside the blocks is surrounding noise; inside a block it makes bad base64.
+    let text = String::from_utf8_lossy(bytes);
+    let mut block_number = 0;
+    let mut open: Option<(String, usize, Vec<String>, Vec<String>)> = None; // label, line, headers, body
+    for (index, raw_line) in text.lines().enumerate() {
+        let line = raw_line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if let Some(label) = armour(line, "-----BEGIN ") {
+            if let Some((label, line_number, ..)) = open.take() {
+                out.problem(
+                    located(source, block_number, line_number),
+                    Problem::UnterminatedPem { label },
+                );
+            }
+            block_number += 1;
+            open = Some((label.to_owned(), index + 1, Vec::new(), Vec::new()));
+            continue;
+        }
+        if let Some(end_label) = armour(line, "-----END ") {
+            if let Some((label, line_number, headers, body)) = open.take() {
+                let location = located(source, block_number, line_number);
+                if end_label != label {
+                    out.problem(location, Problem::UnterminatedPem { label });
+                    continue;
+                }
+                decode_pem_block(&label, &headers, &body.concat(), location, out);
+            }
+            continue;
+        }
+        if let Some((_, _, headers, body)) = open.as_mut() {
+            if body.is_empty() && line.contains(':') {
+                headers.push(line.to_owned());
+            } else {
+                body.push(line.to_owned());
+            }
+        }
+    }
+    if let Some((label, line_number, ..)) = open {
+        out.problem(
+            located(source, block_number, line_number),
+            Problem::UnterminatedPem { label },
+        );
+    }
+}
+
+fn located(source: &str, block: usize, line: usize) -> Location {
+    Location {
+        source: source.to_owned(),
+        block: Some(block),
+        line: Some(line),
+        entry: None,
+    }
+}
+
+fn armour<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
+    line.strip_prefix(prefix)?.strip_suffix("-----")
+}
+
+fn decode_pem_block(
+    label: &str,
+    headers: &[String],
+    body: &str,
+    location: Location,
+    out: &mut Decoded,
+) {
+    let encrypted_headers = headers.iter().any(|h| h.contains("ENCRYPTED"));
+    let Some(der) = base64_decode(body.as_bytes()) else {
+        out.problem(
+            location,
+            Problem::BadBase64 {
+                label: label.to_owned(),
+            },
+        );
+        return;
+    };
+    let expect = |out: &mut Decoded, expected| {
+        out.problem(location.clone(), Problem::MalformedDer { expected });
+    };
+    match label {
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
+            // OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate.
+            match der::read(&der) {
+                Some((cert, _)) if cert.tag == tag::SEQUENCE => out.items.push(Item {
+                    content: Content::Certificate(cert.raw.to_vec()),
+                    location,
+                }),
+                _ => out.items.push(Item {
+                    content: Content::Certificate(der),
+                    location,
+                }),
+            }
+        }
+        "X509 CRL" => out.items.push(Item {
+            content: Content::Crl(der),
+            location,
+        }),
+        "PKCS7" | "CERTIFICATE CHAIN" => {
+            if !decode_pkcs7(&der, &location, out) {
+                expect(out, "a PKCS#7 certificate bag");
+            }
+        }
+        "PRIVATE KEY" => push_key(keys::from_pkcs8(&der), location, out),
+        "RSA PRIVATE KEY" | "EC PRIVATE KEY" if encrypted_headers => {
+            out.problem(location, Problem::EncryptedPrivateKey)
+        }
+        "RSA PRIVATE KEY" => push_key(keys::from_pkcs1(&der), location, out),
+        "EC PRIVATE KEY" => push_key(keys::from_sec1(&der, None), location, out),
+        "ENCRYPTED PRIVATE KEY" => out.problem(location, Problem::EncryptedPrivateKey),
+        "PKCS12" => out.problem(location, Problem::Pkcs12),
+        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => out.items.push(Item {
+            content: Content::CertificateRequest,
+            location,
+        }),
+        // Harmless companions of keys and certificates: nothing to inspect.
+        "EC PARAMETERS" | "PUBLIC KEY" | "RSA PUBLIC KEY" | "DH PARAMETERS" => {}
+        _ => out.problem(
+            location,
+            Problem::UnknownPemLabel {
+                label: label.to_owned(),
+            },
+        ),
+    }
+}
+
+fn push_key(key: Result<PrivateKey, keys::KeyError>, location: Location, out: &mut Decoded) {
+    match key {
+        Ok(key) => out.items.push(Item {
+            content: Content::PrivateKey(key),
+            location,
+        }),
+        Err(keys::KeyError::Malformed) => out.problem(
+            location,
+            Problem::MalformedDer {
+                expected: "a private key",
+            },
+        ),
+        Err(keys::KeyError::Unsupported(algorithm)) => {
+            out.problem(location, Problem::UnsupportedPrivateKey { algorithm })
+        }
+    }
+}
+
+/// What a DER structure looks like from the outside.
+#[derive(Debug, PartialEq, Eq)]
+enum Shape {
+    CertificateOrCrl,
+    Pkcs7,
+    Pkcs12,
+    Pkcs8,
+    EncryptedPkcs8,
+    Pkcs1,
+    Sec1,
+    CertificateRequest,
+    Unknown,
+}
+
+const OID_PKCS7_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
+const OID_PKCS7_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+
+fn shape(der_bytes: &[u8]) -> Shape {
+    let Some((outer, _)) = der::read(der_bytes) else {
+        return Shape::Unknown;
+    };
+    if outer.tag != tag::SEQUENCE {
+        return Shape::Unknown;
+    }
+    let Some(parts) = der::children(outer.value) else {
+        return Shape::Unknown;
+    };
+    let tags: Vec<u8> = parts.iter().map(|p| p.tag).collect();
+    let first = parts.first().map(|p| p.value).unwrap_or_default();
+    let second = parts.get(1).map(|p| p.value).unwrap_or_default();
+    match tags.as_slice() {
+        [tag::OID, tag::CONTEXT_0, ..] if first == OID_PKCS7_SIGNED_DATA => Shape::Pkcs7,
+        [tag::INTEGER, tag::SEQUENCE, ..]
+            if first == [3]
+                && der::children(second)
+                    .is_some_and(|c| c.first().is_some_and(|o| o.value == OID_PKCS7_DATA)) =>
+        {
+            Shape::Pkcs12
+        }
+        [tag::SEQUENCE, tag::SEQUENCE, tag::BIT_STRING] => {
+            let tbs = der::children(first).unwrap_or_default();
+            let tbs_tags: Vec<u8> = tbs.iter().map(|t| t.tag).take(4).collect();
+            let is_request =
+                tbs_tags == [tag::INTEGER, tag::SEQUENCE, tag::SEQUENCE, tag::CONTEXT_0];
+            if is_request {
+                Shape::CertificateRequest
+            } else {
+                Shape::CertificateOrCrl
+            }
+        }
+        [tag::INTEGER, tag::SEQUENCE, tag::OCTET_STRING, ..] => Shape::Pkcs8,
+        [tag::SEQUENCE, tag::OCTET_STRING] => Shape::EncryptedPkcs8,
+        [tag::INTEGER, tag::OCTET_STRING, ..] => Shape::Sec1,
+        [tag::INTEGER, tag::INTEGER, tag::INTEGER, ..] => Shape::Pkcs1,
+        _ => Shape::Unknown,
+    }
+}
+
+fn is_crl(der_bytes: &[u8]) -> bool {
+    // A CRL's TBS holds a time right after the issuer; a certificate's holds a validity SEQUENCE.
+    let tbs = der::read(der_bytes)
+        .and_then(|(outer, _)| der::children(outer.value))
+        .and_then(|parts| parts.first().and_then(|tbs| der::children(tbs.value)));
+    tbs.is_some_and(|fields| {
+        fields
+            .iter()
+            .take(5)
+            .any(|f| f.tag == tag::UTC_TIME || f.tag == tag::GENERALIZED_TIME)
+    })
+}
+
+/// Decodes a DER structure of any supported kind.
+fn decode_der(der_bytes: &[u8], location: &Location, entry: Option<usize>, out: &mut Decoded) {
+    let location = match entry {
+        Some(entry) => location.with_entry(entry),
+        None => location.clone(),
+    };
+    match shape(der_bytes) {
+        Shape::CertificateOrCrl if is_crl(der_bytes) => out.items.push(Item {
+            content: Content::Crl(der_bytes.to_vec()),
+            location,
+        }),
+        Shape::CertificateOrCrl => out.items.push(Item {
+            content: Content::Certificate(der_bytes.to_vec()),
+            location,
+        }),
+        Shape::Pkcs7 => {
+            if !decode_pkcs7(der_bytes, &location, out) {
+                out.problem(
+                    location,
+                    Problem::MalformedDer {
+                        expected: "a PKCS#7 certificate bag",
+                    },
+                );
+            }
+        }
+        Shape::Pkcs12 => out.problem(location, Problem::Pkcs12),
+        Shape::Pkcs8 => push_key(keys::from_pkcs8(der_bytes), location, out),
+        Shape::EncryptedPkcs8 => out.problem(location, Problem::EncryptedPrivateKey),
+        Shape::Sec1 => push_key(keys::from_sec1(der_bytes, None), location, out),
+        Shape::Pkcs1 => push_key(keys::from_pkcs1(der_bytes), location, out),
+        Shape::CertificateRequest => out.items.push(Item {
+            content: Content::CertificateRequest,
+            location,
+        }),
+        Shape::Unknown => out.problem(location, Problem::NotRecognised { binary: true }),
+    }
+}
+
+/// Reads the certificates and CRLs of a PKCS#7 SignedData bag. Returns false when the structure
+/// is not a SignedData at all.
+fn decode_pkcs7(der_bytes: &[u8], location: &Location, out: &mut Decoded) -> bool {
+    let Some(content_info) = der::read(der_bytes).and_then(|(outer, _)| der::children(outer.value))
+    else {
+        return false;
+    };
+    let [content_type, explicit, ..] = content_info.as_slice() else {
+        return false;
+    };
+    if content_type.tag != tag::OID || explicit.tag != tag::CONTEXT_0 {
+        return false;
+    }
+    if content_type.value != OID_PKCS7_SIGNED_DATA {
+        out.problem(
+            location.clone(),
+            Problem::UnsupportedPkcs7 {
+                content_type: der::oid_to_string(content_type.value),
+            },
+        );
+        return true;
+    }
+    let Some(signed_data) = der::read_all(explicit.value)
+        .filter(|sd| sd.tag == tag::SEQUENCE)
+        .and_then(|sd| der::children(sd.value))
+    else {
+        return false;
+    };
+    let mut entry = 0;
+    for field in signed_data {
+        // certificates [0] IMPLICIT, crls [1] IMPLICIT
+        let is_certificates = field.tag == tag::CONTEXT_0;
+        let is_crls = field.tag == tag::CONTEXT_1;
+        if !is_certificates && !is_crls {
+            continue;
+        }
+        let Some(elements) = der::children(field.value) else {
+            out.problem(
+                location.clone(),
+                Problem::MalformedDer {
+                    expected: "the certificate list of a PKCS#7 bag",
+                },
+            );
+            continue;
+        };
+        for element in elements {
+            entry += 1;
+            let content = if is_certificates {
+                Content::Certificate(element.raw.to_vec())
+            } else {
+                Content::Crl(element.raw.to_vec())
+            };
+            out.items.push(Item {
+                content,
+                location: location.with_entry(entry),
+            });
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn certificates(decoded: &Decoded) -> usize {
+        decoded
+            .items
+            .iter()
+            .filter(|i| matches!(i.content, Content::Certificate(_)))
+            .count()
+    }
+
+    #[test]
+    fn empty_input_is_a_located_problem() {
+        let decoded = decode("empty.pem", b"  \n\r\n");
+        assert_eq!(decoded.problems.len(), 1);
+        assert_eq!(decoded.problems[0].problem, Problem::Empty);
+        assert_eq!(decoded.problems[0].location.source, "empty.pem");
+    }
+
+    #[test]
+    fn unknown_label_is_located_by_block_and_line() {
+        let text = "hello\n-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n";
+        let decoded = decode("x.pem", text.as_bytes());
+        assert_eq!(
+            decoded.problems[0].problem,
+            Problem::UnknownPemLabel {
+                label: "FOO".into()
+            }
+        );
+        assert_eq!(decoded.problems[0].location.block, Some(1));
+        assert_eq!(decoded.problems[0].location.line, Some(2));
+    }
+
+    #[test]
+    fn bad_base64_does_not_hide_later_blocks() {
+        let text = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n\
+                    -----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n";
+        let decoded = decode("x.pem", text.as_bytes());
+        assert_eq!(decoded.problems.len(), 1);
+        assert!(matches!(
+            decoded.problems[0].problem,
+            Problem::BadBase64 { .. }
+        ));
+        assert_eq!(certificates(&decoded), 1);
+        assert_eq!(decoded.items[0].location.block, Some(2));
+        assert_eq!(decoded.items[0].location.line, Some(4));
+    }
+
+    #[test]
+    fn unterminated_block_is_reported() {
+        let decoded = decode("x.pem", b"-----BEGIN CERTIFICATE-----\nMAA=\n");
+        assert!(matches!(
+            decoded.problems[0].problem,
+            Problem::UnterminatedPem { .. }
+        ));
+    }
+
+    #[test]
+    fn encrypted_keys_are_recognised() {
+        let text = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n\
+            -----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nMAA=\n-----END RSA PRIVATE KEY-----\n";
+        let decoded = decode("k.pem", text.as_bytes());
+        assert_eq!(decoded.problems.len(), 2);
+        assert!(
+            decoded
+                .problems
+                .iter()
+                .all(|p| p.problem == Problem::EncryptedPrivateKey)
+        );
+    }
+
+    #[test]
+    fn random_binary_is_not_recognised() {
+        let decoded = decode("r.bin", &[0xde, 0xad, 0xbe, 0xef, 0x00, 0xff]);
+        assert_eq!(
+            decoded.problems[0].problem,
+            Problem::NotRecognised { binary: true }
+        );
+    }
+
+    #[test]
+    fn oversized_input_is_refused() {
+        let big = vec![b'A'; MAX_INPUT_BYTES + 1];
+        let decoded = decode("big", &big);
+        assert!(matches!(
+            decoded.problems[0].problem,
+            Problem::TooLarge { .. }
+        ));
+    }
+}

@@ -1,0 +1,1158 @@
+//! Diagnosis codes and their plain-language explanations.
+//!
+//! Every code is a stable contract (SPEC "Diagnosis codes"). The text a user reads — title,
+//! detail naming the certificate and the field, remedy, and the log lines servers print — lives
+//! here, beside the codes, and is tested natively.
+
+use serde::Serialize;
+
+use crate::certificate::{Certificate, Timestamp};
+use crate::profiles::Usage;
+
+/// A stable diagnosis code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    // errors: they make a profile reject
+    IssuerNotFound,
+    UntrustedRoot,
+    IssuerKeyMismatch,
+    BadSignature,
+    Expired,
+    NotYetValid,
+    ClientAuthEkuMissing,
+    IssuerEkuExcludesClientAuth,
+    IssuerNotCa,
+    IssuerMissingKeyCertSign,
+    LeafKeyUsageMissingDigitalSignature,
+    CaUsedAsClientCertificate,
+    PathLengthExceeded,
+    NameConstraintsViolated,
+    UnsupportedSignatureAlgorithm,
+    WeakKey,
+    UnsupportedKeyType,
+    UnsupportedCriticalExtension,
+    UnsupportedVersion,
+    Revoked,
+    PrivateKeyMismatch,
+    ChainTooDeep,
+    ChainSearchExhausted,
+    MalformedCertificate,
+    RevocationStatusUnknown,
+    CrlExpired,
+    CrlNotYetValid,
+    CrlUnusable,
+    // incomplete: nothing to decide on
+    NoClientCertificate,
+    NoTrustAnchors,
+    // warnings
+    ExpiresSoon,
+    BundleOutOfOrder,
+    UnusedCertificate,
+    UnreadableInput,
+    EncryptedPrivateKey,
+    Pkcs12NeedsPassword,
+    MalformedCrl,
+    MalformedTrustCertificate,
+    // information
+    PrivateKeyMatches,
+    PrivateKeyUnverifiable,
+    AssumedTrustAnchor,
+    DuplicateCertificate,
+    IntermediateOnlyInTrustStore,
+    RootSentByClient,
+    CertificateRequestIgnored,
+}
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Incomplete,
+    Warning,
+    Info,
+}
+
+impl Code {
+    /// Every code, for exhaustive tests and documentation.
+    pub const ALL: &'static [Code] = &[
+        Code::IssuerNotFound,
+        Code::UntrustedRoot,
+        Code::IssuerKeyMismatch,
+        Code::BadSignature,
+        Code::Expired,
+        Code::NotYetValid,
+        Code::ClientAuthEkuMissing,
+        Code::IssuerEkuExcludesClientAuth,
+        Code::IssuerNotCa,
+        Code::IssuerMissingKeyCertSign,
+        Code::LeafKeyUsageMissingDigitalSignature,
+        Code::CaUsedAsClientCertificate,
+        Code::PathLengthExceeded,
+        Code::NameConstraintsViolated,
+        Code::UnsupportedSignatureAlgorithm,
+        Code::WeakKey,
+        Code::UnsupportedKeyType,
+        Code::UnsupportedCriticalExtension,
+        Code::UnsupportedVersion,
+        Code::Revoked,
+        Code::PrivateKeyMismatch,
+        Code::ChainTooDeep,
+        Code::ChainSearchExhausted,
+        Code::MalformedCertificate,
+        Code::RevocationStatusUnknown,
+        Code::CrlExpired,
+        Code::CrlNotYetValid,
+        Code::CrlUnusable,
+        Code::NoClientCertificate,
+        Code::NoTrustAnchors,
+        Code::ExpiresSoon,
+        Code::BundleOutOfOrder,
+        Code::UnusedCertificate,
+        Code::UnreadableInput,
+        Code::EncryptedPrivateKey,
+        Code::Pkcs12NeedsPassword,
+        Code::MalformedCrl,
+        Code::MalformedTrustCertificate,
+        Code::PrivateKeyMatches,
+        Code::PrivateKeyUnverifiable,
+        Code::AssumedTrustAnchor,
+        Code::DuplicateCertificate,
+        Code::IntermediateOnlyInTrustStore,
+        Code::RootSentByClient,
+        Code::CertificateRequestIgnored,
+    ];
+
+    /// The stable snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::IssuerNotFound => "issuer_not_found",
+            Self::UntrustedRoot => "untrusted_root",
+            Self::IssuerKeyMismatch => "issuer_key_mismatch",
+            Self::BadSignature => "bad_signature",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+            Self::ClientAuthEkuMissing => "client_auth_eku_missing",
+            Self::IssuerEkuExcludesClientAuth => "issuer_eku_excludes_client_auth",
+            Self::IssuerNotCa => "issuer_not_ca",
+            Self::IssuerMissingKeyCertSign => "issuer_missing_key_cert_sign",
+            Self::LeafKeyUsageMissingDigitalSignature => "leaf_key_usage_missing_digital_signature",
+            Self::CaUsedAsClientCertificate => "ca_used_as_client_certificate",
+            Self::PathLengthExceeded => "path_length_exceeded",
+            Self::NameConstraintsViolated => "name_constraints_violated",
+            Self::UnsupportedSignatureAlgorithm => "unsupported_signature_algorithm",
+            Self::WeakKey => "weak_key",
+            Self::UnsupportedKeyType => "unsupported_key_type",
+            Self::UnsupportedCriticalExtension => "unsupported_critical_extension",
+            Self::UnsupportedVersion => "unsupported_version",
+            Self::Revoked => "revoked",
+            Self::PrivateKeyMismatch => "private_key_mismatch",
+            Self::ChainTooDeep => "chain_too_deep",
+            Self::ChainSearchExhausted => "chain_search_exhausted",
+            Self::MalformedCertificate => "malformed_certificate",
+            Self::RevocationStatusUnknown => "revocation_status_unknown",
+            Self::CrlExpired => "crl_expired",
+            Self::CrlNotYetValid => "crl_not_yet_valid",
+            Self::CrlUnusable => "crl_unusable",
+            Self::NoClientCertificate => "no_client_certificate",
+            Self::NoTrustAnchors => "no_trust_anchors",
+            Self::ExpiresSoon => "expires_soon",
+            Self::BundleOutOfOrder => "bundle_out_of_order",
+            Self::UnusedCertificate => "unused_certificate",
+            Self::UnreadableInput => "unreadable_input",
+            Self::EncryptedPrivateKey => "encrypted_private_key",
+            Self::Pkcs12NeedsPassword => "pkcs12_needs_password",
+            Self::MalformedCrl => "malformed_crl",
+            Self::MalformedTrustCertificate => "malformed_trust_certificate",
+            Self::PrivateKeyMatches => "private_key_matches",
+            Self::PrivateKeyUnverifiable => "private_key_unverifiable",
+            Self::AssumedTrustAnchor => "assumed_trust_anchor",
+            Self::DuplicateCertificate => "duplicate_certificate",
+            Self::IntermediateOnlyInTrustStore => "intermediate_only_in_trust_store",
+            Self::RootSentByClient => "root_sent_by_client",
+            Self::CertificateRequestIgnored => "certificate_request_ignored",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        use Code::*;
+        match self {
+            NoClientCertificate | NoTrustAnchors => Severity::Incomplete,
+            ExpiresSoon
+            | BundleOutOfOrder
+            | UnusedCertificate
+            | UnreadableInput
+            | EncryptedPrivateKey
+            | Pkcs12NeedsPassword
+            | MalformedCrl
+            | MalformedTrustCertificate => Severity::Warning,
+            PrivateKeyMatches
+            | PrivateKeyUnverifiable
+            | AssumedTrustAnchor
+            | DuplicateCertificate
+            | IntermediateOnlyInTrustStore
+            | RootSentByClient
+            | CertificateRequestIgnored => Severity::Info,
+            _ => Severity::Error,
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One rule broken (or one fact noticed) by one profile, before it becomes a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub code: Code,
+    /// The certificate it is about (index into the report's certificates).
+    pub certificate: Option<usize>,
+    /// Another certificate involved (the candidate issuer, the signer).
+    pub related: Option<usize>,
+    /// The field value that breaks the rule, as shown to the user.
+    pub value: Option<String>,
+}
+
+impl Violation {
+    pub fn new(code: Code, certificate: usize) -> Self {
+        Self {
+            code,
+            certificate: Some(certificate),
+            related: None,
+            value: None,
+        }
+    }
+
+    pub fn general(code: Code) -> Self {
+        Self {
+            code,
+            certificate: None,
+            related: None,
+            value: None,
+        }
+    }
+
+    pub fn related(mut self, related: usize) -> Self {
+        self.related = Some(related);
+        self
+    }
+
+    pub fn value(mut self, value: &str) -> Self {
+        self.value = Some(value.to_owned());
+        self
+    }
+}
+
+/// A log line a server or client prints for a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LogLine {
+    /// Who prints it: nginx, OpenSSL, rustls, Go, Java, …
+    pub printed_by: &'static str,
+    pub line: &'static str,
+}
+
+/// The plain-language text of a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub title: String,
+    pub detail: String,
+    pub remedy: String,
+}
+
+/// What the explanation may refer to.
+pub struct Subject<'a> {
+    pub certificate: Option<&'a Certificate>,
+    /// Its role in words: "the client certificate", "the intermediate", "the root".
+    pub role: &'a str,
+    pub related: Option<&'a Certificate>,
+    pub value: Option<&'a str>,
+    pub time: Timestamp,
+    pub usage: Usage,
+}
+
+/// Formats a timestamp as RFC 3339 (UTC).
+pub fn format_time(time: Timestamp) -> String {
+    time::OffsetDateTime::from_unix_timestamp(time)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| format!("{time} seconds after 1970"))
+}
+
+fn days(seconds: i64) -> String {
+    let days = seconds / 86_400;
+    match days {
+        0 => "less than a day".into(),
+        1 => "1 day".into(),
+        n => format!("{n} days"),
+    }
+}
+
+/// Writes the title, detail and remedy for one finding.
+pub fn explain(code: Code, s: &Subject<'_>) -> Text {
+    let name = s.certificate.map_or_else(
+        || "the certificate".to_owned(),
+        |c| format!("`{}`", c.label()),
+    );
+    let who = format!("{} {name}", s.role);
+    let related = s.related.map_or_else(
+        || "another certificate".to_owned(),
+        |c| format!("`{}`", c.label()),
+    );
+    let value = s.value.unwrap_or("");
+    let eku = s.usage.eku_name();
+    let issuer_name = s.certificate.map_or_else(String::new, |c| c.issuer.clone());
+    let (title, detail, remedy): (&str, String, String) = match code {
+        Code::IssuerNotFound => (
+            "The issuing CA certificate is missing",
+            format!(
+                "{who} was issued by `{issuer_name}`, but no certificate with that subject is in the \
+                 client bundle or the server's trusted CAs. Usually the client does not send its \
+                 intermediate CA certificate, or the server trusts a different CA."
+            ),
+            format!(
+                "Add the certificate of `{issuer_name}` to the client's bundle (after the client \
+                 certificate: `cat client.crt intermediate.crt > bundle.crt`), or add it with its \
+                 root to the server's trusted CA file (nginx `ssl_client_certificate`)."
+            ),
+        ),
+        Code::UntrustedRoot => (
+            "The chain ends at a root the server does not trust",
+            format!(
+                "The chain leads to the self-signed {name}, which is not among the server's \
+                 trusted CAs."
+            ),
+            format!(
+                "Add {name} to the server's trusted client-CA file (nginx `ssl_client_certificate`, \
+                 rustls `RootCertStore`), or issue the client certificate from a CA the server \
+                 already trusts."
+            ),
+        ),
+        Code::IssuerKeyMismatch => (
+            "A CA with the right name but a different key",
+            format!(
+                "{who} names `{issuer_name}` as its issuer, and {related} has that name, but its \
+                 key did not make the signature on {name}. The CA was probably re-issued with a \
+                 new key, or two CAs share a name."
+            ),
+            format!(
+                "Use the CA certificate whose key actually signed {name} (compare the client \
+                 certificate's authority key identifier with each CA's subject key identifier), \
+                 or re-issue the client certificate from the current CA."
+            ),
+        ),
+        Code::BadSignature => (
+            "A signature does not verify",
+            format!(
+                "The signature on {who} does not verify with the key of its issuer {related}: the \
+                 certificate was altered or corrupted, or signed by another key."
+            ),
+            "Obtain an intact copy of the certificate from its CA, or re-issue it.".to_owned(),
+        ),
+        Code::Expired => {
+            let (not_after, ago) = s.certificate.map_or((String::new(), String::new()), |c| {
+                (format_time(c.not_after), days(s.time - c.not_after))
+            });
+            (
+                "A certificate has expired",
+                format!(
+                    "{who} expired at {not_after} (notAfter), {ago} before the validation time \
+                     {}.",
+                    format_time(s.time)
+                ),
+                format!(
+                    "Renew {name} and deploy the new certificate; if the time looks wrong, check \
+                     the server's clock."
+                ),
+            )
+        }
+        Code::NotYetValid => {
+            let not_before = s
+                .certificate
+                .map_or_else(String::new, |c| format_time(c.not_before));
+            (
+                "A certificate is not valid yet",
+                format!(
+                    "{who} becomes valid at {not_before} (notBefore), after the validation time {}.",
+                    format_time(s.time)
+                ),
+                "Check the clocks of the CA and the server, or wait until the certificate becomes \
+                 valid; re-issue it with a notBefore in the past."
+                    .to_owned(),
+            )
+        }
+        Code::ClientAuthEkuMissing => (
+            "The client certificate is not allowed for client authentication",
+            format!("The extended key usage of {who} lists {value} only, without {eku}."),
+            format!(
+                "Re-issue {name} with `extendedKeyUsage = {eku}` (for `openssl x509 -req \
+                 -extfile`), or remove the extendedKeyUsage extension altogether."
+            ),
+        ),
+        Code::IssuerEkuExcludesClientAuth => (
+            "A CA in the chain is restricted to other purposes",
+            format!(
+                "The extended key usage of {who} lists {value} without {eku}; rustls, OpenSSL and \
+                 Go apply a CA's EKU to every certificate it issues."
+            ),
+            format!(
+                "Re-issue {name} with `extendedKeyUsage = {eku}` added (or without the extension), \
+                 or issue the client certificate from a CA that allows {eku}."
+            ),
+        ),
+        Code::IssuerNotCa => (
+            "An issuing certificate is not a CA",
+            format!(
+                "{who} signed another certificate in the chain, but its basicConstraints does not \
+                 say CA:TRUE{}.",
+                if value.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({value})")
+                }
+            ),
+            format!(
+                "Re-issue {name} with `basicConstraints = critical, CA:TRUE`, or issue the client \
+                 certificate from a real CA."
+            ),
+        ),
+        Code::IssuerMissingKeyCertSign => (
+            "An issuing certificate may not sign certificates",
+            format!("The key usage of {who} is {value}, without keyCertSign."),
+            format!("Re-issue {name} with `keyUsage = critical, keyCertSign, cRLSign`."),
+        ),
+        Code::LeafKeyUsageMissingDigitalSignature => (
+            "The client certificate's key may not sign",
+            format!(
+                "The key usage of {who} is {value}, without digitalSignature; the client proves it \
+                 holds the key with a signature (CertificateVerify)."
+            ),
+            format!(
+                "Re-issue {name} with `keyUsage = critical, digitalSignature` (add keyAgreement \
+                 only if needed), or without a keyUsage extension."
+            ),
+        ),
+        Code::CaUsedAsClientCertificate => (
+            "The client certificate is a CA certificate",
+            format!(
+                "{who} has basicConstraints CA:TRUE; rustls refuses a CA certificate as the \
+                 client's own certificate (OpenSSL accepts it)."
+            ),
+            format!(
+                "Issue a separate end-entity certificate (`basicConstraints = CA:FALSE`) for the \
+                 client, signed by {name}."
+            ),
+        ),
+        Code::PathLengthExceeded => (
+            "A CA's path length constraint is exceeded",
+            format!("{who} allows fewer CAs below it than the chain has ({value})."),
+            format!(
+                "Shorten the chain, or re-issue {name} with a larger `pathlen` in basicConstraints."
+            ),
+        ),
+        Code::NameConstraintsViolated => (
+            "A name is outside a CA's name constraints",
+            format!(
+                "A CA in the chain restricts the names it may certify, and a name in {who} falls \
+                 outside them{}.",
+                if value.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({value})")
+                }
+            ),
+            "Re-issue the client certificate with names inside the CA's permitted subtrees, or \
+             issue it from a CA without those constraints."
+                .to_owned(),
+        ),
+        Code::UnsupportedSignatureAlgorithm => (
+            "A signature algorithm the server refuses",
+            format!("{who} is signed with {value}, which the server does not accept."),
+            format!(
+                "Re-issue {name} with a SHA-256 (or stronger) signature: `openssl x509 -req \
+                 -sha256 …`."
+            ),
+        ),
+        Code::WeakKey => (
+            "A key is too weak",
+            format!("{who} has a {value} key; the server requires RSA keys of at least 2048 bits."),
+            format!("Generate a new key (RSA 2048+ or EC P-256) and re-issue {name}."),
+        ),
+        Code::UnsupportedKeyType => (
+            "The server cannot verify signatures made with this key",
+            format!(
+                "{who} has a {value} key; the server cannot verify the client's handshake \
+                 signature (CertificateVerify) made with it."
+            ),
+            format!("Re-issue {name} with an RSA 2048–8192, EC P-256/P-384 or Ed25519 key."),
+        ),
+        Code::UnsupportedCriticalExtension => (
+            "A critical extension the server does not understand",
+            format!(
+                "{who} has the extension {value} marked critical; a server must reject a \
+                 certificate with a critical extension it does not process."
+            ),
+            format!("Re-issue {name} with that extension non-critical, or without it."),
+        ),
+        Code::UnsupportedVersion => (
+            "An X.509 v1 certificate",
+            format!(
+                "{who} is an X.509 version {} certificate; rustls accepts only version 3 \
+                 (with extensions), OpenSSL accepts v1.",
+                s.certificate.map_or(1, |c| c.version)
+            ),
+            format!(
+                "Re-issue {name} as v3: pass an extension file (`-extfile`, even with only \
+                 `basicConstraints = CA:FALSE`) to `openssl x509 -req`."
+            ),
+        ),
+        Code::Revoked => (
+            "A certificate is revoked",
+            format!(
+                "{who} (serial {}) is listed in a supplied CRL.",
+                s.certificate.map_or_else(String::new, |c| c.serial.clone())
+            ),
+            "Issue a new client certificate; a revoked one cannot be reinstated.".to_owned(),
+        ),
+        Code::PrivateKeyMismatch => (
+            "The private key does not belong to the client certificate",
+            format!(
+                "The supplied private key ({value}) is not the key of {who}; the handshake fails \
+                 at CertificateVerify."
+            ),
+            "Pair the certificate with its own key: compare `openssl x509 -noout -pubkey -in \
+             client.crt` with `openssl pkey -pubout -in client.key`."
+                .to_owned(),
+        ),
+        Code::ChainTooDeep => (
+            "The chain is longer than the server allows",
+            format!("The chain from {who} has {value}."),
+            "Raise `ssl_verify_depth` on the server (nginx counts intermediates; 2 allows two), \
+             or issue the client certificate closer to the root."
+                .to_owned(),
+        ),
+        Code::ChainSearchExhausted => (
+            "The chain could not be searched completely",
+            format!(
+                "Building a path from {who} exceeded the search budget (too many candidate \
+                 issuers or a very long chain)."
+            ),
+            "Remove unrelated and duplicate certificates from the bundles.".to_owned(),
+        ),
+        Code::MalformedCertificate => (
+            "A certificate could not be read",
+            format!("A certificate in the client input is not valid DER: {value}."),
+            "Export the certificate again (PEM or DER) from its source; a server cannot use it \
+             either."
+                .to_owned(),
+        ),
+        Code::RevocationStatusUnknown => (
+            "No CRL covers a certificate in the chain",
+            format!(
+                "CRL checking is on, but no supplied CRL was issued by `{issuer_name}`, the issuer \
+                 of {who}; the server cannot tell whether it is revoked."
+            ),
+            format!(
+                "Supply the current CRL of `{issuer_name}` to the server (nginx `ssl_crl` must hold \
+                 a CRL for every CA in the chain)."
+            ),
+        ),
+        Code::CrlExpired => (
+            "A CRL has expired",
+            format!("The CRL of `{value}` that covers {who} is past its nextUpdate."),
+            format!("Fetch or generate a fresh CRL from `{value}` and reload the server."),
+        ),
+        Code::CrlNotYetValid => (
+            "A CRL is not valid yet",
+            format!("The CRL of `{value}` that covers {who} has a thisUpdate in the future."),
+            "Check the CA's and the server's clocks.".to_owned(),
+        ),
+        Code::CrlUnusable => (
+            "A CRL cannot be used",
+            format!("A supplied CRL could not be used to check {who}: {value}."),
+            "Regenerate the CRL with the issuing CA's key, as a complete (not delta) CRL."
+                .to_owned(),
+        ),
+        Code::NoClientCertificate => (
+            "No client certificate to inspect",
+            "The client input holds no readable certificate.".to_owned(),
+            "Drop or paste the client's certificate (PEM, DER, PKCS#7) into the client input."
+                .to_owned(),
+        ),
+        Code::NoTrustAnchors => (
+            "No trusted CAs to check against",
+            "No server trust bundle was given and the client input holds no self-signed CA to \
+             assume as the trust anchor."
+                .to_owned(),
+            "Add the server's trusted client-CA file (nginx `ssl_client_certificate`).".to_owned(),
+        ),
+        Code::ExpiresSoon => {
+            let left = s
+                .certificate
+                .map_or_else(String::new, |c| days(c.not_after - s.time));
+            (
+                "A certificate expires soon",
+                format!(
+                    "{who} expires at {} ({left} after the validation time).",
+                    s.certificate
+                        .map_or_else(String::new, |c| format_time(c.not_after))
+                ),
+                format!("Plan the renewal of {name}."),
+            )
+        }
+        Code::BundleOutOfOrder => (
+            "The client bundle is out of order",
+            "The client bundle does not start with the client certificate followed by its issuers \
+             in order; some clients send the first certificate as their own."
+                .to_owned(),
+            "Order the bundle: client certificate first, then each issuer.".to_owned(),
+        ),
+        Code::UnusedCertificate => (
+            "A certificate in the client bundle is not part of the chain",
+            format!("{who} is not on the path from the client certificate to a trusted CA."),
+            format!("Remove {name} from the client bundle unless it is needed elsewhere."),
+        ),
+        Code::UnreadableInput => (
+            "Part of an input could not be read",
+            value.to_owned(),
+            "Check that the file is a certificate, key or CRL in PEM, DER or PKCS#7 form."
+                .to_owned(),
+        ),
+        Code::EncryptedPrivateKey => (
+            "An encrypted private key",
+            "The private key is encrypted; without its password it cannot be matched to the \
+             certificate."
+                .to_owned(),
+            "Decrypt a copy with `openssl pkey -in key.pem -out plain.pem` to check the key."
+                .to_owned(),
+        ),
+        Code::Pkcs12NeedsPassword => (
+            "A PKCS#12 file needs its password",
+            "The input is a PKCS#12 (.p12/.pfx) container; its contents are protected by a \
+             password."
+                .to_owned(),
+            "Extract the certificates with `openssl pkcs12 -in file.p12 -nokeys -out certs.pem` \
+             and inspect those."
+                .to_owned(),
+        ),
+        Code::MalformedCrl => (
+            "A CRL could not be read",
+            format!("A supplied CRL is not valid: {value}."),
+            "Export the CRL again in PEM or DER form.".to_owned(),
+        ),
+        Code::MalformedTrustCertificate => (
+            "A trusted certificate could not be read",
+            format!("A certificate in the trust input is not valid DER: {value}; it was skipped."),
+            "Export the CA certificate again; a server may fail to load the file.".to_owned(),
+        ),
+        Code::PrivateKeyMatches => (
+            "The private key matches the client certificate",
+            format!("The supplied private key ({value}) belongs to {who}."),
+            "Nothing to do.".to_owned(),
+        ),
+        Code::PrivateKeyUnverifiable => (
+            "The private key could not be compared",
+            format!(
+                "The supplied private key ({value}) does not carry its public half, so it could \
+                 not be compared with {who}."
+            ),
+            "Check with `openssl pkey -pubout -in client.key` and compare with the certificate's \
+             public key."
+                .to_owned(),
+        ),
+        Code::AssumedTrustAnchor => (
+            "Trust anchor assumed",
+            format!(
+                "No server trust bundle was given, so the self-signed {name} from the client \
+                 input is assumed to be the server's trusted CA."
+            ),
+            "Add the server's real trusted-CA file for a verdict that reflects the server."
+                .to_owned(),
+        ),
+        Code::DuplicateCertificate => (
+            "A certificate appears twice",
+            format!("{who} appears more than once in the same input ({value})."),
+            "Remove the duplicate; it is harmless but confusing.".to_owned(),
+        ),
+        Code::IntermediateOnlyInTrustStore => (
+            "The server supplies an intermediate the client does not send",
+            format!(
+                "{who} is not in the client bundle; the chain is complete only because the \
+                 server's trust store holds it. Servers that trust only the root will fail."
+            ),
+            format!("Add {name} to the client bundle so every server can build the chain."),
+        ),
+        Code::RootSentByClient => (
+            "The client sends its root CA",
+            format!(
+                "The client bundle includes the self-signed {name}; servers ignore it (trust \
+                 comes only from their own store)."
+            ),
+            "Remove the root from the client bundle to save bytes in every handshake.".to_owned(),
+        ),
+        Code::CertificateRequestIgnored => (
+            "A certificate request was ignored",
+            "A certificate signing request (CSR) is not a certificate and is not inspected."
+                .to_owned(),
+            "Inspect the certificate the CA issued for this request.".to_owned(),
+        ),
+    };
+    Text {
+        title: title.to_owned(),
+        detail: capitalise(&detail),
+        remedy: capitalise(&remedy),
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// What servers print for a code, so a user can recognise their own log.
+pub fn log_lines(code: Code) -> &'static [LogLine] {
+    match code {
+        Code::IssuerNotFound => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (20:unable to get local issuer certificate)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 20 at 0 depth lookup: unable to get local issuer certificate",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 2 at 1 depth lookup: unable to get issuer certificate",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: UnknownIssuer",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "tls: failed to verify certificate: x509: certificate signed by unknown authority",
+            },
+            LogLine {
+                printed_by: "Java",
+                line: "PKIX path building failed: unable to find valid certification path to requested target",
+            },
+            LogLine {
+                printed_by: "PostgreSQL",
+                line: "Client certificate verification failed at depth 0: unable to get local issuer certificate",
+            },
+        ],
+        Code::UntrustedRoot => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (19:self-signed certificate in certificate chain)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 18 at 0 depth lookup: self-signed certificate",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: UnknownIssuer",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: certificate signed by unknown authority",
+            },
+            LogLine {
+                printed_by: "Java",
+                line: "PKIX path building failed: unable to find valid certification path to requested target",
+            },
+        ],
+        Code::IssuerKeyMismatch => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 7 at 0 depth lookup: certificate signature failure",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: UnknownIssuer",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: certificate signed by unknown authority (possibly because of \"crypto/rsa: verification error\" while trying to verify candidate authority certificate …)",
+            },
+        ],
+        Code::BadSignature => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 7 at 0 depth lookup: certificate signature failure",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: BadSignature",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: certificate signed by unknown authority (possibly because of \"crypto/ecdsa: verification error\" …)",
+            },
+        ],
+        Code::Expired => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (10:certificate has expired)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 10 at 0 depth lookup: certificate has expired",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: Expired",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: certificate has expired or is not yet valid: current time … is after …",
+            },
+            LogLine {
+                printed_by: "Java",
+                line: "java.security.cert.CertificateExpiredException: NotAfter: …",
+            },
+            LogLine {
+                printed_by: "AWS ALB",
+                line: "tls_verify_status Failed:ClientCertExpired",
+            },
+        ],
+        Code::NotYetValid => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (9:certificate is not yet valid)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 9 at 0 depth lookup: certificate is not yet valid",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: NotValidYet",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: certificate has expired or is not yet valid: current time … is before …",
+            },
+            LogLine {
+                printed_by: "Java",
+                line: "java.security.cert.CertificateNotYetValidException: NotBefore: …",
+            },
+        ],
+        Code::ClientAuthEkuMissing | Code::IssuerEkuExcludesClientAuth => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (26:unsupported certificate purpose)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 26 at 0 depth lookup: unsupported certificate purpose",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: InvalidPurpose",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "tls: failed to verify certificate: x509: certificate specifies an incompatible key usage",
+            },
+            LogLine {
+                printed_by: "Java",
+                line: "Extended key usage does not permit use for TLS client authentication",
+            },
+        ],
+        Code::IssuerNotCa => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 79 at 1 depth lookup: invalid CA certificate",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: Other(OtherError(EndEntityUsedAsCa))",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: certificate signed by unknown authority",
+            },
+        ],
+        Code::IssuerMissingKeyCertSign => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 79 at 1 depth lookup: invalid CA certificate",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: certificate signed by unknown authority",
+            },
+        ],
+        Code::LeafKeyUsageMissingDigitalSignature => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (26:unsupported certificate purpose)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 26 at 0 depth lookup: unsupported certificate purpose",
+            },
+            LogLine {
+                printed_by: "Java",
+                line: "KeyUsage does not allow digital signatures",
+            },
+        ],
+        Code::CaUsedAsClientCertificate => &[LogLine {
+            printed_by: "rustls",
+            line: "invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))",
+        }],
+        Code::PathLengthExceeded => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 25 at 2 depth lookup: path length constraint exceeded",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: Other(OtherError(PathLenConstraintViolated))",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: too many intermediates for path length constraint",
+            },
+        ],
+        Code::NameConstraintsViolated => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 47 at 0 depth lookup: permitted subtree violation",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 48 at 0 depth lookup: excluded subtree violation",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: Other(OtherError(NameConstraintViolation))",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: a root or intermediate certificate is not authorized to sign for this name",
+            },
+        ],
+        Code::UnsupportedSignatureAlgorithm => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (68:CA signature digest algorithm too weak)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 68 at 0 depth lookup: CA signature digest algorithm too weak",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: UnsupportedSignatureAlgorithm",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: cannot verify signature: insecure algorithm SHA1-RSA",
+            },
+        ],
+        Code::WeakKey => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (66:EE certificate key too weak)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 67 at 1 depth lookup: CA certificate key too weak",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: UnsupportedSignatureAlgorithmForPublicKey",
+            },
+            LogLine {
+                printed_by: "curl",
+                line: "unable to set private key file … ee key too small",
+            },
+        ],
+        Code::UnsupportedKeyType => &[LogLine {
+            printed_by: "rustls",
+            line: "peer misbehaved: … signature scheme not supported / UnsupportedSignatureAlgorithm",
+        }],
+        Code::UnsupportedCriticalExtension => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 34 at 0 depth lookup: unhandled critical extension",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: Other(OtherError(UnsupportedCriticalExtension))",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "x509: unhandled critical extension",
+            },
+        ],
+        Code::UnsupportedVersion => &[LogLine {
+            printed_by: "rustls",
+            line: "invalid peer certificate: Other(OtherError(UnsupportedCertVersion))",
+        }],
+        Code::Revoked => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (23:certificate revoked)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 23 at 0 depth lookup: certificate revoked",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: Revoked",
+            },
+            LogLine {
+                printed_by: "Envoy",
+                line: "SSLV3_ALERT_CERTIFICATE_REVOKED",
+            },
+        ],
+        Code::PrivateKeyMismatch => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "X509_check_private_key:key values mismatch",
+            },
+            LogLine {
+                printed_by: "curl",
+                line: "curl: (58) unable to set private key file",
+            },
+            LogLine {
+                printed_by: "server",
+                line: "TLS alert decrypt_error (51) after the client's CertificateVerify",
+            },
+        ],
+        Code::ChainTooDeep => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (22:certificate chain too long)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 22 at 0 depth lookup: certificate chain too long",
+            },
+        ],
+        Code::ChainSearchExhausted => &[LogLine {
+            printed_by: "rustls",
+            line: "invalid peer certificate: Other(OtherError(MaximumPathBuildCallsExceeded))",
+        }],
+        Code::MalformedCertificate => &[
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: BadEncoding",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error:0680007B:asn1 encoding routines::header too long",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "tls: failed to parse client certificate: x509: malformed certificate",
+            },
+        ],
+        Code::RevocationStatusUnknown => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (3:unable to get certificate CRL)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 3 at 0 depth lookup: unable to get certificate CRL",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: UnknownRevocationStatus",
+            },
+        ],
+        Code::CrlExpired => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client SSL certificate verify error: (12:CRL has expired)",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 12 at 0 depth lookup: CRL has expired",
+            },
+        ],
+        Code::CrlNotYetValid => &[LogLine {
+            printed_by: "OpenSSL",
+            line: "error 11 at 0 depth lookup: CRL is not yet valid",
+        }],
+        Code::CrlUnusable => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 8 at 0 depth lookup: CRL signature failure",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: IssuerInvalidForCrl",
+            },
+        ],
+        Code::NoClientCertificate => &[
+            LogLine {
+                printed_by: "nginx",
+                line: "client sent no required SSL certificate while reading client request headers",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "tls: client didn't provide a certificate",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "peer sent no certificates",
+            },
+            LogLine {
+                printed_by: "Java",
+                line: "Empty client certificate chain",
+            },
+        ],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_distinct_snake_case_name() {
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        );
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count);
+        for code in Code::ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(code.as_str().to_owned())
+            );
+        }
+    }
+
+    #[test]
+    fn every_error_code_lists_a_log_line() {
+        for &code in Code::ALL {
+            if code.severity() == Severity::Error {
+                assert!(!log_lines(code).is_empty(), "{code} has no log lines");
+            }
+        }
+    }
+}

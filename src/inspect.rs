@@ -1,0 +1,755 @@
+//! The pipeline: decode → parse → build chains → run the profiles → explain.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+
+use crate::certificate::{Certificate, Crl, Side, Timestamp};
+use crate::chain::{self, Entry, Graph, Search};
+use crate::decode::{self, Content, Location, Problem};
+use crate::diagnosis::{self, Code, Severity, Subject, Violation};
+use crate::keys::{PrivateKey, PublicValue};
+use crate::profiles::{self, Context, OpensslSettings, Profile, Usage, WebpkiDecision};
+use crate::report::{
+    CertificateEntry, CrlEntry, ExtensionEntry, Finding, InputSummary, KeyEntry, ProfileResult,
+    Report, Role, Verdict,
+};
+
+/// A warning is given when a certificate in the chain expires within this many seconds.
+pub const EXPIRES_SOON_SECONDS: i64 = 30 * 86_400;
+
+/// One input: a file or a paste, with the side it belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    pub side: Side,
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// How to inspect.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The validation time, in seconds since the Unix epoch. The engine never reads the clock.
+    pub time: Timestamp,
+    pub usage: Usage,
+    /// The profiles to decide with; empty means all.
+    pub profiles: Vec<Profile>,
+}
+
+impl Options {
+    pub fn at(time: Timestamp) -> Self {
+        Self {
+            time,
+            usage: Usage::Client,
+            profiles: Profile::ALL.to_vec(),
+        }
+    }
+}
+
+/// A finding before it is merged across profiles and given its text.
+struct Draft {
+    violation: Violation,
+    profiles: Vec<Profile>,
+    location: Option<Location>,
+}
+
+/// Everything gathered from the inputs.
+#[derive(Default)]
+struct Gathered {
+    entries: Vec<Entry>,
+    locations: Vec<Location>,
+    crls: Vec<(Crl, Location)>,
+    keys: Vec<(PrivateKey, Location)>,
+    /// Certificates that did not parse, kept as DER for rustls-webpki, which decides alone.
+    unparsed_client: Vec<(Vec<u8>, Location, String)>,
+    unparsed_trust: Vec<Vec<u8>>,
+    drafts: Vec<Draft>,
+    summaries: Vec<InputSummary>,
+    trust_inputs: usize,
+}
+
+impl Gathered {
+    fn note(&mut self, violation: Violation, location: Option<Location>) {
+        self.drafts.push(Draft {
+            violation,
+            profiles: Vec::new(),
+            location,
+        });
+    }
+}
+
+/// Inspects the inputs and explains the verdict.
+pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
+    let profiles: Vec<Profile> = if options.profiles.is_empty() {
+        Profile::ALL.to_vec()
+    } else {
+        let mut p = options.profiles.clone();
+        p.sort();
+        p.dedup();
+        p
+    };
+    let mut gathered = gather(inputs);
+    let graph_entries = std::mem::take(&mut gathered.entries);
+    let graph = Graph::new(&graph_entries);
+    let crls: Vec<Crl> = gathered.crls.iter().map(|(c, _)| c.clone()).collect();
+
+    let leaf = chain::client_certificate(&graph);
+    let trust_given = graph_entries.iter().any(|e| e.side == Side::Trust);
+    let assumed: Vec<usize> = if trust_given {
+        Vec::new()
+    } else {
+        (0..graph_entries.len())
+            .filter(|&i| {
+                graph.side(i) == Some(Side::Client)
+                    && Some(i) != leaf
+                    && graph.is_self_signed(i)
+                    && graph
+                        .certificate(i)
+                        .is_some_and(|c| c.is_ca() || c.version == 1)
+            })
+            .collect()
+    };
+    let is_anchor = |i: usize| profiles::is_trusted(&graph, i, &assumed);
+
+    let mut incomplete = false;
+    let mut chain_path: Vec<usize> = Vec::new();
+    let mut results: Vec<ProfileResult> = Vec::new();
+
+    match leaf {
+        None => {
+            incomplete = true;
+            gathered.note(Violation::general(Code::NoClientCertificate), None);
+        }
+        Some(_) if !trust_given && assumed.is_empty() => {
+            incomplete = true;
+            gathered.note(Violation::general(Code::NoTrustAnchors), None);
+        }
+        Some(_) => {}
+    }
+
+    if let (Some(leaf), false) = (leaf, incomplete) {
+        let context = Context {
+            graph: &graph,
+            crls: &crls,
+            time: options.time,
+            usage: options.usage,
+            leaf,
+            anchors: &is_anchor,
+        };
+        let mut searches: Vec<Search> = Vec::new();
+        let mut gathered_located: Vec<Draft> = Vec::new();
+        for &profile in &profiles {
+            let (evaluation, reported) = match profile {
+                Profile::Webpki => {
+                    let (evaluation, reported) = decide_webpki(&context, &gathered, &assumed);
+                    (evaluation, Some(reported))
+                }
+                Profile::Openssl | Profile::Nginx => {
+                    let settings = OpensslSettings::for_profile(profile, !crls.is_empty());
+                    (profiles::openssl_rules(&context, &settings), None)
+                }
+            };
+            let mut violations = evaluation.violations;
+            if let Some(cert) = graph.certificate(leaf) {
+                violations.extend(profiles::handshake_key_violation(profile, leaf, &cert.key));
+            }
+            violations.extend(key_violations(
+                &gathered.keys,
+                graph.certificate(leaf),
+                leaf,
+            ));
+            for (_, location, error) in &gathered.unparsed_client {
+                gathered_located.push(Draft {
+                    violation: Violation::general(Code::MalformedCertificate).value(error),
+                    profiles: vec![profile],
+                    location: Some(location.clone()),
+                });
+            }
+            let mut codes: Vec<Code> = violations
+                .iter()
+                .filter(|v| v.code.severity() == Severity::Error)
+                .map(|v| v.code)
+                .collect();
+            if !gathered.unparsed_client.is_empty() {
+                codes.push(Code::MalformedCertificate);
+            }
+            codes.sort();
+            codes.dedup();
+            let reported = match (&reported, codes.is_empty()) {
+                (Some(Some(name)), _) => Some(name.clone()),
+                _ => None,
+            };
+            results.push(ProfileResult {
+                name: profile,
+                verdict: if codes.is_empty() {
+                    Verdict::Accepted
+                } else {
+                    Verdict::Rejected
+                },
+                findings: codes,
+                reported,
+            });
+            for violation in violations {
+                gathered.drafts.push(Draft {
+                    violation,
+                    profiles: vec![profile],
+                    location: None,
+                });
+            }
+            searches.push(evaluation.search);
+        }
+        gathered.drafts.extend(gathered_located);
+        chain_path = display_path(&searches);
+        chain_findings(
+            &graph,
+            &chain_path,
+            &searches,
+            &assumed,
+            options.time,
+            &mut gathered,
+        );
+    } else {
+        for &profile in &profiles {
+            results.push(ProfileResult {
+                name: profile,
+                verdict: Verdict::Incomplete,
+                findings: Vec::new(),
+                reported: None,
+            });
+        }
+    }
+
+    let verdict = if incomplete {
+        Verdict::Incomplete
+    } else if results.iter().all(|r| r.verdict == Verdict::Accepted) {
+        Verdict::Accepted
+    } else {
+        Verdict::Rejected
+    };
+
+    let certificates = certificate_entries(&graph, &gathered.locations, &chain_path, leaf);
+    let findings = merge(gathered.drafts, &graph, &chain_path, options);
+    let private_keys = gathered
+        .keys
+        .iter()
+        .map(|(key, location)| KeyEntry {
+            algorithm: key.algorithm.to_string(),
+            matches_client_certificate: leaf
+                .and_then(|l| graph.certificate(l))
+                .and_then(|c| key_matches(key, c)),
+            source: location.clone(),
+        })
+        .collect();
+    Report {
+        verdict,
+        validation_time: diagnosis::format_time(options.time),
+        validation_timestamp: options.time,
+        usage: options.usage,
+        profiles: results,
+        findings,
+        chain: chain_path,
+        certificates,
+        crls: gathered
+            .crls
+            .iter()
+            .map(|(crl, location)| CrlEntry {
+                issuer: crl.issuer.clone(),
+                this_update: diagnosis::format_time(crl.this_update),
+                next_update: crl.next_update.map(diagnosis::format_time),
+                revoked: crl.revoked.len(),
+                source: location.clone(),
+            })
+            .collect(),
+        private_keys,
+        inputs: gathered.summaries,
+    }
+}
+
+/// Decodes and parses every input; records problems as drafts.
+fn gather(inputs: &[Input<'_>]) -> Gathered {
+    let mut gathered = Gathered::default();
+    for input in inputs {
+        let decoded = decode::decode(input.name, input.bytes);
+        let mut summary = InputSummary {
+            name: input.name.to_owned(),
+            side: input.side,
+            certificates: 0,
+            crls: 0,
+            private_keys: 0,
+            problems: decoded.problems.len(),
+        };
+        if input.side == Side::Trust {
+            gathered.trust_inputs += 1;
+        }
+        for problem in decoded.problems {
+            let code = match problem.problem {
+                Problem::EncryptedPrivateKey => Code::EncryptedPrivateKey,
+                Problem::Pkcs12 => Code::Pkcs12NeedsPassword,
+                _ => Code::UnreadableInput,
+            };
+            let value = problem_text(&problem.problem);
+            gathered.note(
+                Violation::general(code).value(&value),
+                Some(problem.location),
+            );
+        }
+        for item in decoded.items {
+            match item.content {
+                Content::Certificate(der) => match Certificate::parse(&der) {
+                    Ok(certificate) => {
+                        let duplicate = gathered.entries.iter().position(|e| {
+                            e.side == input.side && e.certificate.der == certificate.der
+                        });
+                        if let Some(first) = duplicate {
+                            let value = format!(
+                                "also at {}",
+                                gathered
+                                    .locations
+                                    .get(first)
+                                    .map(ToString::to_string)
+                                    .unwrap_or_default()
+                            );
+                            gathered.note(
+                                Violation::new(Code::DuplicateCertificate, first).value(&value),
+                                Some(item.location),
+                            );
+                            continue;
+                        }
+                        summary.certificates += 1;
+                        gathered.entries.push(Entry {
+                            certificate,
+                            side: input.side,
+                        });
+                        gathered.locations.push(item.location);
+                    }
+                    Err(error) => {
+                        let code = match input.side {
+                            Side::Client => {
+                                summary.problems += 1;
+                                gathered.unparsed_client.push((der, item.location, error.0));
+                                continue;
+                            }
+                            Side::Trust => {
+                                gathered.unparsed_trust.push(der);
+                                Code::MalformedTrustCertificate
+                            }
+                        };
+                        summary.problems += 1;
+                        gathered.note(
+                            Violation::general(code).value(&error.0),
+                            Some(item.location),
+                        );
+                    }
+                },
+                Content::Crl(der) => match Crl::parse(&der) {
+                    Ok(crl) => {
+                        summary.crls += 1;
+                        gathered.crls.push((crl, item.location));
+                    }
+                    Err(error) => {
+                        summary.problems += 1;
+                        gathered.note(
+                            Violation::general(Code::MalformedCrl).value(&error.0),
+                            Some(item.location),
+                        );
+                    }
+                },
+                Content::PrivateKey(key) => {
+                    summary.private_keys += 1;
+                    gathered.keys.push((key, item.location));
+                }
+                Content::CertificateRequest => {
+                    gathered.note(
+                        Violation::general(Code::CertificateRequestIgnored),
+                        Some(item.location),
+                    );
+                }
+            }
+        }
+        gathered.summaries.push(summary);
+    }
+    gathered
+}
+
+/// Describes a decoding problem in one sentence.
+pub fn problem_text(problem: &Problem) -> String {
+    match problem {
+        Problem::Empty => "The input is empty.".into(),
+        Problem::TooLarge { bytes, limit } => {
+            format!("The input is {bytes} bytes; inputs above {limit} bytes are refused.")
+        }
+        Problem::NotRecognised { binary: true } => {
+            "Binary data that is neither a DER certificate, CRL, PKCS#7 bag, PKCS#12 file nor key."
+                .into()
+        }
+        Problem::NotRecognised { binary: false } => {
+            "Text without any PEM block (-----BEGIN …-----) or base64 certificate.".into()
+        }
+        Problem::BadBase64 { label } => {
+            format!("The {label} block's body is not valid base64 (truncated or edited?).")
+        }
+        Problem::UnterminatedPem { label } => {
+            format!("The {label} block has no matching -----END {label}----- line.")
+        }
+        Problem::UnknownPemLabel { label } => {
+            format!("A PEM block labelled \"{label}\" is not a certificate, CRL or key.")
+        }
+        Problem::MalformedDer { expected } => {
+            format!("The data is not {expected}: its DER structure is broken.")
+        }
+        Problem::EncryptedPrivateKey => "An encrypted private key (needs its password).".into(),
+        Problem::Pkcs12 => "A PKCS#12 / PFX container (needs its password).".into(),
+        Problem::UnsupportedPrivateKey { algorithm } => {
+            format!("A private key of an unsupported algorithm ({algorithm}).")
+        }
+        Problem::UnsupportedPkcs7 { content_type } => {
+            format!("A PKCS#7 structure of type {content_type}, not a certificate bag.")
+        }
+    }
+}
+
+/// rustls-webpki decides; the rules explain. Returns the evaluation and webpki's error name.
+fn decide_webpki(
+    context: &Context<'_>,
+    gathered: &Gathered,
+    assumed: &[usize],
+) -> (profiles::Evaluation, Option<String>) {
+    let graph = context.graph;
+    let leaf_der = graph
+        .certificate(context.leaf)
+        .map(|c| c.der.clone())
+        .unwrap_or_default();
+    let mut intermediates: Vec<Vec<u8>> = (0..graph.entries().len())
+        .filter(|&i| graph.side(i) == Some(Side::Client) && i != context.leaf)
+        .filter_map(|i| graph.certificate(i).map(|c| c.der.clone()))
+        .filter(|der| *der != leaf_der)
+        .collect();
+    intermediates.extend(gathered.unparsed_client.iter().map(|(der, ..)| der.clone()));
+    let mut trusted: Vec<Vec<u8>> = (0..graph.entries().len())
+        .filter(|&i| graph.side(i) == Some(Side::Trust) || assumed.contains(&i))
+        .filter_map(|i| graph.certificate(i).map(|c| c.der.clone()))
+        .collect();
+    trusted.extend(gathered.unparsed_trust.iter().cloned());
+    let crls: Vec<Vec<u8>> = context.crls.iter().map(|c| c.der.clone()).collect();
+    let decision = profiles::webpki_verify(
+        &leaf_der,
+        &intermediates,
+        &trusted,
+        &crls,
+        context.time,
+        context.usage,
+        None,
+    );
+    let mut evaluation = profiles::webpki_rules(context);
+    match decision {
+        WebpkiDecision::Accepted { .. } => {
+            // webpki is the authority: what our rules flag but webpki accepts is not an error.
+            evaluation
+                .violations
+                .retain(|v| v.code.severity() != Severity::Error);
+            (evaluation, None)
+        }
+        WebpkiDecision::Rejected(error) => {
+            let name = profiles::webpki_error_name(&error).to_owned();
+            let code = profiles::webpki_error_code(&error);
+            let explained = evaluation.violations.iter().any(|v| {
+                v.code == code
+                    || (code == Code::IssuerNotFound
+                        && matches!(v.code, Code::UntrustedRoot | Code::IssuerKeyMismatch))
+                    || (code == Code::ClientAuthEkuMissing
+                        && v.code == Code::IssuerEkuExcludesClientAuth)
+                    || (code == Code::UnsupportedSignatureAlgorithm && v.code == Code::WeakKey)
+                    || (code == Code::BadSignature && v.code == Code::IssuerKeyMismatch)
+            });
+            if !explained {
+                evaluation.violations.push(
+                    Violation::new(code, context.leaf).value(&format!("rustls-webpki: {name}")),
+                );
+            }
+            (evaluation, Some(name))
+        }
+    }
+}
+
+/// Does the private key belong to the certificate? `None` when it cannot be told.
+pub fn key_matches(key: &PrivateKey, certificate: &Certificate) -> Option<bool> {
+    match (&key.public, &certificate.public_value) {
+        (PublicValue::Unknown, _) | (_, PublicValue::Unknown) => None,
+        (a, b) => Some(a == b),
+    }
+}
+
+fn key_violations(
+    keys: &[(PrivateKey, Location)],
+    leaf: Option<&Certificate>,
+    leaf_index: usize,
+) -> Vec<Violation> {
+    let Some(leaf) = leaf else {
+        return Vec::new();
+    };
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    let results: Vec<Option<bool>> = keys.iter().map(|(k, _)| key_matches(k, leaf)).collect();
+    let algorithms = keys
+        .iter()
+        .map(|(k, _)| k.algorithm.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if results.contains(&Some(true)) {
+        vec![Violation::new(Code::PrivateKeyMatches, leaf_index).value(&algorithms)]
+    } else if results.contains(&None) {
+        vec![Violation::new(Code::PrivateKeyUnverifiable, leaf_index).value(&algorithms)]
+    } else {
+        vec![Violation::new(Code::PrivateKeyMismatch, leaf_index).value(&algorithms)]
+    }
+}
+
+/// The path to draw: the longest complete one (OpenSSL's reaches the root), else the longest.
+fn display_path(searches: &[Search]) -> Vec<usize> {
+    let complete = searches
+        .iter()
+        .filter(|s| matches!(s, Search::Complete(_)))
+        .max_by_key(|s| s.path().len());
+    match complete {
+        Some(search) => search.path().to_vec(),
+        None => searches
+            .iter()
+            .max_by_key(|s| s.path().len())
+            .map(|s| s.path().to_vec())
+            .unwrap_or_default(),
+    }
+}
+
+/// Findings about the bundle itself: order, unused and duplicate certificates, roots.
+fn chain_findings(
+    graph: &Graph<'_>,
+    path: &[usize],
+    searches: &[Search],
+    assumed: &[usize],
+    time: Timestamp,
+    gathered: &mut Gathered,
+) {
+    let complete = searches.iter().any(|s| matches!(s, Search::Complete(_)));
+    for &index in assumed {
+        if path.contains(&index) {
+            gathered.note(Violation::new(Code::AssumedTrustAnchor, index), None);
+        }
+    }
+    for (position, &index) in path.iter().enumerate() {
+        let Some(cert) = graph.certificate(index) else {
+            continue;
+        };
+        if cert.is_valid_at(time) && cert.not_after - time < EXPIRES_SOON_SECONDS {
+            gathered.note(Violation::new(Code::ExpiresSoon, index), None);
+        }
+        let is_last = position + 1 == path.len();
+        let on_client = (0..graph.entries().len())
+            .any(|i| graph.side(i) == Some(Side::Client) && graph.same_certificate(i, index));
+        if complete
+            && position > 0
+            && !is_last
+            && graph.side(index) == Some(Side::Trust)
+            && !on_client
+        {
+            gathered.note(
+                Violation::new(Code::IntermediateOnlyInTrustStore, index),
+                None,
+            );
+        }
+    }
+    let client: Vec<usize> = (0..graph.entries().len())
+        .filter(|&i| graph.side(i) == Some(Side::Client))
+        .collect();
+    for &index in &client {
+        let in_path = path
+            .iter()
+            .any(|&p| p == index || graph.same_certificate(p, index));
+        if in_path {
+            if graph.is_self_signed(index) && path.first() != Some(&index) && assumed.is_empty() {
+                gathered.note(Violation::new(Code::RootSentByClient, index), None);
+            }
+        } else {
+            gathered.note(Violation::new(Code::UnusedCertificate, index), None);
+        }
+    }
+    // Out of order: the client-side chain certificates must come leaf first, issuers after.
+    let expected: Vec<usize> = path
+        .iter()
+        .filter_map(|&p| {
+            client
+                .iter()
+                .copied()
+                .find(|&c| c == p || graph.same_certificate(c, p))
+        })
+        .collect();
+    let mut actual = expected.clone();
+    actual.sort_unstable();
+    if expected != actual || client.first() != path.first() {
+        gathered.note(Violation::general(Code::BundleOutOfOrder), None);
+    }
+}
+
+fn certificate_entries(
+    graph: &Graph<'_>,
+    locations: &[Location],
+    path: &[usize],
+    leaf: Option<usize>,
+) -> Vec<CertificateEntry> {
+    graph
+        .entries()
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let cert = &entry.certificate;
+            let role = if Some(index) == leaf {
+                Role::Client
+            } else if path.last() == Some(&index) && path.len() > 1 {
+                Role::Anchor
+            } else if path.contains(&index) {
+                Role::Intermediate
+            } else if entry.side == Side::Trust {
+                Role::Trusted
+            } else {
+                Role::Unused
+            };
+            CertificateEntry {
+                index,
+                role,
+                side: entry.side,
+                subject: cert.subject.clone(),
+                issuer: cert.issuer.clone(),
+                serial: cert.serial.clone(),
+                not_before: diagnosis::format_time(cert.not_before),
+                not_after: diagnosis::format_time(cert.not_after),
+                key: cert.key.to_string(),
+                signature_algorithm: cert.signature_algorithm.name.clone(),
+                version: cert.version,
+                is_ca: cert.is_ca(),
+                self_signed: graph.is_self_signed(index),
+                key_usage: cert
+                    .key_usage
+                    .map(|ku| ku.names().iter().map(|n| (*n).to_owned()).collect()),
+                extended_key_usage: cert.extended_key_usage.as_ref().map(|e| e.purposes.clone()),
+                subject_alt_names: cert.subject_alt_names.clone(),
+                extensions: cert
+                    .extensions
+                    .iter()
+                    .map(|e| ExtensionEntry {
+                        name: e.name.clone(),
+                        oid: e.oid.clone(),
+                        critical: e.critical,
+                        value: e.value.clone(),
+                    })
+                    .collect(),
+                sha256: cert.sha256.clone(),
+                sha1: cert.sha1.clone(),
+                source: locations.get(index).cloned().unwrap_or_else(|| Location {
+                    source: String::new(),
+                    block: None,
+                    line: None,
+                    entry: None,
+                }),
+                pem: pem(&cert.der),
+            }
+        })
+        .collect()
+}
+
+/// Encodes a certificate as PEM.
+pub fn pem(der: &[u8]) -> String {
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+    for chunk in body.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE-----\n");
+    out
+}
+
+/// Merges drafts by (code, certificate), unions their profiles and writes their text.
+fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Options) -> Vec<Finding> {
+    let mut merged: BTreeMap<(Severity, Code, Option<usize>, String), Draft> = BTreeMap::new();
+    for draft in drafts {
+        // Located input findings stay separate per location; the rest merge per code and
+        // certificate.
+        let discriminator = draft
+            .location
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let key = (
+            draft.violation.code.severity(),
+            draft.violation.code,
+            draft.violation.certificate,
+            discriminator,
+        );
+        match merged.get_mut(&key) {
+            Some(existing) => {
+                for profile in draft.profiles {
+                    if !existing.profiles.contains(&profile) {
+                        existing.profiles.push(profile);
+                    }
+                }
+                if existing.violation.value.is_none() {
+                    existing.violation.value = draft.violation.value;
+                }
+                if existing.violation.related.is_none() {
+                    existing.violation.related = draft.violation.related;
+                }
+            }
+            None => {
+                merged.insert(key, draft);
+            }
+        }
+    }
+    merged
+        .into_values()
+        .map(|mut draft| {
+            draft.profiles.sort();
+            let v = &draft.violation;
+            let certificate = v.certificate.and_then(|i| graph.certificate(i));
+            let role = role_words(graph, path, v.certificate);
+            let text = diagnosis::explain(
+                v.code,
+                &Subject {
+                    certificate,
+                    role: &role,
+                    related: v.related.and_then(|i| graph.certificate(i)),
+                    value: v.value.as_deref(),
+                    time: options.time,
+                    usage: options.usage,
+                },
+            );
+            Finding {
+                code: v.code,
+                severity: v.code.severity(),
+                certificate: v.certificate,
+                profiles: draft.profiles,
+                title: text.title,
+                detail: text.detail,
+                remedy: text.remedy,
+                location: draft.location,
+                log_lines: diagnosis::log_lines(v.code).to_vec(),
+            }
+        })
+        .collect()
+}
+
+fn role_words(graph: &Graph<'_>, path: &[usize], index: Option<usize>) -> String {
+    let Some(index) = index else {
+        return "the certificate".into();
+    };
+    if path.first() == Some(&index) {
+        "the client certificate".into()
+    } else if graph.is_self_signed(index) {
+        "the root CA".into()
+    } else if path.contains(&index) {
+        "the intermediate CA".into()
+    } else if graph.side(index) == Some(Side::Trust) {
+        "the trusted CA".into()
+    } else {
+        "the certificate".into()
+    }
+}

@@ -1,0 +1,722 @@
+//! Server profiles: how each server stack decides on a client certificate.
+//!
+//! `webpki` is decided by rustls-webpki itself, called the way rustls' client-certificate
+//! verifier calls it; its rules below only explain that decision. `openssl` and `nginx` are
+//! decided by the rules here, which a differential test checks against `openssl verify`.
+
+use serde::Serialize;
+
+use crate::certificate::{Certificate, Crl, Hash, Side, SignatureCheck, Timestamp};
+use crate::chain::{Dead, Graph, Search};
+use crate::diagnosis::{Code, Violation};
+use crate::keys::KeyAlgorithm;
+
+/// A server stack whose decision the inspector reproduces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// rustls servers: the exact rustls-webpki decision.
+    Webpki,
+    /// OpenSSL `X509_verify_cert`, purpose sslclient, security level 2.
+    Openssl,
+    /// nginx `ssl_verify_client on`: OpenSSL plus `ssl_verify_depth 1` and `ssl_crl`.
+    Nginx,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 3] = [Profile::Webpki, Profile::Openssl, Profile::Nginx];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Webpki => "webpki",
+            Self::Openssl => "openssl",
+            Self::Nginx => "nginx",
+        }
+    }
+
+    /// The server the profile stands for, as a user knows it.
+    pub fn server(self) -> &'static str {
+        match self {
+            Self::Webpki => "rustls",
+            Self::Openssl => "OpenSSL",
+            Self::Nginx => "nginx",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// The extended key usage to require.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Usage {
+    Client,
+    Server,
+}
+
+impl Usage {
+    pub fn eku_name(self) -> &'static str {
+        match self {
+            Self::Client => "clientAuth",
+            Self::Server => "serverAuth",
+        }
+    }
+}
+
+/// Everything a profile needs to decide.
+pub struct Context<'a> {
+    pub graph: &'a Graph<'a>,
+    pub crls: &'a [Crl],
+    pub time: Timestamp,
+    pub usage: Usage,
+    /// The client certificate.
+    pub leaf: usize,
+    /// Is this certificate a trust anchor for the server?
+    pub anchors: &'a dyn Fn(usize) -> bool,
+}
+
+impl Context<'_> {
+    fn certificate(&self, index: usize) -> Option<&Certificate> {
+        self.graph.certificate(index)
+    }
+}
+
+/// The result of one profile.
+pub struct Evaluation {
+    pub search: Search,
+    pub violations: Vec<Violation>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// rustls-webpki
+
+/// The signature algorithms rustls' *ring* provider offers to webpki.
+pub static WEBPKI_ALGORITHMS: &[&dyn pki_types::SignatureVerificationAlgorithm] = &[
+    webpki::ring::ECDSA_P256_SHA256,
+    webpki::ring::ECDSA_P256_SHA384,
+    webpki::ring::ECDSA_P384_SHA256,
+    webpki::ring::ECDSA_P384_SHA384,
+    webpki::ring::ED25519,
+    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+    webpki::ring::RSA_PKCS1_3072_8192_SHA384,
+];
+
+/// What rustls-webpki decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WebpkiDecision {
+    /// Valid; the path webpki chose, as DER, anchor excluded (leaf first).
+    Accepted {
+        intermediates: Vec<Vec<u8>>,
+    },
+    Rejected(webpki::Error),
+}
+
+/// Calls rustls-webpki exactly as rustls' `WebPkiClientVerifier` does: every trusted
+/// certificate is an anchor, the client's other certificates are intermediates, CRLs checked
+/// for the whole chain with unknown status rejected and expired CRLs accepted.
+pub fn webpki_verify(
+    end_entity: &[u8],
+    intermediates: &[Vec<u8>],
+    trusted: &[Vec<u8>],
+    crls: &[Vec<u8>],
+    time: Timestamp,
+    usage: Usage,
+    max_intermediates: Option<usize>,
+) -> WebpkiDecision {
+    let end_entity_der = pki_types::CertificateDer::from(end_entity);
+    let end_entity = match webpki::EndEntityCert::try_from(&end_entity_der) {
+        Ok(cert) => cert,
+        Err(error) => return WebpkiDecision::Rejected(error),
+    };
+    let trusted_der: Vec<pki_types::CertificateDer<'_>> = trusted
+        .iter()
+        .map(|c| pki_types::CertificateDer::from(c.as_slice()))
+        .collect();
+    let anchors: Vec<pki_types::TrustAnchor<'_>> = trusted_der
+        .iter()
+        .filter_map(|c| webpki::anchor_from_trusted_cert(c).ok())
+        .collect();
+    let intermediates: Vec<pki_types::CertificateDer<'_>> = intermediates
+        .iter()
+        .map(|c| pki_types::CertificateDer::from(c.as_slice()))
+        .collect();
+    let mut parsed_crls = Vec::new();
+    for crl in crls {
+        match webpki::OwnedCertRevocationList::from_der(crl) {
+            Ok(crl) => parsed_crls.push(webpki::CertRevocationList::from(crl)),
+            // rustls refuses to build a verifier with an unparseable CRL.
+            Err(error) => return WebpkiDecision::Rejected(error),
+        }
+    }
+    let crl_refs: Vec<&webpki::CertRevocationList<'_>> = parsed_crls.iter().collect();
+    let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs)
+        .ok()
+        .map(|builder| {
+            builder
+                .with_depth(webpki::RevocationCheckDepth::Chain)
+                .with_status_policy(webpki::UnknownStatusPolicy::Deny)
+                .with_expiration_policy(webpki::ExpirationPolicy::Ignore)
+                .build()
+        });
+    let key_usage = match usage {
+        Usage::Client => webpki::KeyUsage::client_auth(),
+        Usage::Server => webpki::KeyUsage::server_auth(),
+    };
+    let depth_check = |path: &webpki::VerifiedPath<'_>| match max_intermediates {
+        Some(max) if path.intermediate_certificates().count() > max => {
+            Err(webpki::Error::MaximumPathDepthExceeded)
+        }
+        _ => Ok(()),
+    };
+    let time = pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+        u64::try_from(time).unwrap_or(0),
+    ));
+    match end_entity.verify_for_usage(
+        WEBPKI_ALGORITHMS,
+        &anchors,
+        &intermediates,
+        time,
+        key_usage,
+        revocation,
+        Some(&depth_check),
+    ) {
+        Ok(path) => WebpkiDecision::Accepted {
+            intermediates: path
+                .intermediate_certificates()
+                .map(|c| c.der().to_vec())
+                .collect(),
+        },
+        Err(error) => WebpkiDecision::Rejected(error),
+    }
+}
+
+/// The name of a webpki error, for reports (never its `Debug` output).
+pub fn webpki_error_name(error: &webpki::Error) -> &'static str {
+    use webpki::Error as E;
+    #[allow(deprecated, reason = "every variant must be named, deprecated or not")]
+    match error {
+        E::BadDer => "BadDer",
+        E::BadDerTime => "BadDerTime",
+        E::CaUsedAsEndEntity => "CaUsedAsEndEntity",
+        E::CertDistrusted => "CertDistrusted",
+        E::CertExpired { .. } => "CertExpired",
+        E::CertNotValidForName(_) => "CertNotValidForName",
+        E::CertNotValidYet { .. } => "CertNotValidYet",
+        E::CertRevoked => "CertRevoked",
+        E::CrlExpired { .. } => "CrlExpired",
+        E::EmptyEkuExtension => "EmptyEkuExtension",
+        E::EndEntityUsedAsCa => "EndEntityUsedAsCa",
+        E::ExtensionValueInvalid => "ExtensionValueInvalid",
+        E::InvalidCertValidity => "InvalidCertValidity",
+        E::InvalidCrlNumber => "InvalidCrlNumber",
+        E::InvalidNetworkMaskConstraint => "InvalidNetworkMaskConstraint",
+        E::InvalidSerialNumber => "InvalidSerialNumber",
+        E::InvalidCrlSignatureForPublicKey => "InvalidCrlSignatureForPublicKey",
+        E::InvalidSignatureForPublicKey => "InvalidSignatureForPublicKey",
+        E::IssuerNotCrlSigner => "IssuerNotCrlSigner",
+        E::MalformedDnsIdentifier => "MalformedDnsIdentifier",
+        E::MalformedExtensions => "MalformedExtensions",
+        E::MalformedNameConstraint => "MalformedNameConstraint",
+        E::MaximumNameConstraintComparisonsExceeded => "MaximumNameConstraintComparisonsExceeded",
+        E::MaximumPathBuildCallsExceeded => "MaximumPathBuildCallsExceeded",
+        E::MaximumPathDepthExceeded => "MaximumPathDepthExceeded",
+        E::MaximumSignatureChecksExceeded => "MaximumSignatureChecksExceeded",
+        E::NameConstraintViolation => "NameConstraintViolation",
+        E::PathLenConstraintViolated => "PathLenConstraintViolated",
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => "InvalidPurpose",
+        E::SignatureAlgorithmMismatch => "SignatureAlgorithmMismatch",
+        E::TrailingData(_) => "TrailingData",
+        E::UnknownIssuer => "UnknownIssuer",
+        E::UnknownRevocationStatus => "UnknownRevocationStatus",
+        E::UnsupportedCertVersion => "UnsupportedCertVersion",
+        E::UnsupportedCriticalExtension => "UnsupportedCriticalExtension",
+        E::UnsupportedCrlIssuingDistributionPoint => "UnsupportedCrlIssuingDistributionPoint",
+        E::UnsupportedCrlVersion => "UnsupportedCrlVersion",
+        E::UnsupportedDeltaCrl => "UnsupportedDeltaCrl",
+        E::UnsupportedIndirectCrl => "UnsupportedIndirectCrl",
+        E::UnsupportedNameType => "UnsupportedNameType",
+        E::UnsupportedRevocationReason => "UnsupportedRevocationReason",
+        E::UnsupportedRevocationReasonsPartitioning => "UnsupportedRevocationReasonsPartitioning",
+        E::UnsupportedCrlSignatureAlgorithm | E::UnsupportedCrlSignatureAlgorithmContext(_) => {
+            "UnsupportedCrlSignatureAlgorithm"
+        }
+        E::UnsupportedSignatureAlgorithm | E::UnsupportedSignatureAlgorithmContext(_) => {
+            "UnsupportedSignatureAlgorithm"
+        }
+        E::UnsupportedCrlSignatureAlgorithmForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => {
+            "UnsupportedCrlSignatureAlgorithmForPublicKey"
+        }
+        E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
+            "UnsupportedSignatureAlgorithmForPublicKey"
+        }
+        _ => "UnknownError",
+    }
+}
+
+/// The diagnosis code a webpki error corresponds to, when it is not a path-building failure.
+pub fn webpki_error_code(error: &webpki::Error) -> Code {
+    use webpki::Error as E;
+    #[allow(deprecated, reason = "every variant must be mapped, deprecated or not")]
+    match error {
+        E::CertExpired { .. } => Code::Expired,
+        E::CertNotValidYet { .. } => Code::NotYetValid,
+        E::CertRevoked => Code::Revoked,
+        E::UnknownRevocationStatus => Code::RevocationStatusUnknown,
+        E::CrlExpired { .. } => Code::CrlExpired,
+        E::InvalidSignatureForPublicKey => Code::BadSignature,
+        E::UnsupportedSignatureAlgorithm
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+        | E::SignatureAlgorithmMismatch => Code::UnsupportedSignatureAlgorithm,
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
+            Code::ClientAuthEkuMissing
+        }
+        E::CaUsedAsEndEntity => Code::CaUsedAsClientCertificate,
+        E::EndEntityUsedAsCa => Code::IssuerNotCa,
+        E::PathLenConstraintViolated => Code::PathLengthExceeded,
+        E::NameConstraintViolation
+        | E::MalformedNameConstraint
+        | E::MaximumNameConstraintComparisonsExceeded
+        | E::InvalidNetworkMaskConstraint
+        | E::UnsupportedNameType => Code::NameConstraintsViolated,
+        E::UnsupportedCriticalExtension => Code::UnsupportedCriticalExtension,
+        E::UnsupportedCertVersion => Code::UnsupportedVersion,
+        E::UnknownIssuer => Code::IssuerNotFound,
+        E::MaximumPathDepthExceeded => Code::ChainTooDeep,
+        E::MaximumPathBuildCallsExceeded | E::MaximumSignatureChecksExceeded => {
+            Code::ChainSearchExhausted
+        }
+        E::IssuerNotCrlSigner
+        | E::InvalidCrlSignatureForPublicKey
+        | E::InvalidCrlNumber
+        | E::UnsupportedCrlIssuingDistributionPoint
+        | E::UnsupportedCrlVersion
+        | E::UnsupportedDeltaCrl
+        | E::UnsupportedIndirectCrl
+        | E::UnsupportedRevocationReason
+        | E::UnsupportedRevocationReasonsPartitioning
+        | E::UnsupportedCrlSignatureAlgorithm
+        | E::UnsupportedCrlSignatureAlgorithmContext(_)
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => Code::CrlUnusable,
+        _ => Code::MalformedCertificate,
+    }
+}
+
+/// Critical extensions rustls-webpki understands.
+const WEBPKI_KNOWN_CRITICAL: &[&str] = &[
+    "2.5.29.15",
+    "2.5.29.17",
+    "2.5.29.19",
+    "2.5.29.30",
+    "2.5.29.31",
+    "2.5.29.37",
+];
+
+/// Critical extensions OpenSSL 3 understands (`X509_supported_extension`).
+const OPENSSL_KNOWN_CRITICAL: &[&str] = &[
+    "2.16.840.1.113730.1.1", // nsCertType
+    "2.5.29.15",             // keyUsage
+    "2.5.29.17",             // subjectAltName
+    "2.5.29.19",             // basicConstraints
+    "2.5.29.32",             // certificatePolicies
+    "2.5.29.31",             // cRLDistributionPoints
+    "2.5.29.37",             // extendedKeyUsage
+    "1.3.6.1.5.5.7.1.7",     // sbgp-ipAddrBlock
+    "1.3.6.1.5.5.7.1.8",     // sbgp-autonomousSysNum
+    "1.3.6.1.5.5.7.48.1.5",  // OCSP noCheck
+    "2.5.29.36",             // policyConstraints
+    "1.3.6.1.5.5.7.1.14",    // proxyCertInfo
+    "2.5.29.30",             // nameConstraints
+    "2.5.29.33",             // policyMappings
+    "2.5.29.54",             // inhibitAnyPolicy
+];
+
+/// Explains a path under rustls-webpki's rules. The decision itself comes from
+/// [`webpki_verify`]; these rules say which certificate and which field.
+pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
+    let search = context.graph.search(context.leaf, context.anchors);
+    let path = search.path().to_vec();
+    let mut violations = Vec::new();
+    let complete = matches!(search, Search::Complete(_));
+    // The anchor contributes only its name, key and name constraints.
+    let checked = without_anchor(&path, complete);
+    for (position, &index) in checked.iter().enumerate() {
+        let Some(cert) = context.certificate(index) else {
+            continue;
+        };
+        let is_leaf = position == 0;
+        if cert.version != 3 {
+            violations.push(Violation::new(Code::UnsupportedVersion, index));
+        }
+        validity(cert, index, context.time, &mut violations);
+        for oid in cert.critical_extension_oids() {
+            if !WEBPKI_KNOWN_CRITICAL.contains(&oid) {
+                violations
+                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
+            }
+        }
+        if let Some(eku) = &cert.extended_key_usage {
+            let allowed = match context.usage {
+                Usage::Client => eku.client_auth,
+                Usage::Server => eku.server_auth,
+            };
+            if !allowed {
+                let code = if is_leaf {
+                    Code::ClientAuthEkuMissing
+                } else {
+                    Code::IssuerEkuExcludesClientAuth
+                };
+                violations.push(Violation::new(code, index).value(&eku.purposes.join(", ")));
+            }
+        }
+        if is_leaf {
+            if cert.is_ca() {
+                violations.push(Violation::new(Code::CaUsedAsClientCertificate, index));
+            }
+        } else {
+            if !cert.is_ca() {
+                violations.push(Violation::new(Code::IssuerNotCa, index));
+            }
+            if let Some(len) = cert.basic_constraints.and_then(|bc| bc.path_len) {
+                let below = position - 1;
+                if below > len as usize {
+                    violations.push(
+                        Violation::new(Code::PathLengthExceeded, index)
+                            .value(&format!("pathlen:{len}, {below} intermediates below it")),
+                    );
+                }
+            }
+        }
+    }
+    // Signatures: each certificate by the next one on the path.
+    for (subject, issuer) in links(&path) {
+        signature_rules(context, subject, issuer, true, &mut violations);
+    }
+    if !context.crls.is_empty() {
+        revocation(context, checked, Profile::Webpki, &mut violations);
+    }
+    dead_end(&search, &mut violations);
+    Evaluation { search, violations }
+}
+
+/// The certificates of a path whose own fields are checked: the anchor of a complete path
+/// contributes only its name and key.
+fn without_anchor(path: &[usize], complete: bool) -> &[usize] {
+    match (complete, path.split_last()) {
+        (true, Some((_, rest))) => rest,
+        _ => path,
+    }
+}
+
+/// Each certificate of a path with its issuer.
+fn links(path: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    path.iter().copied().zip(path.iter().copied().skip(1))
+}
+
+fn validity(cert: &Certificate, index: usize, time: Timestamp, out: &mut Vec<Violation>) {
+    if time > cert.not_after {
+        out.push(Violation::new(Code::Expired, index));
+    } else if time < cert.not_before {
+        out.push(Violation::new(Code::NotYetValid, index));
+    }
+}
+
+fn signature_rules(
+    context: &Context<'_>,
+    subject: usize,
+    issuer: usize,
+    webpki_rules: bool,
+    out: &mut Vec<Violation>,
+) {
+    let (Some(cert), Some(issuer_cert)) =
+        (context.certificate(subject), context.certificate(issuer))
+    else {
+        return;
+    };
+    let weak_hash = matches!(
+        cert.signature_algorithm.hash,
+        Hash::Md5 | Hash::Sha1 | Hash::Sha224 | Hash::Unknown
+    );
+    if weak_hash {
+        out.push(
+            Violation::new(Code::UnsupportedSignatureAlgorithm, subject)
+                .value(&cert.signature_algorithm.name),
+        );
+        return;
+    }
+    if webpki_rules {
+        match &issuer_cert.key {
+            KeyAlgorithm::Rsa { bits } if *bits < 2048 => {
+                out.push(Violation::new(Code::WeakKey, issuer).value(&issuer_cert.key.to_string()));
+                return;
+            }
+            KeyAlgorithm::Ec { curve } if curve != "P-256" && curve != "P-384" => {
+                out.push(
+                    Violation::new(Code::UnsupportedSignatureAlgorithm, subject).value(&format!(
+                        "{} by an {} key",
+                        cert.signature_algorithm.name, issuer_cert.key
+                    )),
+                );
+                return;
+            }
+            _ => {}
+        }
+    }
+    if context.graph.signature(subject, issuer) == SignatureCheck::Invalid {
+        out.push(Violation::new(Code::BadSignature, subject).related(issuer));
+    }
+}
+
+fn dead_end(search: &Search, out: &mut Vec<Violation>) {
+    if let Search::Incomplete(_, dead) = search {
+        out.push(match dead {
+            Dead::IssuerNotFound { last } => Violation::new(Code::IssuerNotFound, *last),
+            Dead::IssuerKeyMismatch { last, candidates } => {
+                let mut v = Violation::new(Code::IssuerKeyMismatch, *last);
+                if let Some(&first) = candidates.first() {
+                    v = v.related(first);
+                }
+                v
+            }
+            Dead::UntrustedRoot { root } => Violation::new(Code::UntrustedRoot, *root),
+            Dead::Exhausted { last } => Violation::new(Code::ChainSearchExhausted, *last),
+        });
+    }
+}
+
+/// CRL checks for the certificates in `checked` (the anchor excluded).
+fn revocation(
+    context: &Context<'_>,
+    checked: &[usize],
+    profile: Profile,
+    out: &mut Vec<Violation>,
+) {
+    for &index in checked {
+        let Some(cert) = context.certificate(index) else {
+            continue;
+        };
+        let issuers = context.graph.named_issuers(index);
+        let covering: Vec<&Crl> = context
+            .crls
+            .iter()
+            .filter(|crl| {
+                crl.issuer_raw == cert.issuer_raw
+                    && (issuers.is_empty()
+                        || issuers.iter().any(|&i| {
+                            context
+                                .certificate(i)
+                                .is_some_and(|issuer| crl.issued_by(issuer))
+                        }))
+            })
+            .collect();
+        if covering.is_empty() {
+            out.push(Violation::new(Code::RevocationStatusUnknown, index));
+            continue;
+        }
+        if covering.iter().any(|crl| crl.lists(cert)) {
+            out.push(Violation::new(Code::Revoked, index));
+        }
+        if profile != Profile::Webpki {
+            for crl in &covering {
+                if crl.next_update.is_some_and(|next| context.time > next) {
+                    out.push(Violation::new(Code::CrlExpired, index).value(&crl.issuer));
+                } else if crl.this_update > context.time {
+                    out.push(Violation::new(Code::CrlNotYetValid, index).value(&crl.issuer));
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenSSL and nginx
+
+/// OpenSSL's verify settings that the profiles differ in.
+pub struct OpensslSettings {
+    /// `ssl_verify_depth` / `-verify_depth`: most intermediates allowed.
+    pub max_intermediates: Option<usize>,
+    /// `-crl_check_all`: check every certificate against the CRLs.
+    pub crl_check_all: bool,
+}
+
+impl OpensslSettings {
+    pub fn for_profile(profile: Profile, have_crls: bool) -> Self {
+        match profile {
+            Profile::Nginx => Self {
+                max_intermediates: Some(1),
+                crl_check_all: have_crls,
+            },
+            _ => Self {
+                max_intermediates: None,
+                crl_check_all: false,
+            },
+        }
+    }
+}
+
+/// OpenSSL `X509_verify_cert` with purpose sslclient at security level 2, without partial
+/// chains: the path must end at a self-signed certificate of the trust store.
+pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evaluation {
+    let graph = context.graph;
+    let is_anchor = |i: usize| (context.anchors)(i) && graph.is_self_signed(i);
+    let search = graph.search(context.leaf, &is_anchor);
+    let path = search.path().to_vec();
+    let mut violations = Vec::new();
+    let mut non_self_issued_below = 0usize;
+    for (position, &index) in path.iter().enumerate() {
+        let Some(cert) = context.certificate(index) else {
+            continue;
+        };
+        let is_leaf = position == 0;
+        validity(cert, index, context.time, &mut violations);
+        for oid in cert.critical_extension_oids() {
+            if !OPENSSL_KNOWN_CRITICAL.contains(&oid) {
+                violations
+                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
+            }
+        }
+        let eku_allows = cert
+            .extended_key_usage
+            .as_ref()
+            .is_none_or(|eku| match context.usage {
+                Usage::Client => eku.client_auth,
+                Usage::Server => eku.server_auth,
+            });
+        if !eku_allows {
+            let purposes = cert
+                .extended_key_usage
+                .as_ref()
+                .map(|e| e.purposes.join(", "))
+                .unwrap_or_default();
+            let code = if is_leaf {
+                Code::ClientAuthEkuMissing
+            } else {
+                Code::IssuerEkuExcludesClientAuth
+            };
+            violations.push(Violation::new(code, index).value(&purposes));
+        }
+        if let Some(weak) = weak_key_at_level_2(&cert.key) {
+            violations.push(Violation::new(Code::WeakKey, index).value(&weak));
+        }
+        if is_leaf {
+            if let Some(ku) = cert.key_usage {
+                let needed = match context.usage {
+                    Usage::Client => ku.digital_signature || ku.key_agreement,
+                    Usage::Server => {
+                        ku.digital_signature || ku.key_encipherment || ku.key_agreement
+                    }
+                };
+                if !needed {
+                    violations.push(
+                        Violation::new(Code::LeafKeyUsageMissingDigitalSignature, index)
+                            .value(&ku.names().join(", ")),
+                    );
+                }
+            }
+        } else {
+            // X509_check_ca
+            match (cert.basic_constraints, cert.key_usage) {
+                (_, Some(ku)) if !ku.key_cert_sign => violations.push(
+                    Violation::new(Code::IssuerMissingKeyCertSign, index)
+                        .value(&ku.names().join(", ")),
+                ),
+                (Some(bc), _) if !bc.ca => {
+                    violations.push(Violation::new(Code::IssuerNotCa, index))
+                }
+                (Some(_), _) | (None, Some(_)) => {}
+                (None, None) => {
+                    let v1_root = cert.version == 1 && graph.is_self_signed(index);
+                    if !v1_root {
+                        violations.push(Violation::new(Code::IssuerNotCa, index));
+                    }
+                }
+            }
+            if position > 1
+                && let Some(len) = cert.basic_constraints.and_then(|bc| bc.path_len)
+                && non_self_issued_below > len as usize
+            {
+                violations.push(
+                    Violation::new(Code::PathLengthExceeded, index).value(&format!(
+                        "pathlen:{len}, {non_self_issued_below} intermediates below it"
+                    )),
+                );
+            }
+            if !cert.is_self_issued() {
+                non_self_issued_below += 1;
+            }
+        }
+    }
+    for (subject, issuer) in links(&path) {
+        signature_rules(context, subject, issuer, false, &mut violations);
+    }
+    if let Some(max) = settings.max_intermediates {
+        let intermediates = path.len().saturating_sub(2);
+        if matches!(search, Search::Complete(_)) && intermediates > max {
+            violations.push(
+                Violation::new(Code::ChainTooDeep, context.leaf).value(&format!(
+                    "{intermediates} intermediates, ssl_verify_depth {max}"
+                )),
+            );
+        }
+    }
+    if settings.crl_check_all && !context.crls.is_empty() {
+        let checked = without_anchor(&path, matches!(search, Search::Complete(_)));
+        revocation(context, checked, Profile::Nginx, &mut violations);
+    }
+    dead_end(&search, &mut violations);
+    Evaluation { search, violations }
+}
+
+/// OpenSSL security level 2 requires 112 bits of security: RSA and DSA of 2048 bits, EC of 224.
+fn weak_key_at_level_2(key: &KeyAlgorithm) -> Option<String> {
+    match key {
+        KeyAlgorithm::Rsa { bits } if *bits < 2048 => Some(key.to_string()),
+        KeyAlgorithm::Ec { curve } if curve == "P-192" || curve == "secp192k1" => {
+            Some(key.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Can a server of this profile verify the client's CertificateVerify signature made with this
+/// key? rustls (ring) verifies RSA 2048–8192, ECDSA P-256/P-384 and Ed25519.
+pub fn handshake_key_violation(
+    profile: Profile,
+    leaf: usize,
+    key: &KeyAlgorithm,
+) -> Option<Violation> {
+    match profile {
+        Profile::Webpki => match key {
+            KeyAlgorithm::Rsa { bits } if *bits < 2048 => {
+                Some(Violation::new(Code::WeakKey, leaf).value(&key.to_string()))
+            }
+            KeyAlgorithm::Rsa { bits } if *bits > 8192 => {
+                Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string()))
+            }
+            KeyAlgorithm::Rsa { .. } | KeyAlgorithm::Ed25519 => None,
+            KeyAlgorithm::Ec { curve } if curve == "P-256" || curve == "P-384" => None,
+            _ => Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string())),
+        },
+        // Security level 2 key sizes are already part of path validation.
+        Profile::Openssl | Profile::Nginx => None,
+    }
+}
+
+/// Which side an anchor must come from.
+pub fn is_trusted(graph: &Graph<'_>, index: usize, assumed: &[usize]) -> bool {
+    graph.side(index) == Some(Side::Trust) || assumed.contains(&index)
+}

@@ -1,0 +1,376 @@
+//! The report: what an inspection found, serialisable to the SPEC's JSON and renderable as text
+//! and Markdown. Private keys never appear here beyond their algorithm and whether they match.
+
+use serde::Serialize;
+
+use crate::certificate::{Side, Timestamp};
+use crate::decode::Location;
+use crate::diagnosis::{Code, LogLine, Severity, format_time};
+use crate::profiles::{Profile, Usage};
+
+/// The overall or per-profile outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Accepted,
+    Rejected,
+    Incomplete,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// A certificate's part in the inspection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The client's own certificate.
+    Client,
+    /// A CA between the client certificate and the anchor.
+    Intermediate,
+    /// The trusted certificate the chain ends at.
+    Anchor,
+    /// A trusted CA that this chain does not use.
+    Trusted,
+    /// A client-side certificate outside the chain.
+    Unused,
+}
+
+/// One profile's decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProfileResult {
+    pub name: Profile,
+    pub verdict: Verdict,
+    /// The error codes that made it reject.
+    pub findings: Vec<Code>,
+    /// What the real implementation said, when the profile runs it (webpki's error name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported: Option<String>,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    /// Index into `certificates`.
+    pub certificate: Option<usize>,
+    pub profiles: Vec<Profile>,
+    pub title: String,
+    pub detail: String,
+    pub remedy: String,
+    /// Where in the inputs, for input findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// What servers print for this failure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub log_lines: Vec<LogLine>,
+}
+
+/// A certificate as reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CertificateEntry {
+    pub index: usize,
+    pub role: Role,
+    pub side: Side,
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub key: String,
+    pub signature_algorithm: String,
+    pub version: u32,
+    pub is_ca: bool,
+    pub self_signed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_usage: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_key_usage: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subject_alt_names: Vec<String>,
+    pub extensions: Vec<ExtensionEntry>,
+    pub sha256: String,
+    pub sha1: String,
+    pub source: Location,
+    /// The certificate in PEM, for copying (never a key).
+    #[serde(skip)]
+    pub pem: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExtensionEntry {
+    pub name: String,
+    pub oid: String,
+    pub critical: bool,
+    pub value: String,
+}
+
+/// A CRL as reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CrlEntry {
+    pub issuer: String,
+    pub this_update: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_update: Option<String>,
+    pub revoked: usize,
+    pub source: Location,
+}
+
+/// A private key as reported: algorithm and match, never its content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KeyEntry {
+    pub algorithm: String,
+    /// Does it belong to the client certificate? `None` when it could not be compared.
+    pub matches_client_certificate: Option<bool>,
+    pub source: Location,
+}
+
+/// What one input held.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InputSummary {
+    pub name: String,
+    pub side: Side,
+    pub certificates: usize,
+    pub crls: usize,
+    pub private_keys: usize,
+    pub problems: usize,
+}
+
+/// The whole inspection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub verdict: Verdict,
+    pub validation_time: String,
+    #[serde(skip)]
+    pub validation_timestamp: Timestamp,
+    pub usage: Usage,
+    pub profiles: Vec<ProfileResult>,
+    pub findings: Vec<Finding>,
+    /// The chain, client certificate first, as indexes into `certificates`.
+    pub chain: Vec<usize>,
+    pub certificates: Vec<CertificateEntry>,
+    pub crls: Vec<CrlEntry>,
+    pub private_keys: Vec<KeyEntry>,
+    pub inputs: Vec<InputSummary>,
+}
+
+impl Report {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    fn label(&self, index: usize) -> String {
+        self.certificates
+            .get(index)
+            .map_or_else(|| format!("#{index}"), |c| short_subject(&c.subject))
+    }
+
+    /// The text a person reads first: verdict, profiles, chain, findings with fixes.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let verdict = match self.verdict {
+            Verdict::Accepted => {
+                "ACCEPTED — every selected server profile accepts this client certificate"
+            }
+            Verdict::Rejected => {
+                "REJECTED — at least one server profile rejects this client certificate"
+            }
+            Verdict::Incomplete => "INCOMPLETE — nothing to decide on yet",
+        };
+        out.push_str(&format!("Verdict: {verdict}\n"));
+        out.push_str(&format!("Validation time: {}\n\n", self.validation_time));
+        out.push_str("Servers:\n");
+        for profile in &self.profiles {
+            let why = if profile.findings.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "  ({})",
+                    profile
+                        .findings
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            out.push_str(&format!(
+                "  {:<8} {:<8} {}{}\n",
+                profile.name.name(),
+                profile.name.server(),
+                profile.verdict.as_str(),
+                why
+            ));
+        }
+        if !self.chain.is_empty() {
+            out.push_str("\nChain:\n");
+            for (depth, &index) in self.chain.iter().enumerate() {
+                if let Some(cert) = self.certificates.get(index) {
+                    out.push_str(&format!(
+                        "  {depth}. [{}] {}  ({}, {}, until {}, from {})\n",
+                        role_name(cert.role),
+                        short_subject(&cert.subject),
+                        cert.key,
+                        cert.signature_algorithm,
+                        cert.not_after,
+                        cert.source
+                    ));
+                }
+            }
+        }
+        let mut findings: Vec<&Finding> = self.findings.iter().collect();
+        findings.sort_by_key(|f| f.severity);
+        if !findings.is_empty() {
+            out.push_str("\nFindings:\n");
+        }
+        for finding in findings {
+            let about = finding
+                .certificate
+                .map(|i| format!(" — {}", self.label(i)))
+                .unwrap_or_default();
+            let profiles = if finding.profiles.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " [{}]",
+                    finding
+                        .profiles
+                        .iter()
+                        .map(|p| p.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            out.push_str(&format!(
+                "\n  {} {}: {}{}{}\n",
+                severity_mark(finding.severity),
+                finding.code,
+                finding.title,
+                about,
+                profiles
+            ));
+            out.push_str(&format!("    {}\n", finding.detail));
+            if let Some(location) = &finding.location {
+                out.push_str(&format!("    Where: {location}\n"));
+            }
+            out.push_str(&format!("    Fix: {}\n", finding.remedy));
+            for log in finding.log_lines.iter().take(3) {
+                out.push_str(&format!("    Seen as ({}): {}\n", log.printed_by, log.line));
+            }
+        }
+        out
+    }
+
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!(
+            "# mtls-inspector report\n\n**Verdict: {}** at {}\n\n",
+            self.verdict.as_str(),
+            self.validation_time
+        ));
+        out.push_str("| server | profile | verdict | why |\n|---|---|---|---|\n");
+        for profile in &self.profiles {
+            out.push_str(&format!(
+                "| {} | `{}` | {} | {} |\n",
+                profile.name.server(),
+                profile.name.name(),
+                profile.verdict.as_str(),
+                profile
+                    .findings
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !self.chain.is_empty() {
+            out.push_str("\n## Chain\n\n");
+            for (depth, &index) in self.chain.iter().enumerate() {
+                if let Some(cert) = self.certificates.get(index) {
+                    out.push_str(&format!(
+                        "{}. **{}** `{}` — {}, valid until {}\n",
+                        depth + 1,
+                        role_name(cert.role),
+                        escape_md(&cert.subject),
+                        cert.key,
+                        cert.not_after
+                    ));
+                }
+            }
+        }
+        if !self.findings.is_empty() {
+            out.push_str("\n## Findings\n");
+        }
+        let mut findings: Vec<&Finding> = self.findings.iter().collect();
+        findings.sort_by_key(|f| f.severity);
+        for finding in findings {
+            out.push_str(&format!(
+                "\n### {} `{}`: {}\n\n{}\n\n**Fix:** {}\n",
+                severity_mark(finding.severity),
+                finding.code,
+                finding.title,
+                escape_md(&finding.detail),
+                escape_md(&finding.remedy)
+            ));
+            if !finding.profiles.is_empty() {
+                out.push_str(&format!(
+                    "\nApplies to: {}\n",
+                    finding
+                        .profiles
+                        .iter()
+                        .map(|p| p.server())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            for log in &finding.log_lines {
+                out.push_str(&format!("- {}: `{}`\n", log.printed_by, log.line));
+            }
+        }
+        out
+    }
+}
+
+fn escape_md(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+fn severity_mark(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "✗ error",
+        Severity::Incomplete => "? incomplete",
+        Severity::Warning => "! warning",
+        Severity::Info => "i info",
+    }
+}
+
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Client => "client",
+        Role::Intermediate => "intermediate",
+        Role::Anchor => "trust anchor",
+        Role::Trusted => "trusted",
+        Role::Unused => "unused",
+    }
+}
+
+/// `CN=x` from a full subject, else the subject.
+pub fn short_subject(subject: &str) -> String {
+    subject
+        .split(", ")
+        .find(|part| part.starts_with("CN="))
+        .map_or_else(|| subject.to_owned(), str::to_owned)
+}
+
+/// Formats a time for the report.
+pub fn time_string(time: Timestamp) -> String {
+    format_time(time)
+}
