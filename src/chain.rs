@@ -27,6 +27,9 @@ pub enum Dead {
     IssuerNotFound { last: usize },
     /// Certificates with the issuer's name exist, but none of their keys made the signature.
     IssuerKeyMismatch { last: usize, candidates: Vec<usize> },
+    /// The issuer is there (name and key identifier match) but the signature does not verify:
+    /// the certificate was altered or corrupted.
+    BadSignature { last: usize, issuer: usize },
     /// The path ends at a self-signed certificate that the server does not trust.
     UntrustedRoot { root: usize },
     /// The search budget ran out.
@@ -248,8 +251,19 @@ impl<'a> Graph<'a> {
         if continued {
             return None;
         }
+        let same_key_id = named.iter().copied().find(|&i| {
+            !path.contains(&i)
+                && self
+                    .certificate(last)
+                    .zip(self.certificate(i))
+                    .is_some_and(|(s, c)| {
+                        s.authority_key_id.is_some() && s.authority_key_id == c.subject_key_id
+                    })
+        });
         let reason = if self.is_self_signed(last) {
             Dead::UntrustedRoot { root: last }
+        } else if let Some(issuer) = same_key_id {
+            Dead::BadSignature { last, issuer }
         } else if named.iter().any(|&i| !path.contains(&i)) {
             Dead::IssuerKeyMismatch {
                 last,
@@ -281,22 +295,32 @@ fn dead_rank(dead: &Dead) -> u8 {
         Dead::IssuerNotFound { .. } => 1,
         Dead::UntrustedRoot { .. } => 2,
         Dead::IssuerKeyMismatch { .. } => 3,
+        Dead::BadSignature { .. } => 4,
     }
 }
 
-/// Chooses the client certificate: the first certificate of the client input that issued no
-/// other certificate there.
-pub fn client_certificate(graph: &Graph<'_>) -> Option<usize> {
+/// Chooses the client certificate: a certificate of the client input that issued no other
+/// certificate there. When several qualify, the one whose private key was given wins, then an
+/// end-entity certificate over a CA, then the first in input order — so that the order of the
+/// bundle never changes the choice.
+pub fn client_certificate(graph: &Graph<'_>, has_key: &dyn Fn(usize) -> bool) -> Option<usize> {
     let client: Vec<usize> = (0..graph.entries().len())
         .filter(|&i| graph.side(i) == Some(Side::Client))
         .collect();
     client
         .iter()
         .copied()
-        .find(|&candidate| {
+        .filter(|&candidate| {
             !client.iter().any(|&other| {
                 !graph.same_certificate(other, candidate) && graph.issued(candidate, other)
             })
+        })
+        .min_by_key(|&candidate| {
+            (
+                !has_key(candidate),
+                graph.certificate(candidate).is_some_and(Certificate::is_ca),
+                candidate,
+            )
         })
         .or_else(|| client.first().copied())
 }

@@ -93,7 +93,15 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
     let graph = Graph::new(&graph_entries);
     let crls: Vec<Crl> = gathered.crls.iter().map(|(c, _)| c.clone()).collect();
 
-    let leaf = chain::client_certificate(&graph);
+    let has_key = |i: usize| {
+        graph.certificate(i).is_some_and(|cert| {
+            gathered
+                .keys
+                .iter()
+                .any(|(key, _)| key_matches(key, cert) == Some(true))
+        })
+    };
+    let leaf = chain::client_certificate(&graph, &has_key);
     let trust_given = graph_entries.iter().any(|e| e.side == Side::Trust);
     let assumed: Vec<usize> = if trust_given {
         Vec::new()

@@ -1,0 +1,44 @@
+# The two commands of the README: `make serve` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/tests/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+WASM := --target wasm32-unknown-unknown
+ADDRESS ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: setup serve build test check fmt clippy unit wasm-test e2e conformance cli-smoke
+
+setup:
+	@tools/setup.sh
+
+## serve: install what is missing, build, and serve the page on http://$(ADDRESS):$(PORT)/
+serve: setup
+	trunk serve --release --address $(ADDRESS) --port $(PORT)
+
+## build: the release page in dist/
+build: setup
+	trunk build --release
+
+## test: every check — formatting, lints (host and wasm32), native tests (scenarios, the
+## openssl differential test, bad input), wasm tests in headless Chromium, the release build,
+## end-to-end tests against dist/, and the x509-limbo conformance run.
+test: setup fmt clippy unit wasm-test build e2e conformance
+	@echo "make test: all checks passed"
+
+fmt:
+	cargo fmt --check
+
+clippy:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy $(WASM) --all-targets -- -D warnings
+
+unit:
+	cargo test --quiet
+
+wasm-test:
+	cargo test $(WASM) --test web
+
+e2e:
+	node --test tests/e2e/
+
+conformance:
+	cargo test --release --test limbo -- --nocapture

@@ -1,0 +1,1001 @@
+//! Scenario suite shared by the scenario tests, the openssl differential test and the webpki
+//! equivalence test. Certificates are generated at test time by rcgen (and, for what rcgen cannot
+//! make — SHA-1 signatures, v1 certificates, RSA keys — by the openssl command line), all at the
+//! fixed time [`NOW`].
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the suite"
+)]
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use mtls_inspector::diagnosis::Code;
+use mtls_inspector::{Input, Options, Profile, Report, Side, inspect};
+use rcgen::{
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, CustomExtension,
+    DistinguishedName, DnType, ExtendedKeyUsagePurpose, GeneralSubtree, IsCa, Issuer, KeyIdMethod,
+    KeyPair, KeyUsagePurpose, NameConstraints, RevokedCertParams, SanType, SerialNumber,
+};
+use time::OffsetDateTime;
+
+/// The fixed validation time of the suite: 2026-06-01T12:00:00Z.
+pub const NOW: i64 = 1_780_315_200;
+pub const DAY: i64 = 86_400;
+
+pub fn at(seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(seconds).unwrap()
+}
+
+/// A generated certificate with its key and parameters.
+pub struct Node {
+    pub params: CertificateParams,
+    pub key: KeyPair,
+    pub der: Vec<u8>,
+    pub pem: String,
+}
+
+impl Node {
+    pub fn issuer(&self) -> Issuer<'_, &KeyPair> {
+        Issuer::from_params(&self.params, &self.key)
+    }
+
+    pub fn key_pem(&self) -> String {
+        self.key.serialize_pem()
+    }
+}
+
+fn name(common_name: &str) -> DistinguishedName {
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::OrganizationName, "mtls-inspector tests");
+    dn.push(DnType::CommonName, common_name);
+    dn
+}
+
+/// CA parameters: CA:TRUE, keyCertSign + cRLSign, valid a year before and five after [`NOW`].
+pub fn ca(common_name: &str) -> CertificateParams {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = name(common_name);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params.not_before = at(NOW - 365 * DAY);
+    params.not_after = at(NOW + 5 * 365 * DAY);
+    params.use_authority_key_identifier_extension = true;
+    params.key_identifier_method = KeyIdMethod::Sha256;
+    params
+}
+
+/// Client certificate parameters: CA:FALSE, digitalSignature, clientAuth, a SAN.
+pub fn client(common_name: &str) -> CertificateParams {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = name(common_name);
+    params.is_ca = IsCa::ExplicitNoCa;
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    params.subject_alt_names = vec![SanType::DnsName(
+        format!("{common_name}.example.com").try_into().unwrap(),
+    )];
+    params.not_before = at(NOW - 30 * DAY);
+    params.not_after = at(NOW + 365 * DAY);
+    params.use_authority_key_identifier_extension = true;
+    params.serial_number = Some(SerialNumber::from(vec![0x10, 0x20, 0x30]));
+    params
+}
+
+pub fn key() -> KeyPair {
+    KeyPair::generate().unwrap()
+}
+
+pub fn self_signed(params: CertificateParams, key: KeyPair) -> Node {
+    let cert = params.self_signed(&key).unwrap();
+    Node {
+        der: cert.der().to_vec(),
+        pem: cert.pem(),
+        params,
+        key,
+    }
+}
+
+pub fn issue(params: CertificateParams, key: KeyPair, issuer: &Node) -> Node {
+    let cert = params.signed_by(&key, &issuer.issuer()).unwrap();
+    Node {
+        der: cert.der().to_vec(),
+        pem: cert.pem(),
+        params,
+        key,
+    }
+}
+
+/// A CRL by `issuer` listing `revoked` serials, valid from `this_update` to `next_update`.
+pub fn crl(issuer: &Node, revoked: &[&Node], this_update: i64, next_update: i64) -> String {
+    let params = CertificateRevocationListParams {
+        this_update: at(this_update),
+        next_update: at(next_update),
+        crl_number: SerialNumber::from(1u64),
+        issuing_distribution_point: None,
+        revoked_certs: revoked
+            .iter()
+            .map(|node| RevokedCertParams {
+                serial_number: node.params.serial_number.clone().unwrap(),
+                revocation_time: at(NOW - DAY),
+                reason_code: None,
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    };
+    params.signed_by(&issuer.issuer()).unwrap().pem().unwrap()
+}
+
+/// A fresh temporary directory for one scenario's files.
+pub fn temp_dir(label: &str) -> PathBuf {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!(
+        "mtls-inspector-{}-{}-{n}",
+        std::process::id(),
+        label.replace(['/', ' '], "_")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn openssl(args: &[&str], dir: &PathBuf) {
+    let output = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl must be installed (make test installs it)");
+    assert!(
+        output.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Signs `subject`'s key with `issuer` using the openssl command line: for what rcgen cannot
+/// make. `extensions` is an `-extfile` body (None makes an X.509 v1 certificate).
+pub fn openssl_issue(
+    label: &str,
+    subject_key_pem: &str,
+    common_name: &str,
+    issuer: &Node,
+    digest: &str,
+    extensions: Option<&str>,
+) -> String {
+    let dir = temp_dir(label);
+    std::fs::write(dir.join("subject.key"), subject_key_pem).unwrap();
+    std::fs::write(dir.join("issuer.pem"), &issuer.pem).unwrap();
+    std::fs::write(dir.join("issuer.key"), issuer.key_pem()).unwrap();
+    let subject = format!("/O=mtls-inspector tests/CN={common_name}");
+    openssl(
+        &[
+            "req",
+            "-new",
+            "-key",
+            "subject.key",
+            "-subj",
+            &subject,
+            "-out",
+            "subject.csr",
+        ],
+        &dir,
+    );
+    // `openssl ca` rather than `x509 -req`: OpenSSL 3.0's x509 cannot set the dates.
+    std::fs::write(
+        dir.join("ca.cnf"),
+        "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\nnew_certs_dir = .\n\
+         serial = serial.txt\npolicy = anything\nunique_subject = no\n\
+         [anything]\ncommonName = optional\norganizationName = optional\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("index.txt"), "").unwrap();
+    std::fs::write(dir.join("serial.txt"), "1234\n").unwrap();
+    let fmt = time::macros::format_description!("[year][month][day][hour][minute][second]Z");
+    let start = at(NOW - 30 * DAY).format(fmt).unwrap();
+    let end = at(NOW + 365 * DAY).format(fmt).unwrap();
+    let mut args = vec![
+        "ca",
+        "-batch",
+        "-config",
+        "ca.cnf",
+        "-cert",
+        "issuer.pem",
+        "-keyfile",
+        "issuer.key",
+        "-in",
+        "subject.csr",
+        "-out",
+        "subject.pem",
+        "-startdate",
+        &start,
+        "-enddate",
+        &end,
+        "-md",
+        digest,
+        "-notext",
+        "-preserveDN",
+    ];
+    if let Some(body) = extensions {
+        std::fs::write(dir.join("ext.cnf"), body).unwrap();
+        args.extend(["-extfile", "ext.cnf"]);
+    }
+    openssl(&args, &dir);
+    std::fs::read_to_string(dir.join("subject.pem")).unwrap()
+}
+
+/// An RSA key pair of `bits` (2048 or more: ring refuses smaller private keys).
+pub fn rsa_key(bits: u32) -> KeyPair {
+    KeyPair::from_pkcs8_pem_and_sign_algo(&rsa_key_pem(bits), &rcgen::PKCS_RSA_SHA256).unwrap()
+}
+
+/// A private key generated by `openssl <args> -out key.pem`.
+pub fn openssl_key_pem(args: &[&str]) -> String {
+    let dir = temp_dir("key");
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["-out", "key.pem"]);
+    openssl(&all, &dir);
+    std::fs::read_to_string(dir.join("key.pem")).unwrap()
+}
+
+/// An RSA private key in PKCS#8 PEM, generated by openssl (ring cannot generate RSA keys).
+pub fn rsa_key_pem(bits: u32) -> String {
+    static KEYS: OnceLock<std::sync::Mutex<Vec<(u32, String)>>> = OnceLock::new();
+    let cache = KEYS.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap();
+
+    match cache.iter().find(|(b, _)| *b == bits) {
+        Some((_, pem)) => pem.clone(),
+        None => {
+            let dir = temp_dir("rsa");
+            openssl(
+                &[
+                    "genpkey",
+                    "-algorithm",
+                    "RSA",
+                    "-pkeyopt",
+                    &format!("rsa_keygen_bits:{bits}"),
+                    "-out",
+                    "key.pem",
+                ],
+                &dir,
+            );
+            let pem = std::fs::read_to_string(dir.join("key.pem")).unwrap();
+            cache.push((bits, pem.clone()));
+            pem
+        }
+    }
+}
+
+/// What a profile should decide: accepted (None) or rejected with this code among its findings.
+pub type Expectation = [(Profile, Option<Code>); 3];
+
+pub fn all_accept() -> Expectation {
+    [
+        (Profile::Webpki, None),
+        (Profile::Openssl, None),
+        (Profile::Nginx, None),
+    ]
+}
+
+pub fn all_reject(code: Code) -> Expectation {
+    [
+        (Profile::Webpki, Some(code)),
+        (Profile::Openssl, Some(code)),
+        (Profile::Nginx, Some(code)),
+    ]
+}
+
+/// One scenario: the files a user would give, and what each server decides.
+pub struct Scenario {
+    pub name: &'static str,
+    /// Client files, in the order the user gives them.
+    pub client: Vec<String>,
+    /// The client certificate and the other certificates the client sends, for `openssl verify`.
+    pub leaf: String,
+    pub intermediates: Vec<String>,
+    pub trust: Vec<String>,
+    pub crls: Vec<String>,
+    pub time: i64,
+    pub expect: Expectation,
+    /// Codes (of any severity) that must be among the findings.
+    pub also: Vec<Code>,
+    /// The private key given with the client certificate, if any.
+    pub key: Option<String>,
+}
+
+impl Scenario {
+    fn new(name: &'static str, leaf: &Node, intermediates: &[&Node], trust: &[&Node]) -> Self {
+        let mut client = vec![leaf.pem.clone()];
+        client.extend(intermediates.iter().map(|n| n.pem.clone()));
+        Self {
+            name,
+            client,
+            leaf: leaf.pem.clone(),
+            intermediates: intermediates.iter().map(|n| n.pem.clone()).collect(),
+            trust: trust.iter().map(|n| n.pem.clone()).collect(),
+            crls: Vec::new(),
+            time: NOW,
+            expect: all_accept(),
+            also: Vec::new(),
+            key: None,
+        }
+    }
+
+    fn from_pem(
+        name: &'static str,
+        leaf: String,
+        intermediates: &[&Node],
+        trust: &[&Node],
+    ) -> Self {
+        let mut scenario = Self::new(name, &placeholder(), intermediates, trust);
+        scenario.client[0] = leaf.clone();
+        scenario.leaf = leaf;
+        scenario
+    }
+
+    fn expect(mut self, expect: Expectation) -> Self {
+        self.expect = expect;
+        self
+    }
+
+    fn also(mut self, codes: &[Code]) -> Self {
+        self.also.extend_from_slice(codes);
+        self
+    }
+
+    fn with_key(mut self, key: String) -> Self {
+        self.client.push(key.clone());
+        self.key = Some(key);
+        self
+    }
+
+    pub fn inputs(&self) -> Vec<(Side, String, Vec<u8>)> {
+        let mut files = Vec::new();
+        for (i, pem) in self.client.iter().enumerate() {
+            files.push((
+                Side::Client,
+                format!("client-{i}.pem"),
+                pem.as_bytes().to_vec(),
+            ));
+        }
+        for (i, pem) in self.trust.iter().enumerate() {
+            files.push((
+                Side::Trust,
+                format!("trust-{i}.pem"),
+                pem.as_bytes().to_vec(),
+            ));
+        }
+        for (i, pem) in self.crls.iter().enumerate() {
+            files.push((Side::Trust, format!("crl-{i}.pem"), pem.as_bytes().to_vec()));
+        }
+        files
+    }
+
+    pub fn inspect(&self) -> Report {
+        let files = self.inputs();
+        let inputs: Vec<Input<'_>> = files
+            .iter()
+            .map(|(side, name, bytes)| Input {
+                side: *side,
+                name,
+                bytes,
+            })
+            .collect();
+        inspect(&inputs, &Options::at(self.time))
+    }
+}
+
+fn placeholder() -> Node {
+    // Only its PEM slot is used, and immediately replaced.
+    Node {
+        params: CertificateParams::default(),
+        key: key(),
+        der: Vec::new(),
+        pem: String::new(),
+    }
+}
+
+/// A root, an intermediate and a good client certificate.
+pub struct Pki {
+    pub root: Node,
+    pub intermediate: Node,
+}
+
+impl Pki {
+    pub fn new(label: &str) -> Self {
+        let root = self_signed(ca(&format!("{label} Root CA")), key());
+        let intermediate = issue(ca(&format!("{label} Issuing CA")), key(), &root);
+        Self { root, intermediate }
+    }
+
+    pub fn client(&self, params: CertificateParams) -> Node {
+        issue(params, key(), &self.intermediate)
+    }
+}
+
+/// Every scenario of the suite: at least one per error code, and the cases where servers differ.
+pub fn all() -> Vec<Scenario> {
+    let pki = Pki::new("Example");
+    let Pki { root, intermediate } = &pki;
+    let mut out = Vec::new();
+
+    let alice = pki.client(client("alice"));
+    out.push(
+        Scenario::new("good chain", &alice, &[intermediate], &[root])
+            .with_key(alice.key_pem())
+            .also(&[Code::PrivateKeyMatches]),
+    );
+
+    let direct = issue(client("direct"), key(), root);
+    out.push(Scenario::new(
+        "good chain without intermediate",
+        &direct,
+        &[],
+        &[root],
+    ));
+
+    out.push(
+        Scenario::new("missing intermediate", &alice, &[], &[root])
+            .expect(all_reject(Code::IssuerNotFound)),
+    );
+
+    let other = Pki::new("Other");
+    let stranger = other.client(client("stranger"));
+    out.push(
+        Scenario::new(
+            "chain to an untrusted root",
+            &stranger,
+            &[&other.intermediate, &other.root],
+            &[root],
+        )
+        .expect(all_reject(Code::UntrustedRoot)),
+    );
+
+    let reissued_root = self_signed(ca("Example Root CA"), key());
+    out.push(
+        Scenario::new(
+            "same-name root with a different key",
+            &alice,
+            &[intermediate],
+            &[&reissued_root],
+        )
+        .expect(all_reject(Code::IssuerKeyMismatch)),
+    );
+
+    let mut tampered = pki.client(client("tampered"));
+    let last = tampered.der.len() - 1;
+    tampered.der[last] ^= 0x01;
+    let tampered_pem = pem(&tampered.der);
+    out.push(
+        Scenario::from_pem("tampered signature", tampered_pem, &[intermediate], &[root])
+            .expect(all_reject(Code::BadSignature)),
+    );
+
+    let mut expired = client("expired");
+    expired.not_before = at(NOW - 400 * DAY);
+    expired.not_after = at(NOW - 10 * DAY);
+    let expired = pki.client(expired);
+    out.push(
+        Scenario::new(
+            "expired client certificate",
+            &expired,
+            &[intermediate],
+            &[root],
+        )
+        .expect(all_reject(Code::Expired)),
+    );
+
+    let mut old_ca = ca("Expired Issuing CA");
+    old_ca.not_before = at(NOW - 800 * DAY);
+    old_ca.not_after = at(NOW - DAY);
+    let old_ca = issue(old_ca, key(), root);
+    let under_old = issue(client("under-expired-ca"), key(), &old_ca);
+    out.push(
+        Scenario::new("expired intermediate", &under_old, &[&old_ca], &[root])
+            .expect(all_reject(Code::Expired)),
+    );
+
+    let mut future = client("future");
+    future.not_before = at(NOW + 10 * DAY);
+    future.not_after = at(NOW + 400 * DAY);
+    let future = pki.client(future);
+    out.push(
+        Scenario::new(
+            "client certificate not yet valid",
+            &future,
+            &[intermediate],
+            &[root],
+        )
+        .expect(all_reject(Code::NotYetValid)),
+    );
+
+    let mut server_only = client("server-only");
+    server_only.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let server_only = pki.client(server_only);
+    out.push(
+        Scenario::new(
+            "serverAuth-only client certificate",
+            &server_only,
+            &[intermediate],
+            &[root],
+        )
+        .expect(all_reject(Code::ClientAuthEkuMissing)),
+    );
+
+    let mut server_ca = ca("Server-only Issuing CA");
+    server_ca.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let server_ca = issue(server_ca, key(), root);
+    let under_server_ca = issue(client("under-server-ca"), key(), &server_ca);
+    out.push(
+        Scenario::new(
+            "intermediate restricted to serverAuth",
+            &under_server_ca,
+            &[&server_ca],
+            &[root],
+        )
+        .expect(all_reject(Code::IssuerEkuExcludesClientAuth)),
+    );
+
+    let mut not_ca = ca("Not-a-CA Issuer");
+    not_ca.is_ca = IsCa::ExplicitNoCa;
+    let not_ca = issue(not_ca, key(), root);
+    let under_not_ca = issue(client("under-not-ca"), key(), &not_ca);
+    out.push(
+        Scenario::new("issuer without CA:TRUE", &under_not_ca, &[&not_ca], &[root])
+            .expect(all_reject(Code::IssuerNotCa)),
+    );
+
+    let mut no_cert_sign = ca("No-keyCertSign CA");
+    no_cert_sign.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::CrlSign];
+    let no_cert_sign = issue(no_cert_sign, key(), root);
+    let under_no_cert_sign = issue(client("under-no-certsign"), key(), &no_cert_sign);
+    out.push(
+        Scenario::new(
+            "issuer without keyCertSign",
+            &under_no_cert_sign,
+            &[&no_cert_sign],
+            &[root],
+        )
+        .expect([
+            (Profile::Webpki, None),
+            (Profile::Openssl, Some(Code::IssuerMissingKeyCertSign)),
+            (Profile::Nginx, Some(Code::IssuerMissingKeyCertSign)),
+        ]),
+    );
+
+    let mut encipher_only = client("key-encipherment");
+    encipher_only.key_usages = vec![KeyUsagePurpose::KeyEncipherment];
+    let encipher_only = pki.client(encipher_only);
+    out.push(
+        Scenario::new(
+            "client key usage without digitalSignature",
+            &encipher_only,
+            &[intermediate],
+            &[root],
+        )
+        .expect([
+            (Profile::Webpki, None),
+            (
+                Profile::Openssl,
+                Some(Code::LeafKeyUsageMissingDigitalSignature),
+            ),
+            (
+                Profile::Nginx,
+                Some(Code::LeafKeyUsageMissingDigitalSignature),
+            ),
+        ]),
+    );
+
+    let mut ca_client = ca("CA used as client");
+    ca_client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    ca_client.key_usages.push(KeyUsagePurpose::DigitalSignature);
+    let ca_client = pki.client(ca_client);
+    out.push(
+        Scenario::new(
+            "CA certificate as the client certificate",
+            &ca_client,
+            &[intermediate],
+            &[root],
+        )
+        .expect([
+            (Profile::Webpki, Some(Code::CaUsedAsClientCertificate)),
+            (Profile::Openssl, None),
+            (Profile::Nginx, None),
+        ]),
+    );
+
+    let mut constrained = ca("Pathlen-0 CA");
+    constrained.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    let constrained = issue(constrained, key(), root);
+    let below = issue(ca("Below Pathlen-0 CA"), key(), &constrained);
+    let too_deep = issue(client("too-deep"), key(), &below);
+    out.push(
+        Scenario::new(
+            "path length constraint exceeded",
+            &too_deep,
+            &[&below, &constrained],
+            &[root],
+        )
+        .expect(all_reject(Code::PathLengthExceeded)),
+    );
+
+    let deep1 = issue(ca("Deep CA 1"), key(), root);
+    let deep2 = issue(ca("Deep CA 2"), key(), &deep1);
+    let deep_leaf = issue(client("deep"), key(), &deep2);
+    out.push(
+        Scenario::new("two intermediates", &deep_leaf, &[&deep2, &deep1], &[root]).expect([
+            (Profile::Webpki, None),
+            (Profile::Openssl, None),
+            (Profile::Nginx, Some(Code::ChainTooDeep)),
+        ]),
+    );
+
+    let mut nc = ca("Name-constrained CA");
+    nc.name_constraints = Some(NameConstraints {
+        permitted_subtrees: vec![GeneralSubtree::DnsName("example.com".into())],
+        excluded_subtrees: vec![],
+    });
+    let nc = issue(nc, key(), root);
+    let mut outside = client("outside");
+    outside.subject_alt_names = vec![SanType::DnsName("evil.example.org".try_into().unwrap())];
+    let outside = issue(outside, key(), &nc);
+    out.push(
+        Scenario::new(
+            "name outside the CA's name constraints",
+            &outside,
+            &[&nc],
+            &[root],
+        )
+        .expect(all_reject(Code::NameConstraintsViolated)),
+    );
+    let mut inside = client("inside");
+    inside.subject_alt_names = vec![SanType::DnsName("svc.example.com".try_into().unwrap())];
+    let inside = issue(inside, key(), &nc);
+    out.push(Scenario::new(
+        "name inside the CA's name constraints",
+        &inside,
+        &[&nc],
+        &[root],
+    ));
+
+    let sha1_leaf = openssl_issue(
+        "sha1",
+        &key().serialize_pem(),
+        "sha1-signed",
+        intermediate,
+        "sha1",
+        Some(
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
+        ),
+    );
+    out.push(
+        Scenario::from_pem(
+            "SHA-1 signed client certificate",
+            sha1_leaf,
+            &[intermediate],
+            &[root],
+        )
+        .expect(all_reject(Code::UnsupportedSignatureAlgorithm)),
+    );
+
+    let weak = openssl_issue(
+        "rsa1024",
+        &rsa_key_pem(1024),
+        "rsa-1024",
+        intermediate,
+        "sha256",
+        Some(
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
+        ),
+    );
+    out.push(
+        Scenario::from_pem("RSA-1024 client key", weak, &[intermediate], &[root])
+            .expect(all_reject(Code::WeakKey)),
+    );
+
+    let rsa_leaf = issue(client("rsa-2048"), rsa_key(2048), intermediate);
+    out.push(
+        Scenario::new("RSA-2048 client key", &rsa_leaf, &[intermediate], &[root])
+            .with_key(rsa_leaf.key_pem()),
+    );
+
+    let mut critical = client("critical-extension");
+    let mut extension =
+        CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 55555, 1], vec![0x05, 0x00]);
+    extension.set_criticality(true);
+    critical.custom_extensions = vec![extension];
+    let critical = pki.client(critical);
+    out.push(
+        Scenario::new(
+            "unknown critical extension",
+            &critical,
+            &[intermediate],
+            &[root],
+        )
+        .expect(all_reject(Code::UnsupportedCriticalExtension)),
+    );
+
+    let v1_leaf = openssl_issue(
+        "v1",
+        &key().serialize_pem(),
+        "version-1",
+        intermediate,
+        "sha256",
+        None,
+    );
+    out.push(
+        Scenario::from_pem(
+            "X.509 v1 client certificate",
+            v1_leaf,
+            &[intermediate],
+            &[root],
+        )
+        .expect([
+            (Profile::Webpki, Some(Code::UnsupportedVersion)),
+            (Profile::Openssl, None),
+            (Profile::Nginx, None),
+        ]),
+    );
+
+    let revoked = pki.client(client("revoked"));
+    let mut scenario = Scenario::new(
+        "revoked client certificate",
+        &revoked,
+        &[intermediate],
+        &[root],
+    )
+    .expect([
+        (Profile::Webpki, Some(Code::Revoked)),
+        (Profile::Openssl, None),
+        (Profile::Nginx, Some(Code::Revoked)),
+    ]);
+    scenario.crls = vec![
+        crl(intermediate, &[&revoked], NOW - DAY, NOW + 7 * DAY),
+        crl(root, &[], NOW - DAY, NOW + 7 * DAY),
+    ];
+    out.push(scenario);
+
+    let mut scenario = Scenario::new(
+        "CRLs cover the chain, nothing revoked",
+        &alice,
+        &[intermediate],
+        &[root],
+    );
+    scenario.crls = vec![
+        crl(intermediate, &[], NOW - DAY, NOW + 7 * DAY),
+        crl(root, &[], NOW - DAY, NOW + 7 * DAY),
+    ];
+    out.push(scenario);
+
+    let mut scenario = Scenario::new(
+        "no CRL for the intermediate",
+        &alice,
+        &[intermediate],
+        &[root],
+    )
+    .expect([
+        (Profile::Webpki, Some(Code::RevocationStatusUnknown)),
+        (Profile::Openssl, None),
+        (Profile::Nginx, Some(Code::RevocationStatusUnknown)),
+    ]);
+    scenario.crls = vec![crl(intermediate, &[], NOW - DAY, NOW + 7 * DAY)];
+    out.push(scenario);
+
+    let mut scenario = Scenario::new("expired CRL", &alice, &[intermediate], &[root]).expect([
+        (Profile::Webpki, None),
+        (Profile::Openssl, None),
+        (Profile::Nginx, Some(Code::CrlExpired)),
+    ]);
+    scenario.crls = vec![
+        crl(intermediate, &[], NOW - 30 * DAY, NOW - DAY),
+        crl(root, &[], NOW - DAY, NOW + 7 * DAY),
+    ];
+    out.push(scenario);
+
+    let stranger_key = key();
+    out.push(
+        Scenario::new(
+            "private key of another certificate",
+            &alice,
+            &[intermediate],
+            &[root],
+        )
+        .with_key(stranger_key.serialize_pem())
+        .expect(all_reject(Code::PrivateKeyMismatch)),
+    );
+
+    let mut garbage = Scenario::new(
+        "unparseable certificate in the bundle",
+        &alice,
+        &[intermediate],
+        &[root],
+    )
+    .expect(all_reject(Code::MalformedCertificate));
+    garbage
+        .client
+        .push("-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n".into());
+    garbage
+        .intermediates
+        .push("-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n".into());
+    out.push(garbage);
+
+    // Where servers differ on where trust ends.
+    out.push(
+        Scenario::new(
+            "trust store holds only the intermediate",
+            &alice,
+            &[],
+            &[intermediate],
+        )
+        .expect([
+            (Profile::Webpki, None),
+            (Profile::Openssl, Some(Code::IssuerNotFound)),
+            (Profile::Nginx, Some(Code::IssuerNotFound)),
+        ]),
+    );
+    out.push(
+        Scenario::new(
+            "trust store supplies the intermediate",
+            &alice,
+            &[],
+            &[root, intermediate],
+        )
+        .also(&[Code::IntermediateOnlyInTrustStore]),
+    );
+    out.push(
+        Scenario::new(
+            "client sends its root too",
+            &alice,
+            &[intermediate, root],
+            &[root],
+        )
+        .also(&[Code::RootSentByClient]),
+    );
+
+    let mut reordered = Scenario::new("bundle out of order", &alice, &[intermediate], &[root])
+        .also(&[Code::BundleOutOfOrder]);
+    reordered.client.reverse();
+    out.push(reordered);
+
+    let mut extra = Scenario::new(
+        "unrelated certificate in the bundle",
+        &alice,
+        &[intermediate],
+        &[root],
+    )
+    .also(&[Code::UnusedCertificate]);
+    extra.client.push(other.intermediate.pem.clone());
+    extra.intermediates.push(other.intermediate.pem.clone());
+    out.push(extra);
+
+    let mut any_eku = client("any-eku");
+    any_eku.extended_key_usages = vec![ExtendedKeyUsagePurpose::Any];
+    let any_eku = pki.client(any_eku);
+    out.push(
+        Scenario::new(
+            "anyExtendedKeyUsage only",
+            &any_eku,
+            &[intermediate],
+            &[root],
+        )
+        .expect([
+            (Profile::Webpki, Some(Code::ClientAuthEkuMissing)),
+            (Profile::Openssl, Some(Code::ClientAuthEkuMissing)),
+            (Profile::Nginx, Some(Code::ClientAuthEkuMissing)),
+        ]),
+    );
+
+    let mut no_eku = client("no-eku");
+    no_eku.extended_key_usages = vec![];
+    no_eku.key_usages = vec![];
+    let no_eku = pki.client(no_eku);
+    out.push(Scenario::new(
+        "no key usage extensions at all",
+        &no_eku,
+        &[intermediate],
+        &[root],
+    ));
+
+    // An Ed25519 key as OpenSSL writes it (PKCS#8 v1): OpenSSL 3.0 cannot read ring's v2 form.
+    let ed_pem = openssl_key_pem(&["genpkey", "-algorithm", "ed25519"]);
+    let ed = issue(
+        client("ed25519"),
+        KeyPair::from_pem(&ed_pem).unwrap(),
+        intermediate,
+    );
+    out.push(Scenario::new("Ed25519 client key", &ed, &[intermediate], &[root]).with_key(ed_pem));
+
+    let mut soon = client("soon");
+    soon.not_after = at(NOW + 5 * DAY);
+    let soon = pki.client(soon);
+    out.push(
+        Scenario::new(
+            "client certificate expiring in 5 days",
+            &soon,
+            &[intermediate],
+            &[root],
+        )
+        .also(&[Code::ExpiresSoon]),
+    );
+
+    out
+}
+
+/// PEM of a DER certificate.
+pub fn pem(der: &[u8]) -> String {
+    mtls_inspector::inspect::pem(der)
+}
+
+/// Runs `openssl verify` the way the `openssl` or `nginx` profile stands for it; true = accepted.
+pub fn openssl_verify(scenario: &Scenario, profile: Profile) -> (bool, String) {
+    let dir = temp_dir(scenario.name);
+    std::fs::write(dir.join("leaf.pem"), &scenario.leaf).unwrap();
+    std::fs::write(dir.join("trust.pem"), scenario.trust.concat()).unwrap();
+    let mut args: Vec<String> = vec![
+        "verify".into(),
+        "-purpose".into(),
+        "sslclient".into(),
+        "-auth_level".into(),
+        "2".into(),
+        "-attime".into(),
+        scenario.time.to_string(),
+        "-CAfile".into(),
+        "trust.pem".into(),
+    ];
+    if !scenario.intermediates.is_empty() {
+        std::fs::write(dir.join("untrusted.pem"), scenario.intermediates.concat()).unwrap();
+        args.extend(["-untrusted".into(), "untrusted.pem".into()]);
+    }
+    if profile == Profile::Nginx {
+        args.extend(["-verify_depth".into(), "1".into()]);
+        if !scenario.crls.is_empty() {
+            std::fs::write(dir.join("crl.pem"), scenario.crls.concat()).unwrap();
+            args.extend(["-CRLfile".into(), "crl.pem".into(), "-crl_check_all".into()]);
+        }
+    }
+    args.push("leaf.pem".into());
+    let output = Command::new("openssl")
+        .args(&args)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut accepted = output.status.success();
+    // The client first loads its bundle; a certificate that does not parse stops it there.
+    std::fs::write(dir.join("client.pem"), scenario.client.concat()).unwrap();
+    let load = Command::new("openssl")
+        .args(["crl2pkcs7", "-nocrl", "-certfile", "client.pem"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    if !load.status.success() {
+        accepted = false;
+    }
+    // The server also refuses to start (or the handshake fails) with a key that does not match:
+    // the same check nginx makes at load time (X509_check_private_key).
+    if let Some(key) = &scenario.key {
+        std::fs::write(dir.join("client.key"), key).unwrap();
+        let cert_key = Command::new("openssl")
+            .args(["x509", "-noout", "-pubkey", "-in", "leaf.pem"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let key_pub = Command::new("openssl")
+            .args(["pkey", "-pubout", "-in", "client.key"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        if cert_key.stdout != key_pub.stdout {
+            accepted = false;
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    (accepted, text)
+}

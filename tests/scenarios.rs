@@ -1,0 +1,225 @@
+//! Scenario tests: every diagnosis code on certificates generated at a fixed time, with the
+//! verdict of each server profile.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use mtls_inspector::diagnosis::{Code, Severity};
+use mtls_inspector::{Profile, Verdict};
+
+#[test]
+fn every_scenario_gets_the_expected_verdict_per_profile() {
+    let mut failures = Vec::new();
+    for scenario in common::all() {
+        let report = scenario.inspect();
+        for (profile, expected) in scenario.expect {
+            let result = report.profiles.iter().find(|p| p.name == profile).unwrap();
+            let ok = match expected {
+                None => result.verdict == Verdict::Accepted,
+                Some(code) => {
+                    result.verdict == Verdict::Rejected && result.findings.contains(&code)
+                }
+            };
+            if !ok {
+                failures.push(format!(
+                    "{}: {} expected {:?}, got {:?} {:?}",
+                    scenario.name,
+                    profile.name(),
+                    expected,
+                    result.verdict,
+                    result.findings
+                ));
+            }
+        }
+        for code in &scenario.also {
+            if !report.findings.iter().any(|f| f.code == *code) {
+                failures.push(format!("{}: missing finding {code}", scenario.name));
+            }
+        }
+        let all_accept = scenario.expect.iter().all(|(_, e)| e.is_none());
+        let overall = if all_accept {
+            Verdict::Accepted
+        } else {
+            Verdict::Rejected
+        };
+        if report.verdict != overall {
+            failures.push(format!("{}: overall {:?}", scenario.name, report.verdict));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_error_code_of_the_spec_has_a_scenario() {
+    let scenarios = common::all();
+    let mut seen: Vec<Code> = Vec::new();
+    for scenario in &scenarios {
+        seen.extend(scenario.expect.iter().filter_map(|(_, code)| *code));
+    }
+    let required = [
+        Code::IssuerNotFound,
+        Code::UntrustedRoot,
+        Code::IssuerKeyMismatch,
+        Code::BadSignature,
+        Code::Expired,
+        Code::NotYetValid,
+        Code::ClientAuthEkuMissing,
+        Code::IssuerEkuExcludesClientAuth,
+        Code::IssuerNotCa,
+        Code::IssuerMissingKeyCertSign,
+        Code::LeafKeyUsageMissingDigitalSignature,
+        Code::CaUsedAsClientCertificate,
+        Code::PathLengthExceeded,
+        Code::NameConstraintsViolated,
+        Code::UnsupportedSignatureAlgorithm,
+        Code::WeakKey,
+        Code::UnsupportedCriticalExtension,
+        Code::UnsupportedVersion,
+        Code::Revoked,
+        Code::PrivateKeyMismatch,
+        Code::ChainTooDeep,
+        Code::MalformedCertificate,
+        Code::RevocationStatusUnknown,
+        Code::CrlExpired,
+    ];
+    for code in required {
+        assert!(seen.contains(&code), "no scenario for {code}");
+    }
+}
+
+#[test]
+fn the_failing_certificate_and_field_are_named() {
+    let scenario = common::all()
+        .into_iter()
+        .find(|s| s.name == "serverAuth-only client certificate")
+        .unwrap();
+    let report = scenario.inspect();
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::ClientAuthEkuMissing)
+        .unwrap();
+    assert!(
+        finding.detail.contains("CN=server-only"),
+        "{}",
+        finding.detail
+    );
+    assert!(finding.detail.contains("serverAuth"), "{}", finding.detail);
+    assert!(
+        finding.remedy.contains("extendedKeyUsage = clientAuth"),
+        "{}",
+        finding.remedy
+    );
+    assert_eq!(finding.certificate, Some(report.chain[0]));
+    assert!(
+        finding
+            .log_lines
+            .iter()
+            .any(|l| l.line.contains("26:unsupported certificate purpose"))
+    );
+}
+
+#[test]
+fn the_bundle_order_never_changes_the_verdict() {
+    for scenario in common::all() {
+        let forward = scenario.inspect();
+        let mut reversed = scenario;
+        reversed.client.reverse();
+        let backward = reversed.inspect();
+        let verdicts = |r: &mtls_inspector::Report| {
+            r.profiles
+                .iter()
+                .map(|p| (p.name, p.verdict))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(verdicts(&forward), verdicts(&backward), "{}", reversed.name);
+    }
+}
+
+#[test]
+fn a_missing_intermediate_names_the_issuer_that_is_missing() {
+    let scenario = common::all()
+        .into_iter()
+        .find(|s| s.name == "missing intermediate")
+        .unwrap();
+    let report = scenario.inspect();
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::IssuerNotFound)
+        .unwrap();
+    assert!(
+        finding.detail.contains("Example Issuing CA"),
+        "{}",
+        finding.detail
+    );
+    let webpki = report
+        .profiles
+        .iter()
+        .find(|p| p.name == Profile::Webpki)
+        .unwrap();
+    assert_eq!(webpki.reported.as_deref(), Some("UnknownIssuer"));
+}
+
+#[test]
+fn no_trust_bundle_assumes_the_client_root_or_is_incomplete() {
+    let pki = common::Pki::new("Lonely");
+    let leaf = pki.client(common::client("lonely"));
+    let inputs = |files: &[&str]| {
+        files
+            .iter()
+            .map(|pem| pem.as_bytes().to_vec())
+            .collect::<Vec<_>>()
+    };
+    let with_root = inputs(&[&leaf.pem, &pki.intermediate.pem, &pki.root.pem]);
+    let run = |files: &[Vec<u8>]| {
+        let inputs: Vec<mtls_inspector::Input<'_>> = files
+            .iter()
+            .map(|bytes| mtls_inspector::Input {
+                side: mtls_inspector::Side::Client,
+                name: "client.pem",
+                bytes,
+            })
+            .collect();
+        mtls_inspector::inspect(&inputs, &mtls_inspector::Options::at(common::NOW))
+    };
+    let report = run(&with_root);
+    assert_eq!(report.verdict, Verdict::Accepted);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == Code::AssumedTrustAnchor)
+    );
+
+    let without_root = inputs(&[&leaf.pem, &pki.intermediate.pem]);
+    let report = run(&without_root);
+    assert_eq!(report.verdict, Verdict::Incomplete);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == Code::NoTrustAnchors && f.severity == Severity::Incomplete)
+    );
+}
+
+#[test]
+fn a_key_alone_is_incomplete() {
+    let key = common::key();
+    let pem = key.serialize_pem();
+    let inputs = [mtls_inspector::Input {
+        side: mtls_inspector::Side::Client,
+        name: "key.pem",
+        bytes: pem.as_bytes(),
+    }];
+    let report = mtls_inspector::inspect(&inputs, &mtls_inspector::Options::at(common::NOW));
+    assert_eq!(report.verdict, Verdict::Incomplete);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == Code::NoClientCertificate)
+    );
+    assert_eq!(report.private_keys.len(), 1);
+}
