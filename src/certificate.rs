@@ -159,7 +159,8 @@ pub struct ParseError(pub String);
 impl Certificate {
     /// Parses one DER certificate. Trailing bytes are an error, as they are for webpki.
     pub fn parse(der: &[u8]) -> Result<Self, ParseError> {
-        let (rest, cert) = X509Certificate::from_der(der).map_err(|e| ParseError(e.to_string()))?;
+        let (rest, cert) =
+            X509Certificate::from_der(der).map_err(|e| parse_error("certificate", &e))?;
         if !rest.is_empty() {
             return Err(ParseError(format!(
                 "{} bytes follow the certificate",
@@ -202,6 +203,23 @@ impl Certificate {
             .filter(|e| e.critical)
             .map(|e| e.oid.as_str())
     }
+}
+
+/// Says in words why DER did not parse; the parser's own error text is not for users.
+fn parse_error(what: &str, error: &dyn std::fmt::Display) -> ParseError {
+    let text = error.to_string();
+    let reason = if text.contains("Eof") || text.contains("Incomplete") {
+        "the data ends early (truncated or cut off)"
+    } else if text.contains("Version") {
+        "its version field is invalid"
+    } else if text.contains("Time") || text.contains("Validity") {
+        "its validity dates are not valid times"
+    } else if text.contains("Extension") {
+        "an extension is malformed"
+    } else {
+        "its DER structure is invalid"
+    };
+    ParseError(format!("not a valid {what}: {reason}"))
 }
 
 fn hex(bytes: &[u8], separator: &str) -> String {
@@ -648,7 +666,7 @@ pub struct Crl {
 impl Crl {
     pub fn parse(der: &[u8]) -> Result<Self, ParseError> {
         let (rest, crl) =
-            CertificateRevocationList::from_der(der).map_err(|e| ParseError(e.to_string()))?;
+            CertificateRevocationList::from_der(der).map_err(|e| parse_error("CRL", &e))?;
         if !rest.is_empty() {
             return Err(ParseError(format!("{} bytes follow the CRL", rest.len())));
         }

@@ -620,7 +620,7 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
         ),
         Code::UnreadableInput => (
             "Part of an input could not be read",
-            value.to_owned(),
+            format!("This part was skipped: {value}"),
             "Check that the file is a certificate, key or CRL in PEM, DER or PKCS#7 form."
                 .to_owned(),
         ),

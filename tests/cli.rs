@@ -1,0 +1,255 @@
+//! The command-line contract (SPEC "Command-line contract"): arguments, formats, exit codes.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const AT: &str = "2026-06-01T12:00:00Z";
+
+fn cli(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mtls-inspector"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// Files for a good chain and a rejected one, in a temporary directory.
+fn files() -> std::path::PathBuf {
+    let pki = common::Pki::new("CLI");
+    let alice = pki.client(common::client("alice"));
+    let mut bad = common::client("bob");
+    bad.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    let bob = pki.client(bad);
+    let dir = common::temp_dir("cli");
+    std::fs::write(
+        dir.join("alice.pem"),
+        format!("{}{}", alice.pem, pki.intermediate.pem),
+    )
+    .unwrap();
+    std::fs::write(dir.join("alice.key"), alice.key_pem()).unwrap();
+    std::fs::write(
+        dir.join("bob.pem"),
+        format!("{}{}", bob.pem, pki.intermediate.pem),
+    )
+    .unwrap();
+    std::fs::write(dir.join("ca.pem"), &pki.root.pem).unwrap();
+    std::fs::write(dir.join("junk.bin"), [0u8, 1, 2, 3, 0xff]).unwrap();
+    dir
+}
+
+#[test]
+fn accepted_chain_exits_0_and_says_so_first() {
+    let dir = files();
+    let out = cli(
+        &[
+            "check",
+            "--at",
+            AT,
+            "--trust",
+            "ca.pem",
+            "alice.pem",
+            "alice.key",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("Verdict: ACCEPTED"), "{text}");
+    assert!(text.contains("webpki") && text.contains("openssl") && text.contains("nginx"));
+    assert!(text.contains("[client] CN=alice"), "{text}");
+    assert!(!text.contains("PRIVATE KEY"));
+}
+
+#[test]
+fn rejected_chain_exits_1_with_the_finding_and_its_fix() {
+    let dir = files();
+    let out = cli(&["check", "--at", AT, "--trust", "ca.pem", "bob.pem"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("client_auth_eku_missing"), "{text}");
+    assert!(text.contains("Fix: "), "{text}");
+}
+
+#[test]
+fn json_output_follows_the_spec_shape() {
+    let dir = files();
+    let out = cli(
+        &[
+            "check", "--at", AT, "--trust", "ca.pem", "--format", "json", "bob.pem",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["verdict"], "rejected");
+    let profiles = json["profiles"].as_array().unwrap();
+    assert_eq!(profiles.len(), 3);
+    for p in profiles {
+        assert!(p["name"].is_string() && p["verdict"].is_string() && p["findings"].is_array());
+    }
+    let finding = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "client_auth_eku_missing")
+        .unwrap();
+    for field in [
+        "severity",
+        "certificate",
+        "profiles",
+        "title",
+        "detail",
+        "remedy",
+    ] {
+        assert!(!finding[field].is_null(), "finding lacks {field}");
+    }
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(json["chain"][0], finding["certificate"]);
+    let cert = &json["certificates"][0];
+    for field in [
+        "index",
+        "role",
+        "subject",
+        "issuer",
+        "serial",
+        "not_before",
+        "not_after",
+        "sha256",
+        "source",
+    ] {
+        assert!(!cert[field].is_null(), "certificate lacks {field}");
+    }
+}
+
+#[test]
+fn profiles_can_be_selected() {
+    let dir = files();
+    // The key-usage scenario differs per profile; here the EKU one is rejected by all, so select one.
+    let out = cli(
+        &[
+            "check",
+            "--at",
+            AT,
+            "--trust",
+            "ca.pem",
+            "--profile",
+            "nginx",
+            "--format",
+            "json",
+            "alice.pem",
+        ],
+        &dir,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = json["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["nginx"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn markdown_and_stdin_work() {
+    let dir = files();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mtls-inspector"))
+        .args([
+            "check", "--at", AT, "--trust", "ca.pem", "--format", "markdown", "-",
+        ])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(dir.join("bob.pem")).unwrap())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("# mtls-inspector report"), "{text}");
+    assert!(text.contains("| rustls | `webpki` | rejected |"), "{text}");
+}
+
+#[test]
+fn usage_server_checks_server_auth() {
+    let dir = files();
+    let out = cli(
+        &[
+            "check", "--at", AT, "--usage", "server", "--trust", "ca.pem", "bob.pem",
+        ],
+        &dir,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_message() {
+    let dir = files();
+    for args in [
+        vec!["check"],
+        vec!["check", "--bogus", "alice.pem"],
+        vec!["check", "missing-file.pem"],
+        vec!["check", "--at", "yesterday", "alice.pem"],
+        vec!["check", "--profile", "iis", "alice.pem"],
+        vec!["check", "--format", "xml", "alice.pem"],
+        vec!["inspect", "alice.pem"],
+        vec![],
+    ] {
+        let out = cli(&args, &dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        if !args.is_empty() {
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert!(stderr.starts_with("mtls-inspector: "), "{args:?}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn nothing_to_decide_exits_3_with_located_findings() {
+    let dir = files();
+    let out = cli(
+        &["check", "--at", AT, "--trust", "ca.pem", "junk.bin"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("no_client_certificate"), "{text}");
+    assert!(text.contains("Where: junk.bin"), "{text}");
+    // No trust and no root to assume.
+    let out = cli(&["check", "--at", AT, "alice.pem"], &dir);
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn help_and_version() {
+    let dir = files();
+    let out = cli(&["--help"], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("Exit status")
+    );
+    let out = cli(&["--version"], &dir);
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("mtls-inspector ")
+    );
+}
