@@ -1130,11 +1130,10 @@ mod tests {
     #[test]
     fn every_code_has_a_distinct_snake_case_name() {
         let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-        assert!(
-            names
-                .iter()
-                .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-        );
+        assert!(names.iter().all(|n| {
+            n.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        }));
         let count = names.len();
         names.sort_unstable();
         names.dedup();
