@@ -32,7 +32,7 @@ clippy:
 	cargo clippy $(WASM) --all-targets -- -D warnings
 
 unit:
-	cargo test --quiet
+	cargo test --quiet -- --skip limbo_conformance
 
 wasm-test:
 	cargo test $(WASM) --test web

@@ -17,7 +17,7 @@ use crate::keys::{self, KeyAlgorithm, PublicValue};
 pub type Timestamp = i64;
 
 /// Which input a certificate came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     /// What the client presents.

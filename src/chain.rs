@@ -12,6 +12,9 @@ use crate::certificate::{Certificate, Side, SignatureCheck, signed_by};
 pub const MAX_PATH_LENGTH: usize = 12;
 /// The most candidate edges one search may follow.
 pub const MAX_SEARCH_STEPS: usize = 4096;
+/// The most signatures one inspection verifies; beyond it, signatures count as unverifiable
+/// and the search reports that it was cut short.
+pub const MAX_SIGNATURE_CHECKS: usize = 20_000;
 
 /// A certificate with the input it came from.
 #[derive(Clone, Debug)]
@@ -57,6 +60,9 @@ impl Search {
 pub struct Graph<'a> {
     entries: &'a [Entry],
     signatures: RefCell<HashMap<(usize, usize), SignatureCheck>>,
+    /// Signatures verified so far, against [`MAX_SIGNATURE_CHECKS`].
+    checks: std::cell::Cell<usize>,
+    by_issuer: HashMap<&'a [u8], Vec<usize>>,
     by_subject: HashMap<&'a [u8], Vec<usize>>,
     by_subject_text: HashMap<&'a str, Vec<usize>>,
 }
@@ -65,7 +71,12 @@ impl<'a> Graph<'a> {
     pub fn new(entries: &'a [Entry]) -> Self {
         let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
         let mut by_subject_text: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_issuer: HashMap<&[u8], Vec<usize>> = HashMap::new();
         for (index, entry) in entries.iter().enumerate() {
+            by_issuer
+                .entry(entry.certificate.issuer_raw.as_slice())
+                .or_default()
+                .push(index);
             by_subject
                 .entry(entry.certificate.subject_raw.as_slice())
                 .or_default()
@@ -78,6 +89,8 @@ impl<'a> Graph<'a> {
         Self {
             entries,
             signatures: RefCell::new(HashMap::new()),
+            checks: std::cell::Cell::new(0),
+            by_issuer,
             by_subject,
             by_subject_text,
         }
@@ -100,6 +113,10 @@ impl<'a> Graph<'a> {
         if let Some(result) = self.signatures.borrow().get(&(subject, issuer)) {
             return *result;
         }
+        if self.checks.get() >= MAX_SIGNATURE_CHECKS {
+            return SignatureCheck::Unsupported;
+        }
+        self.checks.set(self.checks.get() + 1);
         let result = match (self.certificate(subject), self.certificate(issuer)) {
             (Some(s), Some(i)) => signed_by(s, i),
             _ => SignatureCheck::Invalid,
@@ -171,6 +188,18 @@ impl<'a> Graph<'a> {
         self.certificate(index).is_some_and(|c| {
             c.is_self_issued() && self.signature(index, index) != SignatureCheck::Invalid
         })
+    }
+
+    /// Has the signature budget run out?
+    pub fn budget_exhausted(&self) -> bool {
+        self.checks.get() >= MAX_SIGNATURE_CHECKS
+    }
+
+    /// Certificates whose issuer name is `index`'s subject (byte-equal).
+    pub fn issued_by_name(&self, index: usize) -> &[usize] {
+        self.certificate(index)
+            .and_then(|c| self.by_issuer.get(c.subject_raw.as_slice()))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Does `issuer` appear to have issued `subject` (name match and a signature that is not
@@ -311,8 +340,10 @@ pub fn client_certificate(graph: &Graph<'_>, has_key: &dyn Fn(usize) -> bool) ->
         .iter()
         .copied()
         .filter(|&candidate| {
-            !client.iter().any(|&other| {
-                !graph.same_certificate(other, candidate) && graph.issued(candidate, other)
+            !graph.issued_by_name(candidate).iter().any(|&other| {
+                graph.side(other) == Some(Side::Client)
+                    && !graph.same_certificate(other, candidate)
+                    && graph.issued(candidate, other)
             })
         })
         .min_by_key(|&candidate| {

@@ -66,6 +66,8 @@ struct Gathered {
     drafts: Vec<Draft>,
     summaries: Vec<InputSummary>,
     trust_inputs: usize,
+    /// (side, SHA-256) of every certificate kept, to spot duplicates in linear time.
+    seen: std::collections::HashMap<(Side, String), usize>,
 }
 
 impl Gathered {
@@ -305,9 +307,8 @@ fn gather(inputs: &[Input<'_>]) -> Gathered {
             match item.content {
                 Content::Certificate(der) => match Certificate::parse(&der) {
                     Ok(certificate) => {
-                        let duplicate = gathered.entries.iter().position(|e| {
-                            e.side == input.side && e.certificate.der == certificate.der
-                        });
+                        let fingerprint = (input.side, certificate.sha256.clone());
+                        let duplicate = gathered.seen.get(&fingerprint).copied();
                         if let Some(first) = duplicate {
                             let value = format!(
                                 "also at {}",
@@ -324,6 +325,7 @@ fn gather(inputs: &[Input<'_>]) -> Gathered {
                             continue;
                         }
                         summary.certificates += 1;
+                        gathered.seen.insert(fingerprint, gathered.entries.len());
                         gathered.entries.push(Entry {
                             certificate,
                             side: input.side,

@@ -331,3 +331,70 @@ fn keys_of_every_unencrypted_form_are_matched_and_encrypted_ones_reported() {
     );
     assert_eq!(report.verdict, Verdict::Incomplete);
 }
+
+#[test]
+fn many_same_name_cas_and_cross_signed_cycles_stay_bounded() {
+    // 200 CAs sharing one name, each with its own key: every one is a candidate issuer.
+    let root = common::self_signed(common::ca("Crowded Root"), common::key());
+    let mut bundle = String::new();
+    let mut same_name = Vec::new();
+    for _ in 0..200 {
+        same_name.push(common::issue(
+            common::ca("Same Name CA"),
+            common::key(),
+            &root,
+        ));
+    }
+    let leaf = common::issue(
+        common::client("crowded"),
+        common::key(),
+        same_name.last().unwrap(),
+    );
+    bundle.push_str(&leaf.pem);
+    for ca in &same_name {
+        bundle.push_str(&ca.pem);
+    }
+    let report = run(
+        &[("crowded.pem", bundle.as_bytes())],
+        &[("root.pem", root.pem.as_bytes())],
+    );
+    // rustls-webpki itself gives up after 100 signature checks; OpenSSL picks the issuer by key id.
+    let verdict = |name: mtls_inspector::Profile| {
+        report
+            .profiles
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| (p.verdict, p.findings.clone()))
+    };
+    assert_eq!(
+        verdict(mtls_inspector::Profile::Webpki),
+        Some((Verdict::Rejected, vec![Code::ChainSearchExhausted]))
+    );
+    assert_eq!(
+        verdict(mtls_inspector::Profile::Openssl),
+        Some((Verdict::Accepted, vec![]))
+    );
+
+    // Two CAs that sign each other, neither trusted: the search must end, and say why.
+    let a_key = common::key();
+    let a = common::self_signed(common::ca("Cycle A"), a_key);
+    let b = common::issue(common::ca("Cycle B"), common::key(), &a);
+    let a_by_b = common::issue(
+        common::ca("Cycle A"),
+        common::KeyPair::from_pem(&a.key_pem()).unwrap(),
+        &b,
+    );
+    let leaf = common::issue(common::client("cyclic"), common::key(), &b);
+    let bundle = format!("{}{}{}", leaf.pem, b.pem, a_by_b.pem);
+    let report = run(
+        &[("cycle.pem", bundle.as_bytes())],
+        &[("root.pem", root.pem.as_bytes())],
+    );
+    assert_eq!(report.verdict, Verdict::Rejected);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == Code::IssuerNotFound || f.code == Code::UntrustedRoot)
+    );
+}

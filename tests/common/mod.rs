@@ -14,10 +14,11 @@ use std::sync::OnceLock;
 
 use mtls_inspector::diagnosis::Code;
 use mtls_inspector::{Input, Options, Profile, Report, Side, inspect};
+pub use rcgen::KeyPair;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateRevocationListParams, CustomExtension,
     DistinguishedName, DnType, ExtendedKeyUsagePurpose, GeneralSubtree, IsCa, Issuer, KeyIdMethod,
-    KeyPair, KeyUsagePurpose, NameConstraints, RevokedCertParams, SanType, SerialNumber,
+    KeyUsagePurpose, NameConstraints, RevokedCertParams, SanType, SerialNumber,
 };
 use time::OffsetDateTime;
 
