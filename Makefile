@@ -5,7 +5,7 @@ WASM := --target wasm32-unknown-unknown
 ADDRESS ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: setup serve build test check fmt clippy unit wasm-test e2e conformance cli-smoke
+.PHONY: setup serve build test fmt clippy unit wasm-test e2e conformance screenshot
 
 setup:
 	@tools/setup.sh
@@ -42,3 +42,7 @@ e2e:
 
 conformance:
 	cargo test --release --test limbo -- --nocapture
+
+## screenshot: regenerate docs/screenshot.png from an end-to-end run of the built page
+screenshot: build e2e
+	cp tests/e2e/artifacts/rejected-eku.png docs/screenshot.png
