@@ -576,7 +576,19 @@ impl OpensslSettings {
 pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evaluation {
     let graph = context.graph;
     let is_anchor = |i: usize| (context.anchors)(i) && graph.is_self_signed(i);
-    let search = graph.search(context.leaf, &is_anchor);
+    let search = match graph.search(context.leaf, &is_anchor) {
+        // A self-signed client certificate that the trust store holds is its own anchor: the
+        // chain is that one certificate.
+        Search::Complete(path)
+            if path.len() == 2
+                && path
+                    .last()
+                    .is_some_and(|&a| graph.same_certificate(a, context.leaf)) =>
+        {
+            Search::Complete(vec![context.leaf])
+        }
+        other => other,
+    };
     let path = search.path().to_vec();
     let mut violations = Vec::new();
     let mut non_self_issued_below = 0usize;
@@ -640,8 +652,9 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
                 (Some(bc), _) if !bc.ca => {
                     violations.push(Violation::new(Code::IssuerNotCa, index))
                 }
-                (Some(_), _) | (None, Some(_)) => {}
-                (None, None) => {
+                (Some(_), _) => {}
+                // OpenSSL 3 accepts a CA without basicConstraints only as a v1 self-signed root.
+                (None, _) => {
                     let v1_root = cert.version == 1 && graph.is_self_signed(index);
                     if !v1_root {
                         violations.push(Violation::new(Code::IssuerNotCa, index));

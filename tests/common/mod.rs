@@ -162,14 +162,16 @@ pub fn openssl_issue(
     label: &str,
     subject_key_pem: &str,
     common_name: &str,
-    issuer: &Node,
+    issuer: Option<&Node>,
     digest: &str,
     extensions: Option<&str>,
 ) -> String {
     let dir = temp_dir(label);
     std::fs::write(dir.join("subject.key"), subject_key_pem).unwrap();
-    std::fs::write(dir.join("issuer.pem"), &issuer.pem).unwrap();
-    std::fs::write(dir.join("issuer.key"), issuer.key_pem()).unwrap();
+    if let Some(issuer) = issuer {
+        std::fs::write(dir.join("issuer.pem"), &issuer.pem).unwrap();
+        std::fs::write(dir.join("issuer.key"), issuer.key_pem()).unwrap();
+    }
     let subject = format!("/O=mtls-inspector tests/CN={common_name}");
     openssl(
         &[
@@ -197,15 +199,13 @@ pub fn openssl_issue(
     let fmt = time::macros::format_description!("[year][month][day][hour][minute][second]Z");
     let start = at(NOW - 30 * DAY).format(fmt).unwrap();
     let end = at(NOW + 365 * DAY).format(fmt).unwrap();
-    let mut args = vec![
-        "ca",
-        "-batch",
-        "-config",
-        "ca.cnf",
-        "-cert",
-        "issuer.pem",
-        "-keyfile",
-        "issuer.key",
+    let signer: &[&str] = match issuer {
+        Some(_) => &["-cert", "issuer.pem", "-keyfile", "issuer.key"],
+        None => &["-selfsign", "-keyfile", "subject.key"],
+    };
+    let mut args = vec!["ca", "-batch", "-config", "ca.cnf"];
+    args.extend_from_slice(signer);
+    args.extend([
         "-in",
         "subject.csr",
         "-out",
@@ -218,7 +218,7 @@ pub fn openssl_issue(
         digest,
         "-notext",
         "-preserveDN",
-    ];
+    ]);
     if let Some(body) = extensions {
         std::fs::write(dir.join("ext.cnf"), body).unwrap();
         args.extend(["-extfile", "ext.cnf"]);
@@ -666,7 +666,7 @@ pub fn all() -> Vec<Scenario> {
         "sha1",
         &key().serialize_pem(),
         "sha1-signed",
-        intermediate,
+        Some(intermediate),
         "sha1",
         Some(
             "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
@@ -686,7 +686,7 @@ pub fn all() -> Vec<Scenario> {
         "rsa1024",
         &rsa_key_pem(1024),
         "rsa-1024",
-        intermediate,
+        Some(intermediate),
         "sha256",
         Some(
             "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
@@ -723,7 +723,7 @@ pub fn all() -> Vec<Scenario> {
         "v1",
         &key().serialize_pem(),
         "version-1",
-        intermediate,
+        Some(intermediate),
         "sha256",
         None,
     );
@@ -920,6 +920,144 @@ pub fn all() -> Vec<Scenario> {
             &[root],
         )
         .also(&[Code::ExpiresSoon]),
+    );
+
+    // A self-signed client certificate pinned in the trust store.
+    let mut pinned = client("pinned");
+    pinned.use_authority_key_identifier_extension = false;
+    let pinned = self_signed(pinned, key());
+    out.push(Scenario::new(
+        "self-signed client certificate pinned by the server",
+        &pinned,
+        &[],
+        &[&pinned],
+    ));
+    let unpinned = self_signed(client("unpinned"), key());
+    out.push(
+        Scenario::new(
+            "self-signed client certificate the server does not know",
+            &unpinned,
+            &[],
+            &[root],
+        )
+        .expect(all_reject(Code::UntrustedRoot)),
+    );
+
+    // The anchor's own fields: OpenSSL checks the root's validity, rustls-webpki does not.
+    let mut old_root = ca("Expired Root CA");
+    old_root.not_before = at(NOW - 3000 * DAY);
+    old_root.not_after = at(NOW - DAY);
+    let old_root = self_signed(old_root, key());
+    let under_old_root = issue(client("under-expired-root"), key(), &old_root);
+    out.push(
+        Scenario::new(
+            "expired root in the trust store",
+            &under_old_root,
+            &[],
+            &[&old_root],
+        )
+        .expect([
+            (Profile::Webpki, None),
+            (Profile::Openssl, Some(Code::Expired)),
+            (Profile::Nginx, Some(Code::Expired)),
+        ]),
+    );
+
+    // A root whose self-signature is SHA-1: nobody verifies an anchor's own signature.
+    let sha1_root_key = key();
+    let sha1_root_pem = openssl_issue(
+        "sha1-root",
+        &sha1_root_key.serialize_pem(),
+        "SHA-1 Root CA",
+        None,
+        "sha1",
+        Some(
+            "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n",
+        ),
+    );
+    let sha1_root = Node {
+        params: CertificateParams::default(),
+        key: sha1_root_key,
+        der: Vec::new(),
+        pem: sha1_root_pem,
+    };
+    let under_sha1_root = openssl_issue(
+        "under-sha1-root",
+        &key().serialize_pem(),
+        "under-sha1-root",
+        Some(&sha1_root),
+        "sha256",
+        Some(
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
+        ),
+    );
+    out.push(Scenario::from_pem(
+        "root self-signed with SHA-1",
+        under_sha1_root,
+        &[],
+        &[&sha1_root],
+    ));
+
+    // An X.509 v1 root: OpenSSL accepts it as a CA; rustls-webpki takes any anchor.
+    let v1_root_key = key();
+    let v1_root = Node {
+        pem: openssl_issue(
+            "v1-root",
+            &v1_root_key.serialize_pem(),
+            "V1 Root CA",
+            None,
+            "sha256",
+            None,
+        ),
+        params: CertificateParams::default(),
+        key: v1_root_key,
+        der: Vec::new(),
+    };
+    let under_v1_root = openssl_issue(
+        "under-v1-root",
+        &key().serialize_pem(),
+        "under-v1-root",
+        Some(&v1_root),
+        "sha256",
+        Some(
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
+        ),
+    );
+    out.push(Scenario::from_pem(
+        "X.509 v1 root",
+        under_v1_root,
+        &[],
+        &[&v1_root],
+    ));
+
+    // keyAgreement alone satisfies OpenSSL's sslclient purpose.
+    let mut agreement = client("key-agreement");
+    agreement.key_usages = vec![KeyUsagePurpose::KeyAgreement];
+    let agreement = pki.client(agreement);
+    out.push(Scenario::new(
+        "client key usage keyAgreement only",
+        &agreement,
+        &[intermediate],
+        &[root],
+    ));
+
+    // A CA without basicConstraints but with keyCertSign: OpenSSL 3 refuses it too (error 79).
+    let mut no_bc = ca("No-basicConstraints CA");
+    no_bc.is_ca = IsCa::NoCa;
+    let no_bc = issue(no_bc, key(), root);
+    let under_no_bc = issue(client("under-no-bc"), key(), &no_bc);
+    out.push(
+        Scenario::new(
+            "issuer with keyCertSign but no basicConstraints",
+            &under_no_bc,
+            &[&no_bc],
+            &[root],
+        )
+        .expect([
+            (Profile::Webpki, Some(Code::IssuerNotCa)),
+            (Profile::Openssl, Some(Code::IssuerNotCa)),
+            (Profile::Nginx, Some(Code::IssuerNotCa)),
+        ]),
     );
 
     out
