@@ -11,8 +11,8 @@ use crate::diagnosis::{self, Code, Severity, Subject, Violation};
 use crate::keys::{PrivateKey, PublicValue};
 use crate::profiles::{self, Context, OpensslSettings, Profile, Usage, WebpkiDecision};
 use crate::report::{
-    CertificateEntry, CrlEntry, ExtensionEntry, Finding, InputSummary, KeyEntry, ProfileResult,
-    Report, Role, Verdict,
+    CertificateEntry, CrlEntry, ExtensionEntry, Finding, InputSummary, KeyEntry, Link, LinkState,
+    ProfileResult, Report, Role, Validity, Verdict,
 };
 
 /// A warning is given when a certificate in the chain expires within this many seconds.
@@ -237,7 +237,9 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         Verdict::Rejected
     };
 
-    let certificates = certificate_entries(&graph, &gathered.locations, &chain_path, leaf);
+    let certificates =
+        certificate_entries(&graph, &gathered.locations, &chain_path, leaf, options.time);
+    let links = links(&graph, &chain_path);
     let findings = merge(gathered.drafts, &graph, &chain_path, options);
     let private_keys = gathered
         .keys
@@ -258,6 +260,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         profiles: results,
         findings,
         chain: chain_path,
+        links,
         certificates,
         crls: gathered
             .crls
@@ -605,6 +608,7 @@ fn certificate_entries(
     locations: &[Location],
     path: &[usize],
     leaf: Option<usize>,
+    time: Timestamp,
 ) -> Vec<CertificateEntry> {
     graph
         .entries()
@@ -637,6 +641,15 @@ fn certificate_entries(
                 version: cert.version,
                 is_ca: cert.is_ca(),
                 self_signed: graph.is_self_signed(index),
+                validity: if time > cert.not_after {
+                    Validity::Expired
+                } else if time < cert.not_before {
+                    Validity::NotYetValid
+                } else {
+                    Validity::Valid
+                },
+                not_before_timestamp: cert.not_before,
+                not_after_timestamp: cert.not_after,
                 key_usage: cert
                     .key_usage
                     .map(|ku| ku.names().iter().map(|n| (*n).to_owned()).collect()),
@@ -664,6 +677,35 @@ fn certificate_entries(
             }
         })
         .collect()
+}
+
+/// The "signed by" candidates of every client-side certificate and every chain member.
+fn links(graph: &Graph<'_>, path: &[usize]) -> Vec<Link> {
+    let mut out = Vec::new();
+    for subject in 0..graph.entries().len() {
+        let relevant = graph.side(subject) == Some(Side::Client) || path.contains(&subject);
+        if !relevant {
+            continue;
+        }
+        for issuer in graph.named_issuers(subject) {
+            let state = match graph.signature(subject, issuer) {
+                crate::certificate::SignatureCheck::Valid => LinkState::Verified,
+                crate::certificate::SignatureCheck::Invalid => LinkState::SignatureFails,
+                crate::certificate::SignatureCheck::Unsupported => LinkState::NameMatchOnly,
+            };
+            let in_chain = path
+                .iter()
+                .zip(path.iter().skip(1))
+                .any(|(&s, &i)| s == subject && i == issuer);
+            out.push(Link {
+                subject,
+                issuer,
+                state,
+                in_chain,
+            });
+        }
+    }
+    out
 }
 
 /// Encodes a certificate as PEM.

@@ -43,6 +43,37 @@ pub enum Role {
     Unused,
 }
 
+/// A certificate's validity at the validation time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Validity {
+    Valid,
+    Expired,
+    NotYetValid,
+}
+
+/// What is known about "`subject` was signed by `issuer`".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkState {
+    /// The issuer's key verifies the subject's signature.
+    Verified,
+    /// The names match but the issuer's key did not make the signature.
+    SignatureFails,
+    /// The names match; the signature algorithm is one this tool cannot verify.
+    NameMatchOnly,
+}
+
+/// A candidate "signed by" edge between two certificates of the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub subject: usize,
+    pub issuer: usize,
+    pub state: LinkState,
+    /// Is this edge part of the chain?
+    pub in_chain: bool,
+}
+
 /// One profile's decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProfileResult {
@@ -90,6 +121,10 @@ pub struct CertificateEntry {
     pub version: u32,
     pub is_ca: bool,
     pub self_signed: bool,
+    pub validity: Validity,
+    /// notBefore and notAfter in seconds since the Unix epoch, for timelines.
+    pub not_before_timestamp: i64,
+    pub not_after_timestamp: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_usage: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,6 +191,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The chain, client certificate first, as indexes into `certificates`.
     pub chain: Vec<usize>,
+    /// Candidate "signed by" edges among the client's certificates, the chain and the trusted
+    /// CAs that carry an issuer's name.
+    pub links: Vec<Link>,
     pub certificates: Vec<CertificateEntry>,
     pub crls: Vec<CrlEntry>,
     pub private_keys: Vec<KeyEntry>,

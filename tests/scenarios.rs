@@ -223,3 +223,48 @@ fn a_key_alone_is_incomplete() {
     );
     assert_eq!(report.private_keys.len(), 1);
 }
+
+#[test]
+fn the_handshake_stops_where_each_failure_stops_it() {
+    use mtls_inspector::handshake::{StepState, handshake};
+    let failing_step = |name: &str| {
+        let scenario = common::all().into_iter().find(|s| s.name == name).unwrap();
+        let steps = handshake(&scenario.inspect());
+        assert_eq!(steps.len(), 7);
+        steps
+            .iter()
+            .find(|s| s.state == StepState::Fails)
+            .map(|s| (s.message, s.explanation.clone().unwrap()))
+    };
+    let (message, why) = failing_step("serverAuth-only client certificate").unwrap();
+    assert_eq!(message, "Certificate (client)");
+    assert!(why.contains("client_auth_eku_missing"), "{why}");
+    let (message, why) = failing_step("private key of another certificate").unwrap();
+    assert_eq!(message, "CertificateVerify");
+    assert!(why.contains("decrypt_error"), "{why}");
+    assert_eq!(failing_step("good chain"), None);
+}
+
+#[test]
+fn links_show_the_same_name_ca_whose_signature_fails() {
+    use mtls_inspector::report::LinkState;
+    let scenario = common::all()
+        .into_iter()
+        .find(|s| s.name == "same-name root with a different key")
+        .unwrap();
+    let report = scenario.inspect();
+    assert!(
+        report
+            .links
+            .iter()
+            .any(|l| l.state == LinkState::SignatureFails && !l.in_chain)
+    );
+    let good = common::all()
+        .into_iter()
+        .find(|s| s.name == "good chain")
+        .unwrap()
+        .inspect();
+    let in_chain: Vec<_> = good.links.iter().filter(|l| l.in_chain).collect();
+    assert_eq!(in_chain.len(), 2);
+    assert!(in_chain.iter().all(|l| l.state == LinkState::Verified));
+}
