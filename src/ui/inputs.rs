@@ -1,0 +1,217 @@
+//! The two inputs: drop zone, file picker and paste, with what was found in each file.
+
+use std::rc::Rc;
+
+use mtls_inspector::Side;
+use mtls_inspector::report::{InputSummary, Report};
+use wasm_bindgen::JsCast as _;
+use web_sys::{DragEvent, Event, File, HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::state::FileInput;
+
+/// "3 certificates, 1 private key, 1 CRL" (or "nothing readable").
+pub fn found_words(summary: &InputSummary) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    if summary.certificates > 0 {
+        parts.push(plural(summary.certificates, "certificate", "certificates"));
+    }
+    if summary.private_keys > 0 {
+        parts.push(plural(summary.private_keys, "private key", "private keys"));
+    }
+    if summary.crls > 0 {
+        parts.push(plural(summary.crls, "CRL", "CRLs"));
+    }
+    if summary.problems > 0 {
+        parts.push(plural(
+            summary.problems,
+            "unreadable part",
+            "unreadable parts",
+        ));
+    }
+    if parts.is_empty() {
+        "nothing readable".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InputPanelProps {
+    pub side: Side,
+    pub title: AttrValue,
+    pub hint: AttrValue,
+    pub paste: AttrValue,
+    pub paste_name: AttrValue,
+    pub files: Vec<FileInput>,
+    pub report: Option<Rc<Report>>,
+    pub on_paste: Callback<String>,
+    pub on_files: Callback<Vec<File>>,
+    pub on_remove: Callback<u32>,
+}
+
+/// One input: a focusable drop zone (Enter or Space opens the file picker), the picker itself,
+/// a paste area, and the list of files with what each held and its located problems.
+#[function_component]
+pub fn InputPanel(props: &InputPanelProps) -> Html {
+    let role = match props.side {
+        Side::Client => "client",
+        Side::Trust => "trust",
+    };
+    let picker = use_node_ref();
+    let dragging = use_state(|| false);
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let ondrop = {
+        let on_files = props.on_files.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            on_files.emit(files_of(e.data_transfer().and_then(|d| d.files())));
+        })
+    };
+    let open_picker = {
+        let picker = picker.clone();
+        Callback::from(move |_: ()| {
+            if let Some(input) = picker.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let onkeydown = {
+        let open_picker = open_picker.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let on_zone = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                .is_some_and(|el| el.class_list().contains("dropzone"));
+            if on_zone && (e.key() == "Enter" || e.key() == " ") {
+                e.prevent_default();
+                open_picker.emit(());
+            }
+        })
+    };
+    let onchange = {
+        let on_files = props.on_files.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                on_files.emit(files_of(input.files()));
+                input.set_value("");
+            }
+        })
+    };
+    let oninput = {
+        let on_paste = props.on_paste.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            {
+                on_paste.emit(area.value());
+            }
+        })
+    };
+    let summary_of = |name: &str| {
+        props
+            .report
+            .as_ref()
+            .and_then(|r| r.inputs.iter().find(|i| i.name == name).cloned())
+    };
+    let problems_of = |name: &str| -> Vec<String> {
+        props
+            .report
+            .as_ref()
+            .map(|r| {
+                r.findings
+                    .iter()
+                    .filter(|f| f.location.as_ref().is_some_and(|l| l.source == name))
+                    .map(|f| {
+                        let at = f
+                            .location
+                            .as_ref()
+                            .map(|l| l.to_string())
+                            .unwrap_or_default();
+                        format!("{at}: {} — {}", f.title, f.detail)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let open_click = {
+        let open_picker = open_picker.clone();
+        Callback::from(move |_: MouseEvent| open_picker.emit(()))
+    };
+    let heading_id = format!("{role}-title");
+    let entries: Vec<(Option<u32>, String, usize)> = {
+        let mut list: Vec<(Option<u32>, String, usize)> = props
+            .files
+            .iter()
+            .map(|f| (Some(f.id), f.name.clone(), f.bytes.len()))
+            .collect();
+        if !props.paste.trim().is_empty() {
+            list.insert(0, (None, props.paste_name.to_string(), props.paste.len()));
+        }
+        list
+    };
+    html! {
+        <section class={classes!("panel", "dropzone", (*dragging).then_some("dragging"))}
+            data-role={role} tabindex="0" aria-labelledby={heading_id.clone()}
+            {ondragover} {ondragleave} {ondrop} {onkeydown}>
+            <h2 id={heading_id}>{ props.title.clone() }</h2>
+            <p class="hint">{ props.hint.clone() }</p>
+            <p class="drop-hint" aria-hidden="true">{ "Drop files here, or " }
+                <button type="button" class="link" onclick={open_click}>{ "choose files" }</button>
+            </p>
+            <input ref={picker} class="picker" type="file" multiple=true data-role={role}
+                aria-label={format!("Choose {role} files")} {onchange} />
+            <textarea data-role={role} aria-label={format!("Paste the {role} PEM here")}
+                placeholder="…or paste PEM here" value={props.paste.clone()} {oninput} spellcheck="false" />
+            if !entries.is_empty() {
+                <ul class="files" aria-label={format!("{role} inputs")}>
+                    { for entries.into_iter().map(|(id, name, bytes)| {
+                        let found = summary_of(&name).map(|s| found_words(&s)).unwrap_or_else(|| "not inspected yet".into());
+                        let problems = problems_of(&name);
+                        let on_remove = props.on_remove.clone();
+                        let on_paste = props.on_paste.clone();
+                        let remove = Callback::from(move |_: MouseEvent| match id {
+                            Some(id) => on_remove.emit(id),
+                            None => on_paste.emit(String::new()),
+                        });
+                        html! {
+                            <li data-file={name.clone()}>
+                                <span class="file-name">{ &name }</span>
+                                <span class="found">{ format!(" — {found} ({bytes} bytes)") }</span>
+                                <button type="button" class="remove" onclick={remove} aria-label={format!("Remove {name}")}>{ "remove" }</button>
+                                if !problems.is_empty() {
+                                    <ul class="problems">{ for problems.into_iter().map(|p| html! { <li>{ p }</li> }) }</ul>
+                                }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,270 @@
+//! The page. All state lives in one reducer (`state`); components receive data and callbacks
+//! and only render (`inputs`, `report_view`, `diagram`). Browser APIs are used here, in
+//! callbacks: reading files, the clock, the URL, downloads and the clipboard. The engine runs
+//! in this tab: no byte of input leaves the browser, nothing is stored.
+
+mod diagram;
+mod inputs;
+mod report_view;
+pub mod samples;
+pub mod state;
+
+use std::rc::Rc;
+
+use mtls_inspector::Side;
+use wasm_bindgen::JsCast as _;
+use web_sys::{Event, File, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use diagram::{ChainDiagram, Timeline};
+use inputs::InputPanel;
+use report_view::{CertificateDetails, Findings, Handshake, VerdictBanner};
+use samples::SAMPLES;
+use state::{Action, CLIENT_PASTE, State, TRUST_PASTE};
+
+fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// `?at=<RFC 3339>` from the page's URL.
+fn time_from_query() -> Option<i64> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    parse_rfc3339(&params.get("at")?)
+}
+
+fn parse_rfc3339(text: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+/// The value of a `datetime-local` control (UTC here), to the second.
+fn datetime_local(time: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(time)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+fn parse_datetime_local(text: &str) -> Option<i64> {
+    let text = if text.len() == 16 {
+        format!("{text}:00")
+    } else {
+        text.to_owned()
+    };
+    parse_rfc3339(&format!("{text}Z"))
+}
+
+fn read_files(side: Side, files: Vec<File>, dispatcher: UseReducerDispatcher<State>) {
+    for file in files {
+        let dispatcher = dispatcher.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let name = file.name();
+            let blob = gloo_file::Blob::from(file);
+            match gloo_file::futures::read_as_bytes(&blob).await {
+                Ok(bytes) => dispatcher.dispatch(Action::AddFile { side, name, bytes }),
+                Err(error) => {
+                    web_sys::console::error_1(&format!("cannot read {name}: {error}").into())
+                }
+            }
+        });
+    }
+}
+
+/// Offers `text` as a file download, made in the page (a blob: URL, nothing sent anywhere).
+fn download(name: &str, mime: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(anchor) = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        anchor.set_href(&url);
+        anchor.set_download(name);
+        anchor.click();
+    }
+    web_sys::Url::revoke_object_url(&url).ok();
+}
+
+fn copy_to_clipboard(text: String) {
+    if let Some(window) = web_sys::window() {
+        let promise = window.navigator().clipboard().write_text(&text);
+        wasm_bindgen_futures::spawn_local(async move {
+            if wasm_bindgen_futures::JsFuture::from(promise).await.is_err() {
+                web_sys::console::warn_1(&"the clipboard refused the text".into());
+            }
+        });
+    }
+}
+
+#[function_component]
+fn App() -> Html {
+    let state = use_reducer(|| State::with_time(time_from_query()));
+    let now = *use_state(now);
+    let report = {
+        let state = state.clone();
+        use_memo((*state).clone(), move |s| s.inspect(now).map(Rc::new))
+    };
+    let report: Option<Rc<Report>> = (*report).clone();
+    let dispatcher = state.dispatcher();
+    let panel = |side: Side, title: &'static str, hint: &'static str| {
+        let (paste, paste_name) = match side {
+            Side::Client => (state.client_paste.clone(), CLIENT_PASTE),
+            Side::Trust => (state.trust_paste.clone(), TRUST_PASTE),
+        };
+        let files: Vec<_> = state
+            .files
+            .iter()
+            .filter(|f| f.side == side)
+            .cloned()
+            .collect();
+        let (d1, d2, d3) = (dispatcher.clone(), dispatcher.clone(), dispatcher.clone());
+        html! {
+            <InputPanel {side} title={title} hint={hint} paste={paste} paste_name={paste_name}
+                files={files} report={report.clone()}
+                on_paste={Callback::from(move |text| d1.dispatch(Action::Paste(side, text)))}
+                on_files={Callback::from(move |files| read_files(side, files, d2.clone()))}
+                on_remove={Callback::from(move |id| d3.dispatch(Action::RemoveFile(id)))} />
+        }
+    };
+    let on_time = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                dispatcher.dispatch(Action::SetTime(parse_datetime_local(&input.value())));
+            }
+        })
+    };
+    let on_now = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_| dispatcher.dispatch(Action::SetTime(None)))
+    };
+    let on_clear = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_| dispatcher.dispatch(Action::Clear))
+    };
+    let on_example = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
+                if let Some(sample) = SAMPLES.iter().find(|s| s.id == select.value()) {
+                    dispatcher.dispatch(Action::LoadExample(sample));
+                }
+                select.set_value("");
+            }
+        })
+    };
+    let on_select = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |index| dispatcher.dispatch(Action::Select(index)))
+    };
+    let on_toggle_trusted = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |()| dispatcher.dispatch(Action::ToggleTrusted))
+    };
+    let exports = report.clone().map(|report| {
+        let (json, markdown) = (report.to_json(), report.to_markdown());
+        let markdown_copy = markdown.clone();
+        html! {
+            <section class="export" aria-label="Export the report">
+                <h2>{ "Export" }</h2>
+                <p class="hint">{ "The report holds certificates' public fields only: never a private key." }</p>
+                <button data-testid="export-json" onclick={Callback::from(move |_| download("mtls-inspector-report.json", "application/json", &json))}>{ "Download JSON" }</button>
+                <button data-testid="export-markdown" onclick={Callback::from(move |_| download("mtls-inspector-report.md", "text/markdown", &markdown))}>{ "Download Markdown" }</button>
+                <button data-testid="copy-markdown" onclick={Callback::from(move |_| copy_to_clipboard(markdown_copy.clone()))}>{ "Copy Markdown" }</button>
+            </section>
+        }
+    });
+    let time_value = datetime_local(state.time.unwrap_or(now));
+    html! {
+        <main>
+            <header>
+                <h1>{ "mtls-inspector" }</h1>
+                <p class="tagline">{ "Why did the server reject this client certificate? Drop the client's bundle and the server's trusted CAs." }</p>
+                <p class="privacy">{ "Private by construction: everything runs in this tab. Nothing you give it leaves your browser or is stored." }</p>
+            </header>
+            <div class="toolbar">
+                <label>{ "Load an example: " }
+                    <select data-testid="examples" onchange={on_example} aria-label="Load an example scenario">
+                        <option value="" selected=true>{ "choose…" }</option>
+                        { for SAMPLES.iter().map(|s| html! { <option value={s.id}>{ s.title }</option> }) }
+                    </select>
+                </label>
+                <label>{ "Validation time (UTC): " }
+                    <input type="datetime-local" step="1" data-role="validation-time" value={time_value} onchange={on_time} />
+                </label>
+                <button onclick={on_now} disabled={state.time.is_none()}>{ "Now" }</button>
+                <button onclick={on_clear} disabled={!state.has_any_input()}>{ "Clear all" }</button>
+            </div>
+            <div class="inputs">
+                { panel(Side::Client, "Client certificate (what the client sends)",
+                    "Its certificate, intermediates and optionally its private key: PEM, DER or PKCS#7.") }
+                { panel(Side::Trust, "Server trust (the CAs your server trusts)",
+                    "e.g. nginx ssl_client_certificate; CRLs too.") }
+            </div>
+            <VerdictBanner report={report.clone()} />
+            if let Some(report) = report.clone() {
+                <div class="chain-and-details">
+                    <ChainDiagram report={report.clone()} selected={state.selected} on_select={on_select}
+                        show_all_trusted={state.show_all_trusted} on_toggle_trusted={on_toggle_trusted} />
+                    <CertificateDetails report={report.clone()} index={state.selected} on_copy={Callback::from(copy_to_clipboard)} />
+                </div>
+                <Findings report={report.clone()} />
+                <Handshake report={report.clone()} />
+                <Timeline report={report.clone()} />
+                { exports.unwrap_or_default() }
+            }
+            <footer>{ "mtls-inspector — rustls-webpki decides rustls' verdict; OpenSSL and nginx rules are checked against openssl verify." }</footer>
+        </main>
+    }
+}
+
+use mtls_inspector::Report;
+
+/// Shows an error panel instead of a blank page if anything panics.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = format!("mtls-inspector stopped unexpectedly: {info}");
+        web_sys::console::error_1(&message.clone().into());
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let (Ok(panel), Some(body)) = (document.create_element("div"), document.body()) {
+            panel.set_class_name("panic");
+            panel.set_attribute("role", "alert").ok();
+            panel.set_attribute("data-testid", "panic").ok();
+            panel.set_text_content(Some(&format!(
+                "{message}\nReload the page to start again, and please report this."
+            )));
+            body.prepend_with_node_1(&panel).ok();
+        }
+    }));
+}
+
+pub fn start() {
+    install_panic_hook();
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,352 @@
+//! Components that render a report: the verdict banner with the per-server matrix, the findings,
+//! the handshake, the certificate details. They receive data and callbacks and only render.
+
+use std::rc::Rc;
+
+use mtls_inspector::Side;
+use mtls_inspector::diagnosis::Severity;
+use mtls_inspector::handshake::{Party, StepState, handshake};
+use mtls_inspector::report::{Finding, Report, Verdict, role_name, short_subject};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ReportProps {
+    pub report: Rc<Report>,
+}
+
+fn finding_anchor(index: usize) -> String {
+    format!("finding-{index}")
+}
+
+/// The verdict and the per-server matrix; `data-verdict` is empty while nothing is decided.
+#[derive(Properties, PartialEq)]
+pub struct VerdictProps {
+    pub report: Option<Rc<Report>>,
+}
+
+#[function_component]
+pub fn VerdictBanner(props: &VerdictProps) -> Html {
+    let Some(report) = &props.report else {
+        return html! {
+            <section class="verdict undecided" data-testid="verdict" data-verdict="" aria-live="polite">
+                <h2>{ "No verdict yet" }</h2>
+                <p>{ "Give the client's certificate (and the CAs your server trusts) to see whether the server accepts it." }</p>
+            </section>
+        };
+    };
+    let verdict = report.verdict.as_str();
+    let (icon, headline) = match report.verdict {
+        Verdict::Accepted => (
+            "✓",
+            "Accepted: every server profile accepts this client certificate",
+        ),
+        Verdict::Rejected => (
+            "✗",
+            "Rejected: at least one server profile rejects this client certificate",
+        ),
+        Verdict::Incomplete => ("?", "Incomplete: not enough to decide yet"),
+    };
+    let lead = report
+        .findings
+        .iter()
+        .find(|f| matches!(f.severity, Severity::Error | Severity::Incomplete));
+    html! {
+        <section class={classes!("verdict", verdict)} data-testid="verdict" data-verdict={verdict} aria-live="polite">
+            <h2><span class="icon" aria-hidden="true">{ icon }</span>{ " " }{ headline }</h2>
+            if let Some(lead) = lead {
+                <p class="lead">{ &lead.title }{ " — " }{ &lead.detail }</p>
+            }
+            <table class="profiles">
+                <caption>{ format!("Per server, at {}", report.validation_time) }</caption>
+                <thead><tr><th scope="col">{ "Server" }</th><th scope="col">{ "Verdict" }</th><th scope="col">{ "Why" }</th></tr></thead>
+                <tbody>
+                { for report.profiles.iter().map(|p| {
+                    let mark = match p.verdict {
+                        Verdict::Accepted => "✓ accepted",
+                        Verdict::Rejected => "✗ rejected",
+                        Verdict::Incomplete => "? incomplete",
+                    };
+                    html! {
+                        <tr data-profile={p.name.name()} data-verdict={p.verdict.as_str()} class={p.verdict.as_str()}>
+                            <th scope="row">{ p.name.server() }<span class="profile-name">{ format!(" ({})", p.name.name()) }</span></th>
+                            <td class="cell-verdict">{ mark }</td>
+                            <td>
+                                { for p.findings.iter().map(|code| {
+                                    let target = report.findings.iter().position(|f| f.code == *code && f.profiles.contains(&p.name));
+                                    let title = target.and_then(|i| report.findings.get(i)).map(|f| f.title.clone()).unwrap_or_default();
+                                    html! {
+                                        <a class="why" href={format!("#{}", finding_anchor(target.unwrap_or(0)))}>{ title }<code>{ code.as_str() }</code></a>
+                                    }
+                                }) }
+                                if let Some(reported) = &p.reported {
+                                    <span class="reported">{ format!("rustls-webpki: {reported}") }</span>
+                                }
+                            </td>
+                        </tr>
+                    }
+                }) }
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "✗ Error",
+        Severity::Incomplete => "? Incomplete",
+        Severity::Warning => "! Warning",
+        Severity::Info => "i Note",
+    }
+}
+
+fn evidence(report: &Report, finding: &Finding) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    if let Some(cert) = finding.certificate.and_then(|i| report.certificates.get(i)) {
+        rows.push(("Certificate".into(), cert.subject.clone()));
+        rows.push(("Issuer".into(), cert.issuer.clone()));
+        rows.push((
+            "Validity".into(),
+            format!("{} → {}", cert.not_before, cert.not_after),
+        ));
+        if let Some(eku) = &cert.extended_key_usage {
+            rows.push(("Extended key usage".into(), eku.join(", ")));
+        }
+        if let Some(ku) = &cert.key_usage {
+            rows.push(("Key usage".into(), ku.join(", ")));
+        }
+        rows.push(("Key".into(), cert.key.clone()));
+        rows.push(("Signature".into(), cert.signature_algorithm.clone()));
+    }
+    if let Some(location) = &finding.location {
+        rows.push(("Where".into(), location.to_string()));
+    }
+    rows
+}
+
+/// The findings, most important first.
+#[function_component]
+pub fn Findings(props: &ReportProps) -> Html {
+    let report = &props.report;
+    html! {
+        <section class="findings" aria-labelledby="findings-title">
+            <h2 id="findings-title">{ format!("Findings ({})", report.findings.len()) }</h2>
+            { for report.findings.iter().enumerate().map(|(index, f)| {
+                let severity = format!("{:?}", f.severity).to_lowercase();
+                html! {
+                    <article id={finding_anchor(index)} class={classes!("finding", severity)} data-code={f.code.as_str()}>
+                        <h3>
+                            <span class="severity">{ severity_label(f.severity) }</span>
+                            { &f.title }
+                            <code>{ f.code.as_str() }</code>
+                        </h3>
+                        if !f.profiles.is_empty() {
+                            <p class="applies">{ format!("Servers: {}", f.profiles.iter().map(|p| p.server()).collect::<Vec<_>>().join(", ")) }</p>
+                        }
+                        <p>{ &f.detail }</p>
+                        <p class="remedy"><strong>{ "Fix: " }</strong>{ &f.remedy }</p>
+                        if !f.log_lines.is_empty() {
+                            <details class="logs">
+                                <summary>{ "What the servers log" }</summary>
+                                <ul>{ for f.log_lines.iter().map(|l| html! {
+                                    <li><span class="who">{ l.printed_by }</span><code>{ l.line }</code></li>
+                                }) }</ul>
+                            </details>
+                        }
+                        {{
+                            let rows = evidence(report, f);
+                            if rows.is_empty() { html! {} } else { html! {
+                                <details class="evidence">
+                                    <summary>{ "Evidence" }</summary>
+                                    <dl>{ for rows.into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }</dl>
+                                </details>
+                            } }
+                        }}
+                    </article>
+                }
+            }) }
+        </section>
+    }
+}
+
+/// The mTLS handshake with the step where this client fails.
+#[function_component]
+pub fn Handshake(props: &ReportProps) -> Html {
+    let steps = handshake(&props.report);
+    html! {
+        <section class="handshake" aria-labelledby="handshake-title">
+            <h2 id="handshake-title">{ "The handshake" }</h2>
+            <ol>
+            { for steps.iter().map(|step| {
+                let (class, mark) = match step.state {
+                    StepState::Passes => ("passes", "✓"),
+                    StepState::Fails => ("fails", "✗"),
+                    StepState::NotReached => ("not-reached", "·"),
+                    StepState::Unknown => ("unknown", "?"),
+                };
+                let from = match step.from { Party::Client => "client → server", Party::Server => "server → client" };
+                html! {
+                    <li class={class} data-step={step.message} data-state={class}>
+                        <span class="mark" aria-hidden="true">{ mark }</span>
+                        <strong>{ step.message }</strong>{ " " }<span class="from">{ from }</span>
+                        <p>{ step.purpose }</p>
+                        if let Some(why) = &step.explanation {
+                            <p class="why">{ why }</p>
+                        }
+                    </li>
+                }
+            }) }
+            </ol>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DetailsProps {
+    pub report: Rc<Report>,
+    pub index: Option<usize>,
+    pub on_copy: Callback<String>,
+}
+
+/// Every field of one certificate; keys only as "private key (type) — matches".
+#[function_component]
+pub fn CertificateDetails(props: &DetailsProps) -> Html {
+    let report = &props.report;
+    let index = props.index.or_else(|| report.chain.first().copied());
+    let Some(cert) = index.and_then(|i| report.certificates.get(i)) else {
+        return html! {};
+    };
+    let on_copy = props.on_copy.clone();
+    let pem = cert.pem.clone();
+    let rows: Vec<(&str, String)> = vec![
+        ("Subject", cert.subject.clone()),
+        ("Issuer", cert.issuer.clone()),
+        (
+            "Role",
+            format!(
+                "{} ({} input)",
+                role_name(cert.role),
+                match cert.side {
+                    Side::Client => "client",
+                    Side::Trust => "trust",
+                }
+            ),
+        ),
+        ("Serial", cert.serial.clone()),
+        ("Valid from", cert.not_before.clone()),
+        ("Valid until", cert.not_after.clone()),
+        ("Key", cert.key.clone()),
+        ("Signature", cert.signature_algorithm.clone()),
+        ("Version", format!("v{}", cert.version)),
+        (
+            "Self-signed",
+            if cert.self_signed {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+        ),
+        ("SHA-256", cert.sha256.clone()),
+        ("SHA-1", cert.sha1.clone()),
+        ("From", cert.source.to_string()),
+    ];
+    let is_client = report.chain.first() == Some(&cert.index);
+    html! {
+        <section class="details" aria-labelledby="details-title" data-testid="details">
+            <h2 id="details-title">{ format!("Certificate: {}", short_subject(&cert.subject)) }</h2>
+            <dl class="fields">
+                { for rows.into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+            </dl>
+            <h3>{ format!("Extensions ({})", cert.extensions.len()) }</h3>
+            <table class="extensions">
+                <thead><tr><th scope="col">{ "Extension" }</th><th scope="col">{ "Critical" }</th><th scope="col">{ "Value" }</th></tr></thead>
+                <tbody>
+                { for cert.extensions.iter().map(|e| html! {
+                    <tr>
+                        <td>{ &e.name }{ if e.name != e.oid { html! { <span class="oid">{ format!(" {}", e.oid) }</span> } } else { html! {} } }</td>
+                        <td>{ if e.critical { "critical" } else { "no" } }</td>
+                        <td class="value">{ &e.value }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            if is_client {
+                { for report.private_keys.iter().map(|k| {
+                    let matches = match k.matches_client_certificate {
+                        Some(true) => "matches the client certificate",
+                        Some(false) => "does NOT match the client certificate",
+                        None => "could not be compared",
+                    };
+                    html! { <p class="key" data-testid="private-key">{ format!("Private key ({}) — {matches}", k.algorithm) }</p> }
+                }) }
+            }
+            <button onclick={Callback::from(move |_| on_copy.emit(pem.clone()))}>{ "Copy as PEM" }</button>
+        </section>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::ui::samples::SAMPLES;
+    use crate::ui::state::{Action, State};
+
+    const NOW: i64 = 1_780_315_200;
+
+    fn report(sample: usize) -> Rc<Report> {
+        let mut state = State::default();
+        state.apply(Action::LoadExample(&SAMPLES[sample]));
+        Rc::new(state.inspect(NOW).unwrap())
+    }
+
+    fn render<C: BaseComponent>(props: C::Properties) -> String {
+        futures::executor::block_on(yew::LocalServerRenderer::<C>::with_props(props).render())
+    }
+
+    #[test]
+    fn the_banner_carries_the_page_hooks() {
+        let html = render::<VerdictBanner>(VerdictProps {
+            report: Some(report(2)),
+        });
+        assert!(html.contains(r#"data-testid="verdict""#));
+        assert!(html.contains(r#"data-verdict="rejected""#));
+        for profile in ["webpki", "openssl", "nginx"] {
+            assert!(
+                html.contains(&format!(r#"data-profile="{profile}""#)),
+                "{profile}"
+            );
+        }
+        assert!(html.contains("client_auth_eku_missing"));
+        let undecided = render::<VerdictBanner>(VerdictProps { report: None });
+        assert!(undecided.contains(r#"data-verdict="""#));
+    }
+
+    #[test]
+    fn findings_carry_their_codes_and_fixes() {
+        let html = render::<Findings>(ReportProps { report: report(3) });
+        assert!(html.contains(r#"data-code="expired""#));
+        assert!(html.contains("Fix: "));
+        assert!(html.contains("Example Legacy Issuing CA"));
+    }
+
+    #[test]
+    fn the_handshake_marks_the_failing_step() {
+        let html = render::<Handshake>(ReportProps { report: report(1) });
+        assert!(html.contains(r#"data-state="fails""#));
+        assert!(html.contains("this is where it stops"));
+    }
+
+    #[test]
+    fn details_show_a_key_only_as_its_type_and_match() {
+        let report = report(0);
+        let html = render::<CertificateDetails>(DetailsProps {
+            report: report.clone(),
+            index: None,
+            on_copy: Callback::noop(),
+        });
+        assert!(html.contains("Private key (EC P-256) — matches the client certificate"));
+        assert!(!html.contains("PRIVATE KEY"));
+        assert!(html.contains("SHA-256"));
+        assert!(html.contains("extendedKeyUsage"));
+    }
+}

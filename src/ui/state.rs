@@ -1,0 +1,243 @@
+//! All of the page's state in one reducer (the yew `function_todomvc` way). No browser API is
+//! used here, so the state logic is tested natively.
+
+use std::rc::Rc;
+
+use mtls_inspector::{Input, Options, Report, Side, inspect};
+use yew::Reducible;
+
+use super::samples::Sample;
+
+/// One file (or paste) the user gave.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileInput {
+    pub id: u32,
+    pub side: Side,
+    /// Unique among the inputs, so that findings can point at it.
+    pub name: String,
+    pub bytes: Rc<Vec<u8>>,
+}
+
+/// Everything the page knows.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct State {
+    pub client_paste: String,
+    pub trust_paste: String,
+    pub files: Vec<FileInput>,
+    next_id: u32,
+    /// The validation time chosen by the user (or the URL); `None` = now.
+    pub time: Option<i64>,
+    /// The certificate whose details are open.
+    pub selected: Option<usize>,
+    /// Show every trusted CA in the diagram, not only those that matter.
+    pub show_all_trusted: bool,
+}
+
+pub enum Action {
+    Paste(Side, String),
+    AddFile {
+        side: Side,
+        name: String,
+        bytes: Vec<u8>,
+    },
+    RemoveFile(u32),
+    Clear,
+    SetTime(Option<i64>),
+    Select(Option<usize>),
+    LoadExample(&'static Sample),
+    ToggleTrusted,
+}
+
+/// The name paste inputs carry in reports.
+pub const CLIENT_PASTE: &str = "client paste";
+pub const TRUST_PASTE: &str = "trust paste";
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+impl State {
+    pub fn with_time(time: Option<i64>) -> Self {
+        Self {
+            time,
+            ..Self::default()
+        }
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Paste(Side::Client, text) => self.client_paste = text,
+            Action::Paste(Side::Trust, text) => self.trust_paste = text,
+            Action::AddFile { side, name, bytes } => {
+                let name = self.unique_name(&name);
+                self.next_id += 1;
+                self.files.push(FileInput {
+                    id: self.next_id,
+                    side,
+                    name,
+                    bytes: Rc::new(bytes),
+                });
+                self.selected = None;
+            }
+            Action::RemoveFile(id) => {
+                self.files.retain(|f| f.id != id);
+                self.selected = None;
+            }
+            Action::Clear => {
+                self.client_paste.clear();
+                self.trust_paste.clear();
+                self.files.clear();
+                self.selected = None;
+            }
+            Action::SetTime(time) => self.time = time,
+            Action::Select(index) => self.selected = index,
+            Action::LoadExample(sample) => {
+                self.apply(Action::Clear);
+                for (side, suffix, text) in [
+                    (Side::Client, "client", sample.client),
+                    (Side::Trust, "trust", sample.trust),
+                ] {
+                    self.apply(Action::AddFile {
+                        side,
+                        name: format!("example {}: {suffix}.pem", sample.id),
+                        bytes: text.as_bytes().to_vec(),
+                    });
+                }
+            }
+            Action::ToggleTrusted => self.show_all_trusted = !self.show_all_trusted,
+        }
+    }
+
+    fn unique_name(&self, name: &str) -> String {
+        let taken = |candidate: &str| {
+            candidate == CLIENT_PASTE
+                || candidate == TRUST_PASTE
+                || self.files.iter().any(|f| f.name == candidate)
+        };
+        if !taken(name) {
+            return name.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{name} ({n})"))
+            .find(|candidate| !taken(candidate))
+            .unwrap_or_else(|| name.to_owned())
+    }
+
+    pub fn has_client_input(&self) -> bool {
+        !self.client_paste.trim().is_empty() || self.files.iter().any(|f| f.side == Side::Client)
+    }
+
+    pub fn has_any_input(&self) -> bool {
+        self.has_client_input()
+            || !self.trust_paste.trim().is_empty()
+            || self.files.iter().any(|f| f.side == Side::Trust)
+    }
+
+    /// Runs the engine on every input at the chosen time (or `now`). `None` until the client
+    /// side has something: the verdict stays undecided.
+    pub fn inspect(&self, now: i64) -> Option<Report> {
+        if !self.has_client_input() {
+            return None;
+        }
+        let mut inputs: Vec<Input<'_>> = Vec::new();
+        if !self.client_paste.trim().is_empty() {
+            inputs.push(Input {
+                side: Side::Client,
+                name: CLIENT_PASTE,
+                bytes: self.client_paste.as_bytes(),
+            });
+        }
+        if !self.trust_paste.trim().is_empty() {
+            inputs.push(Input {
+                side: Side::Trust,
+                name: TRUST_PASTE,
+                bytes: self.trust_paste.as_bytes(),
+            });
+        }
+        for file in &self.files {
+            inputs.push(Input {
+                side: file.side,
+                name: &file.name,
+                bytes: &file.bytes,
+            });
+        }
+        Some(inspect(&inputs, &Options::at(self.time.unwrap_or(now))))
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::ui::samples::SAMPLES;
+    use mtls_inspector::Verdict;
+
+    const NOW: i64 = 1_780_315_200;
+
+    #[test]
+    fn nothing_is_decided_until_the_client_side_has_input() {
+        let mut state = State::default();
+        assert!(state.inspect(NOW).is_none());
+        state.apply(Action::Paste(Side::Trust, SAMPLES[0].trust.into()));
+        assert!(state.inspect(NOW).is_none());
+        state.apply(Action::Paste(Side::Client, SAMPLES[0].client.into()));
+        assert_eq!(state.inspect(NOW).unwrap().verdict, Verdict::Accepted);
+    }
+
+    #[test]
+    fn every_example_loads_with_the_verdict_it_promises() {
+        for sample in &SAMPLES {
+            let mut state = State::default();
+            state.apply(Action::LoadExample(sample));
+            let report = state.inspect(NOW).unwrap();
+            assert_eq!(report.verdict, sample.verdict, "{}", sample.id);
+            if let Some(code) = sample.code {
+                assert!(
+                    report.findings.iter().any(|f| f.code == code),
+                    "{}",
+                    sample.id
+                );
+            }
+            assert_eq!(state.files.len(), 2);
+        }
+    }
+
+    #[test]
+    fn same_file_names_are_made_unique_and_removal_keeps_the_rest() {
+        let mut state = State::default();
+        for _ in 0..3 {
+            state.apply(Action::AddFile {
+                side: Side::Client,
+                name: "chain.pem".into(),
+                bytes: SAMPLES[0].client.as_bytes().to_vec(),
+            });
+        }
+        let names: Vec<&str> = state.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["chain.pem", "chain.pem (2)", "chain.pem (3)"]);
+        let second = state.files[1].id;
+        state.apply(Action::RemoveFile(second));
+        assert_eq!(state.files.len(), 2);
+        state.apply(Action::Clear);
+        assert!(!state.has_any_input());
+    }
+
+    #[test]
+    fn the_validation_time_changes_the_verdict() {
+        let mut state = State::default();
+        state.apply(Action::LoadExample(&SAMPLES[0]));
+        state.apply(Action::SetTime(Some(4_102_444_800))); // 2100
+        let report = state.inspect(NOW).unwrap();
+        assert_eq!(report.verdict, Verdict::Rejected);
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.code == mtls_inspector::diagnosis::Code::Expired)
+        );
+    }
+}
