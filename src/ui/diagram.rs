@@ -266,7 +266,7 @@ impl Layout {
             .unwrap_or(WIDTH)
             + 8;
         // Edge labels sit to the right of the chain column.
-        let right = right.max(CENTER_X + BOX_W + 120).min(WIDTH + 40);
+        let right = right.clamp(CENTER_X + BOX_W + 120, WIDTH + 40);
         format!("{left} 0 {} {}", right - left, self.height)
     }
 }
