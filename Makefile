@@ -5,7 +5,7 @@ WASM := --target wasm32-unknown-unknown
 ADDRESS ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: setup serve build test fmt clippy unit wasm-test e2e conformance screenshot
+.PHONY: setup serve build test fmt clippy unit wasm-test size e2e conformance screenshot
 
 setup:
 	@tools/setup.sh
@@ -21,7 +21,7 @@ build: setup
 ## test: every check — formatting, lints (host and wasm32), native tests (scenarios, the
 ## openssl differential test, bad input), wasm tests in headless Chromium, the release build,
 ## end-to-end tests against dist/, and the x509-limbo conformance run.
-test: setup fmt clippy unit wasm-test build e2e conformance
+test: setup fmt clippy unit wasm-test build size e2e conformance
 	@echo "make test: all checks passed"
 
 fmt:
@@ -36,6 +36,10 @@ unit:
 
 wasm-test:
 	cargo test $(WASM) --test web
+
+## size: the gzipped page (wasm + JS + CSS) against its budget
+size:
+	tools/page_size.sh 400
 
 e2e:
 	node --test tests/e2e/

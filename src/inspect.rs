@@ -237,8 +237,14 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         Verdict::Rejected
     };
 
-    let certificates =
-        certificate_entries(&graph, &gathered.locations, &chain_path, leaf, options.time);
+    let certificates = certificate_entries(
+        &graph,
+        &gathered.locations,
+        &chain_path,
+        leaf,
+        options.time,
+        &is_anchor,
+    );
     let links = links(&graph, &chain_path);
     let findings = merge(gathered.drafts, &graph, &chain_path, options);
     let private_keys = gathered
@@ -609,6 +615,7 @@ fn certificate_entries(
     path: &[usize],
     leaf: Option<usize>,
     time: Timestamp,
+    is_anchor: &dyn Fn(usize) -> bool,
 ) -> Vec<CertificateEntry> {
     graph
         .entries()
@@ -618,7 +625,7 @@ fn certificate_entries(
             let cert = &entry.certificate;
             let role = if Some(index) == leaf {
                 Role::Client
-            } else if path.last() == Some(&index) && path.len() > 1 {
+            } else if path.last() == Some(&index) && path.len() > 1 && is_anchor(index) {
                 Role::Anchor
             } else if path.contains(&index) {
                 Role::Intermediate

@@ -108,6 +108,10 @@ fn role_label(report: &Report, index: usize) -> String {
     format!("{role} · {}", cert.key)
 }
 
+fn position_of_in(chain: &[usize], index: usize) -> Option<usize> {
+    chain.iter().position(|&c| c == index)
+}
+
 fn node(report: &Report, index: usize, x: i32, y: i32) -> NodeBox {
     let cert = report.certificates.get(index);
     NodeBox {
@@ -141,15 +145,26 @@ pub fn layout(report: &Report) -> Layout {
             .and_then(|_| report.certificates.get(last))
             .map(|c| c.issuer.clone())
     });
-    let offset = i32::from(missing.is_some());
+    // Candidate issuers outside the chain: those competing with the top of the chain go above
+    // it (beside a missing issuer), the others to the right of the issuer they compete with.
+    let alternatives: Vec<(usize, usize)> = report
+        .links
+        .iter()
+        .filter(|l| !chain.contains(&l.issuer))
+        .filter_map(|l| position_of_in(chain, l.subject).map(|depth| (depth, l.issuer)))
+        .collect();
+    let top_depth = chain.len().saturating_sub(1);
+    let above = missing.is_some() || alternatives.iter().any(|(d, _)| *d == top_depth);
+    let offset = i32::from(above);
     let rows = i32::try_from(chain.len()).unwrap_or(0) + offset;
     let row_y = |row: i32| 12 + row * ROW;
+    let mut top_x = CENTER_X;
     if let Some(issuer) = &missing {
         nodes.push(NodeBox {
             kind: NodeKind::Missing {
                 issuer: issuer.clone(),
             },
-            x: CENTER_X,
+            x: top_x,
             y: row_y(0),
             title: truncate(&short_subject(issuer), 34),
             role: "missing: nobody supplied this issuer".into(),
@@ -157,9 +172,9 @@ pub fn layout(report: &Report) -> Layout {
             failing: true,
             trusted: false,
         });
+        top_x = RIGHT_X;
     }
     // The chain, client at the bottom.
-    let position_of = |index: usize| chain.iter().position(|&c| c == index);
     for (depth, &index) in chain.iter().enumerate() {
         let row = rows - 1 - i32::try_from(depth).unwrap_or(0);
         nodes.push(node(report, index, CENTER_X, row_y(row)));
@@ -177,31 +192,26 @@ pub fn layout(report: &Report) -> Layout {
             state: EdgeState::Missing,
         });
     }
-    // Candidate issuers outside the chain, on the right, beside the row they compete for.
-    let mut right_count: Vec<i32> = vec![0; usize::try_from(rows.max(1)).unwrap_or(1)];
-    for link in &report.links {
-        if chain.contains(&link.issuer) && link.in_chain {
+    let mut stacked: Vec<i32> = vec![0; usize::try_from(rows.max(1)).unwrap_or(1)];
+    for (depth, issuer) in alternatives {
+        if node_of(&nodes, issuer).is_some() {
             continue;
         }
-        let Some(depth) = position_of(link.subject) else {
-            continue;
-        };
-        if chain.contains(&link.issuer) {
-            continue;
+        let row = (rows - 2 - i32::try_from(depth).unwrap_or(0)).max(0);
+        let slot = usize::try_from(row).unwrap_or(0);
+        let stack = stacked.get(slot).copied().unwrap_or(0);
+        if let Some(count) = stacked.get_mut(slot) {
+            *count += 1;
         }
-        if node_of(&nodes, link.issuer).is_none() {
-            let row = (rows - 2 - i32::try_from(depth).unwrap_or(0)).max(0);
-            let slot = usize::try_from(row).unwrap_or(0);
-            let stack = right_count.get(slot).copied().unwrap_or(0);
-            if let Some(count) = right_count.get_mut(slot) {
-                *count += 1;
-            }
-            nodes.push(node(
-                report,
-                link.issuer,
-                RIGHT_X + stack * 14,
-                row_y(row) + stack * 12,
-            ));
+        let x = if depth == top_depth { top_x } else { RIGHT_X };
+        nodes.push(node(
+            report,
+            issuer,
+            x + stack * 14,
+            row_y(row) + stack * 12,
+        ));
+        if depth == top_depth {
+            top_x = RIGHT_X;
         }
     }
     // Client-side certificates outside the chain, on the left.

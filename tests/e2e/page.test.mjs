@@ -1,51 +1,64 @@
-// End-to-end tests of the built page (dist/) in Debian's headless Chromium.
-// Run by `make e2e` after `trunk build --release`; certificates are made here with openssl.
+// End-to-end tests of the built page (dist/) in Debian's headless Chromium, as a user would use
+// it. Run by `make e2e` after the release build. The page is served from a sub-path
+// (/tools/mtls/) to prove dist/ works under any path. Certificates are made here with openssl.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', '..', 'dist');
+const dist = resolve(here, '..', '..', 'dist');
 const artifacts = join(here, 'artifacts');
 mkdirSync(artifacts, { recursive: true });
+const SYSTEM_TRUST = '/etc/ssl/certs/ca-certificates.crt';
 
-let server, browser, base, certs;
+let server, browser, base, origin, certs;
 
 function openssl(args, cwd) {
   return execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** A root CA, a client certificate with clientAuth, and one with serverAuth only. */
+/** A root, an intermediate, clients with clientAuth (alice) and serverAuth only (bob). */
 function makeCertificates() {
   const dir = mkdtempSync(join(tmpdir(), 'mtls-e2e-'));
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', 'root.key', '-out', 'root.pem', '-subj', '/CN=E2E Root', '-days', '3650',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl(['req', '-x509', ...ec, '-keyout', 'root.key', '-out', 'root.pem', '-subj', '/O=E2E/CN=E2E Root',
+    '-days', '3650', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  openssl(['req', ...ec, '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/O=E2E/CN=E2E Issuing CA'], dir);
+  writeFileSync(join(dir, 'int.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
+  openssl(['x509', '-req', '-in', 'int.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-out', 'int.pem',
+    '-days', '1825', '-extfile', 'int.ext'], dir);
   for (const [name, eku] of [['alice', 'clientAuth'], ['bob', 'serverAuth']]) {
-    openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-      '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`], dir);
+    openssl(['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/O=E2E/CN=${name}`], dir);
     writeFileSync(join(dir, `${name}.ext`),
       `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${eku}\n`);
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'root.pem', '-CAkey', 'root.key',
+    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'int.pem', '-CAkey', 'int.key',
       '-out', `${name}.pem`, '-days', '365', '-extfile', `${name}.ext`], dir);
   }
   const read = (f) => readFileSync(join(dir, f), 'utf8');
-  return { root: read('root.pem'), alice: read('alice.pem'), aliceKey: read('alice.key'), bob: read('bob.pem') };
+  return {
+    root: read('root.pem'), intermediate: read('int.pem'),
+    alice: read('alice.pem'), aliceKey: read('alice.key'), bob: read('bob.pem'),
+  };
 }
 
 before(async () => {
+  assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run `make build` first');
   certs = makeCertificates();
+  const root = mkdtempSync(join(tmpdir(), 'mtls-serve-'));
+  mkdirSync(join(root, 'tools'));
+  symlinkSync(dist, join(root, 'tools', 'mtls'));
   const port = 18000 + Math.floor(Math.random() * 1000);
-  server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist],
+  server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root],
     { stdio: 'ignore' });
-  base = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 50; i++) {
-    try { if ((await fetch(base)).ok) break; } catch { /* not yet listening */ }
+  origin = `http://127.0.0.1:${port}`;
+  base = `${origin}/tools/mtls/`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(base)).ok) break; } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
   browser = await chromium.launch({
@@ -60,75 +73,235 @@ after(async () => {
   server?.kill();
 });
 
-async function open(query = '') {
-  const page = await browser.newPage();
+async function open({ query = '', colorScheme = 'light', width = 1280, requests = null } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height: 900 }, colorScheme, acceptDownloads: true,
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  if (requests) page.on('request', (r) => requests.push({ url: r.url(), at: Date.now() }));
   await page.goto(base + query);
   await page.waitForSelector('[data-testid=verdict]');
-  return { page, errors };
+  return { page, context, errors };
 }
 
+async function drop(page, role, files) {
+  const transfer = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    for (const [name, text] of files) dt.items.add(new File([text], name, { type: 'text/plain' }));
+    return dt;
+  }, files);
+  await page.dispatchEvent(`section[data-role=${role}]`, 'drop', { dataTransfer: transfer });
+}
+
+const verdict = (page, v) => page.waitForSelector(`[data-testid=verdict][data-verdict=${v}]`);
+
 test('the page loads with no verdict until a client certificate is given', async () => {
-  const { page, errors } = await open();
+  const { page, context, errors } = await open();
   assert.equal(await page.getAttribute('[data-testid=verdict]', 'data-verdict'), '');
-  assert.equal(await page.locator('input[type=file][data-role=client]').count(), 1);
-  assert.equal(await page.locator('input[type=file][data-role=trust]').count(), 1);
+  for (const role of ['client', 'trust']) {
+    assert.equal(await page.locator(`input[type=file][data-role=${role}]`).count(), 1);
+    assert.equal(await page.locator(`textarea[data-role=${role}]`).count(), 1);
+    assert.equal(await page.locator(`section[data-role=${role}]`).count(), 1);
+  }
+  await page.screenshot({ path: join(artifacts, 'empty.png'), fullPage: true });
   assert.deepEqual(errors, []);
-  await page.close();
+  await context.close();
 });
 
-test('pasting a good chain is accepted by every profile', async () => {
-  const { page, errors } = await open();
-  await page.fill('textarea[data-role=client]', certs.alice + certs.aliceKey);
+test('pasting a good chain is accepted by every profile, the key shown only as its type', async () => {
+  const { page, context, errors } = await open();
+  await page.fill('textarea[data-role=client]', certs.alice + certs.intermediate + certs.aliceKey);
   await page.fill('textarea[data-role=trust]', certs.root);
-  await page.waitForSelector('[data-testid=verdict][data-verdict=accepted]');
+  await verdict(page, 'accepted');
   for (const profile of ['webpki', 'openssl', 'nginx']) {
     assert.equal(await page.getAttribute(`[data-profile=${profile}]`, 'data-verdict'), 'accepted');
   }
   assert.equal(await page.locator('[data-code=private_key_matches]').count(), 1);
-  // The key itself must never be shown.
-  const body = await page.locator('main').innerText();
-  assert.ok(!body.includes('PRIVATE KEY-----\n') || (await page.inputValue('textarea[data-role=client]')).includes('PRIVATE KEY'));
+  assert.match(await page.locator('[data-testid=private-key]').innerText(), /Private key \(EC P-256\) — matches the client certificate/);
+  const keyBody = certs.aliceKey.split('\n')[1];
+  const shown = await page.locator('[data-testid=verdict], .findings, .details, .diagram').allInnerTexts();
+  assert.ok(!shown.join('\n').includes(keyBody), 'key material shown outside the paste area');
+  assert.match(await page.locator('section[data-role=client] .files').innerText(), /2 certificates, 1 private key/);
   await page.screenshot({ path: join(artifacts, 'accepted.png'), fullPage: true });
   assert.deepEqual(errors, []);
-  await page.close();
+  await context.close();
 });
 
-test('the validation time from the URL makes an expired chain rejected', async () => {
-  const { page } = await open('?at=2099-01-01T00:00:00Z');
-  await page.fill('textarea[data-role=client]', certs.alice);
-  await page.fill('textarea[data-role=trust]', certs.root);
-  await page.waitForSelector('[data-testid=verdict][data-verdict=rejected]');
-  assert.ok(await page.locator('[data-code=expired]').count() >= 1);
-  await page.close();
-});
-
-test('dropping a serverAuth-only certificate shows the EKU finding', async () => {
-  const { page } = await open();
-  await page.fill('textarea[data-role=trust]', certs.root);
-  const transfer = await page.evaluateHandle((pem) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([pem], 'bob.pem', { type: 'application/x-pem-file' }));
-    return dt;
-  }, certs.bob);
-  await page.dispatchEvent('section[data-role=client]', 'drop', { dataTransfer: transfer });
-  await page.waitForSelector('[data-testid=verdict][data-verdict=rejected]');
+test('dropping files on each zone shows the EKU finding and its handshake step', async () => {
+  const { page, context } = await open();
+  await drop(page, 'trust', [['ca.pem', certs.root]]);
+  await drop(page, 'client', [['bob.pem', certs.bob + certs.intermediate]]);
+  await verdict(page, 'rejected');
   assert.equal(await page.locator('[data-code=client_auth_eku_missing]').count(), 1);
   assert.match(await page.locator('[data-code=client_auth_eku_missing]').innerText(), /serverAuth/);
+  assert.equal(await page.getAttribute('[data-step="Certificate (client)"]', 'data-state'), 'fails');
+  assert.match(await page.locator('section[data-role=trust] .files').innerText(), /ca\.pem — 1 certificate/);
   await page.screenshot({ path: join(artifacts, 'rejected-eku.png'), fullPage: true });
-  await page.close();
+  await context.close();
 });
 
-test('a garbage file among good ones is reported and the rest still inspected', async () => {
-  const { page } = await open();
-  await page.fill('textarea[data-role=trust]', certs.root);
+test('the file pickers take several files, and Enter on a drop zone opens its picker', async () => {
+  const { page, context } = await open();
+  await page.setInputFiles('input[type=file][data-role=trust]', [
+    { name: 'root.pem', mimeType: 'text/plain', buffer: Buffer.from(certs.root) },
+  ]);
   await page.setInputFiles('input[type=file][data-role=client]', [
     { name: 'alice.pem', mimeType: 'text/plain', buffer: Buffer.from(certs.alice) },
-    { name: 'junk.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0, 1, 2]) },
+    { name: 'intermediate.pem', mimeType: 'text/plain', buffer: Buffer.from(certs.intermediate) },
   ]);
-  await page.waitForSelector('[data-testid=verdict][data-verdict=accepted]');
-  assert.equal(await page.locator('[data-code=unreadable_input]').count(), 1);
-  await page.close();
+  await verdict(page, 'accepted');
+  await page.focus('section[data-role=client]');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  assert.ok(chooser.isMultiple());
+  await context.close();
+});
+
+test('every example loads with its verdict', async () => {
+  const { page, context } = await open();
+  const expected = {
+    'good-chain': ['accepted', null],
+    'missing-intermediate': ['rejected', 'issuer_not_found'],
+    'server-auth-eku': ['rejected', 'client_auth_eku_missing'],
+    'expired-intermediate': ['rejected', 'expired'],
+    'reissued-root': ['rejected', 'issuer_key_mismatch'],
+  };
+  for (const [id, [v, code]] of Object.entries(expected)) {
+    await page.selectOption('[data-testid=examples]', id);
+    await verdict(page, v);
+    if (code) assert.ok(await page.locator(`[data-code=${code}]`).count() >= 1, id);
+    await page.screenshot({ path: join(artifacts, `example-${id}.png`), fullPage: true });
+  }
+  await context.close();
+});
+
+test('the time control and ?at= re-validate at once', async () => {
+  const { page, context } = await open({ query: '?at=2099-01-01T00:00:00Z' });
+  await page.fill('textarea[data-role=client]', certs.alice + certs.intermediate);
+  await page.fill('textarea[data-role=trust]', certs.root);
+  await verdict(page, 'rejected');
+  assert.ok(await page.locator('[data-code=expired]').count() >= 1);
+  assert.match(await page.inputValue('[data-role=validation-time]'), /^2099-01-01T00:00/);
+  const now = new Date();
+  const local = now.toISOString().slice(0, 19);
+  await page.fill('[data-role=validation-time]', local);
+  await page.locator('[data-role=validation-time]').dispatchEvent('change');
+  await verdict(page, 'accepted');
+  await context.close();
+});
+
+test('exports hold the report and never key material; Markdown goes to the clipboard', async () => {
+  const { page, context } = await open();
+  await page.fill('textarea[data-role=client]', certs.alice + certs.intermediate + certs.aliceKey);
+  await page.fill('textarea[data-role=trust]', certs.root);
+  await verdict(page, 'accepted');
+  const keyLines = certs.aliceKey.split('\n').filter((l) => l && !l.startsWith('-----'));
+  for (const [button, check] of [['export-json', (t) => JSON.parse(t).verdict === 'accepted'],
+    ['export-markdown', (t) => t.startsWith('# mtls-inspector report')]]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${button}]`)]);
+    const text = readFileSync(await download.path(), 'utf8');
+    assert.ok(check(text), button);
+    for (const line of keyLines) assert.ok(!text.includes(line), `${button} holds key material`);
+    assert.ok(!text.includes('PRIVATE KEY'), button);
+  }
+  await page.click('[data-testid=copy-markdown]');
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  assert.ok(clip.startsWith('# mtls-inspector report'));
+  for (const line of keyLines) assert.ok(!clip.includes(line), 'clipboard holds key material');
+  await context.close();
+});
+
+test('a whole session fetches only the page\'s own files, none after load, and stores nothing', async () => {
+  const requests = [];
+  const { page, context } = await open({ requests });
+  await page.waitForLoadState('networkidle');
+  const loaded = Date.now();
+  const own = new Set(readdirSync(dist));
+  await drop(page, 'client', [['alice-bundle.pem', certs.alice + certs.intermediate + certs.aliceKey]]);
+  await drop(page, 'trust', [['trust.pem', certs.root]]);
+  await verdict(page, 'accepted');
+  await page.fill('[data-role=validation-time]', '2099-01-01T00:00:00');
+  await page.locator('[data-role=validation-time]').dispatchEvent('change');
+  await verdict(page, 'rejected');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
+  await download.path();
+  await page.click('button:has-text("Now")');
+  await page.selectOption('[data-testid=examples]', 'good-chain');
+  await verdict(page, 'accepted');
+  const network = requests.filter((r) => !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+  for (const r of network) {
+    assert.ok(r.url.startsWith(base), `request outside the page: ${r.url}`);
+    const file = r.url.slice(base.length).split('?')[0];
+    assert.ok(file === '' || own.has(file), `not one of the page's files: ${r.url}`);
+  }
+  const late = network.filter((r) => r.at > loaded);
+  assert.deepEqual(late.map((r) => r.url), [], 'requests after load');
+  const storage = await page.evaluate(async () => ({
+    local: localStorage.length, session: sessionStorage.length, cookie: document.cookie,
+    idb: (await indexedDB.databases()).length,
+  }));
+  assert.deepEqual(storage, { local: 0, session: 0, cookie: '', idb: 0 });
+  const csp = await page.getAttribute('meta[http-equiv=Content-Security-Policy]', 'content');
+  assert.match(csp, /connect-src 'self'/);
+  assert.ok(!csp.includes('unsafe-inline'));
+  await context.close();
+});
+
+test('a bad file among good ones is reported where it is, and the rest still inspected', async () => {
+  const { page, context, errors } = await open();
+  await page.fill('textarea[data-role=trust]', certs.root);
+  await page.setInputFiles('input[type=file][data-role=client]', [
+    { name: 'alice.pem', mimeType: 'text/plain', buffer: Buffer.from(certs.alice + certs.intermediate) },
+    { name: 'junk.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0, 1, 2]) },
+    { name: 'truncated.pem', mimeType: 'text/plain', buffer: Buffer.from(certs.bob.slice(0, 300)) },
+  ]);
+  await verdict(page, 'accepted');
+  assert.equal(await page.locator('[data-code=unreadable_input]').count(), 2);
+  assert.match(await page.locator('li[data-file="junk.bin"] .problems').innerText(), /junk\.bin/);
+  // The page keeps working afterwards.
+  await page.click('li[data-file="junk.bin"] .remove');
+  await page.waitForFunction(() => document.querySelectorAll('[data-code=unreadable_input]').length === 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the system trust store plus a client chain gives the verdict without a stall', async (t) => {
+  if (!existsSync(SYSTEM_TRUST)) { t.skip(`${SYSTEM_TRUST} is missing`); return; }
+  const { page, context } = await open();
+  const store = readFileSync(SYSTEM_TRUST, 'utf8') + certs.root;
+  await drop(page, 'client', [['alice.pem', certs.alice + certs.intermediate]]);
+  await verdict(page, 'incomplete');
+  const started = Date.now();
+  await drop(page, 'trust', [['ca-certificates.crt', store]]);
+  await verdict(page, 'accepted');
+  const ms = Date.now() - started;
+  const count = (store.match(/BEGIN CERTIFICATE/g) || []).length;
+  console.log(`drop to verdict with the system trust store (${count} certificates): ${ms} ms`);
+  assert.match(await page.locator('.collapsed button').innerText(), /other trusted CAs/);
+  await page.screenshot({ path: join(artifacts, 'system-trust-store.png'), fullPage: true });
+  await context.close();
+});
+
+test('narrow screens and dark mode stay usable', async () => {
+  for (const [name, options] of [['narrow-380', { width: 380 }], ['dark', { colorScheme: 'dark' }]]) {
+    const { page, context } = await open(options);
+    await page.selectOption('[data-testid=examples]', 'missing-intermediate');
+    await verdict(page, 'rejected');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow}px`);
+    await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+    await context.close();
+  }
+});
+
+test('clicking a certificate in the diagram opens its details', async () => {
+  const { page, context } = await open();
+  await page.selectOption('[data-testid=examples]', 'good-chain');
+  await verdict(page, 'accepted');
+  await page.click('[data-testid=chain-diagram] g.node.trusted');
+  await page.waitForFunction(() => document.querySelector('[data-testid=details] h2').textContent.includes('Example Root CA'));
+  await context.close();
 });

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Prints the page's gzipped size (wasm + JS + CSS in dist/) and fails above the budget.
+set -euo pipefail
+BUDGET_KB=${1:-400}
+cd "$(dirname "$0")/../dist"
+total=0
+for file in *.wasm *.js *.css; do
+  size=$(gzip -9 -c "$file" | wc -c)
+  printf 'page size: %-48s %7d bytes gzipped\n' "$file" "$size"
+  total=$((total + size))
+done
+kb=$(( (total + 1023) / 1024 ))
+echo "page size: total ${kb} KB gzipped (budget ${BUDGET_KB} KB)"
+if [ "$kb" -gt "$BUDGET_KB" ]; then
+  echo "page size: over budget" >&2
+  exit 1
+fi
