@@ -1030,6 +1030,85 @@ pub fn all() -> Vec<Scenario> {
         &[&v1_root],
     ));
 
+    // A root restricted to serverAuth: OpenSSL applies the trusted root's EKU too; an anchor's
+    // extensions mean nothing to rustls-webpki.
+    let mut server_root = ca("Server-only Root CA");
+    server_root.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let server_root = self_signed(server_root, key());
+    let under_server_root = issue(client("under-server-root"), key(), &server_root);
+    out.push(
+        Scenario::new(
+            "root restricted to serverAuth",
+            &under_server_root,
+            &[],
+            &[&server_root],
+        )
+        .expect([
+            (Profile::Webpki, None),
+            (Profile::Openssl, Some(Code::IssuerEkuExcludesClientAuth)),
+            (Profile::Nginx, Some(Code::IssuerEkuExcludesClientAuth)),
+        ]),
+    );
+
+    // nonRepudiation alone is not enough for OpenSSL's sslclient purpose.
+    let mut repudiation = client("non-repudiation");
+    repudiation.key_usages = vec![KeyUsagePurpose::ContentCommitment];
+    let repudiation = pki.client(repudiation);
+    out.push(
+        Scenario::new(
+            "client key usage nonRepudiation only",
+            &repudiation,
+            &[intermediate],
+            &[root],
+        )
+        .expect([
+            (Profile::Webpki, None),
+            (
+                Profile::Openssl,
+                Some(Code::LeafKeyUsageMissingDigitalSignature),
+            ),
+            (
+                Profile::Nginx,
+                Some(Code::LeafKeyUsageMissingDigitalSignature),
+            ),
+        ]),
+    );
+
+    // A SHA-1 signature on the intermediate (by the root).
+    let sha1_ca_key = key();
+    let sha1_ca = Node {
+        pem: openssl_issue(
+            "sha1-intermediate",
+            &sha1_ca_key.serialize_pem(),
+            "SHA-1 Issuing CA",
+            Some(root),
+            "sha1",
+            Some("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"),
+        ),
+        params: CertificateParams::default(),
+        key: sha1_ca_key,
+        der: Vec::new(),
+    };
+    let under_sha1_ca = openssl_issue(
+        "under-sha1-intermediate",
+        &key().serialize_pem(),
+        "under-sha1-intermediate",
+        Some(&sha1_ca),
+        "sha256",
+        Some(
+            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
+        ),
+    );
+    out.push(
+        Scenario::from_pem(
+            "intermediate signed with SHA-1",
+            under_sha1_ca,
+            &[&sha1_ca],
+            &[root],
+        )
+        .expect(all_reject(Code::UnsupportedSignatureAlgorithm)),
+    );
+
     // keyAgreement alone satisfies OpenSSL's sslclient purpose.
     let mut agreement = client("key-agreement");
     agreement.key_usages = vec![KeyUsagePurpose::KeyAgreement];
