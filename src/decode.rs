@@ -13,6 +13,8 @@ use crate::keys::{self, PrivateKey};
 
 /// Inputs larger than this are refused outright.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+/// Located problems reported one by one per input; the rest are counted in one more.
+pub const MAX_PROBLEMS_PER_INPUT: usize = 100;
 
 /// Where a decoded item (or a problem) came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -109,6 +111,8 @@ pub enum Problem {
     UnsupportedPrivateKey { algorithm: String },
     /// A PKCS#7 structure that is not a certificate bag.
     UnsupportedPkcs7 { content_type: String },
+    /// More problems than [`MAX_PROBLEMS_PER_INPUT`]: these were not listed one by one.
+    MoreProblems { count: usize },
 }
 
 /// A located problem.
@@ -145,26 +149,78 @@ pub fn decode(source: &str, bytes: &[u8]) -> Decoded {
         );
         return out;
     }
-    let bytes = strip_bom(bytes);
+    let transcoded = utf16_to_utf8(bytes);
+    let bytes = strip_bom(transcoded.as_deref().unwrap_or(bytes));
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         out.problem(whole, Problem::Empty);
         return out;
     }
     if contains(bytes, b"-----BEGIN ") {
         decode_pem(source, bytes, &mut out);
+        if out.items.is_empty() && out.problems.is_empty() {
+            out.problem(whole, Problem::NotRecognised { binary: false });
+        }
+        cap_problems(&mut out);
         return out;
     }
     if bytes.first() == Some(&tag::SEQUENCE) && der::read(bytes).is_some() {
         decode_der(bytes, &whole, None, &mut out);
+        cap_problems(&mut out);
         return out;
     }
     if let Some(der) = bare_base64(bytes) {
         decode_der(&der, &whole, None, &mut out);
+        cap_problems(&mut out);
         return out;
     }
     let binary = std::str::from_utf8(bytes).is_err() || bytes.contains(&0);
     out.problem(whole, Problem::NotRecognised { binary });
     out
+}
+
+/// Text saved as UTF-16 (with its byte-order mark), as some Windows tools write PEM.
+fn utf16_to_utf8(bytes: &[u8]) -> Option<Vec<u8>> {
+    let little = match bytes {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    // PEM is ASCII: in UTF-16 every high byte is zero. Anything else is not UTF-16 text.
+    let high = if little { 1 } else { 0 };
+    let sample: Vec<u8> = bytes
+        .get(2..)?
+        .chunks_exact(2)
+        .take(256)
+        .filter_map(|pair| pair.get(high).copied())
+        .collect();
+    if sample.is_empty() || sample.iter().filter(|&&b| b == 0).count() * 10 < sample.len() * 9 {
+        return None;
+    }
+    let units = bytes.get(2..)?.chunks_exact(2).map(|pair| match pair {
+        [a, b] if little => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        _ => 0,
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+            .into_bytes(),
+    )
+}
+
+/// Keeps the first [`MAX_PROBLEMS_PER_INPUT`] problems and counts the rest in one.
+fn cap_problems(out: &mut Decoded) {
+    if out.problems.len() > MAX_PROBLEMS_PER_INPUT {
+        let rest = out.problems.split_off(MAX_PROBLEMS_PER_INPUT);
+        if let Some(first) = rest.first() {
+            let location = Location {
+                entry: None,
+                ..first.location.clone()
+            };
+            out.problem(location, Problem::MoreProblems { count: rest.len() });
+        }
+    }
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {
@@ -200,7 +256,10 @@ fn bare_base64(bytes: &[u8]) -> Option<Vec<u8>> {
 /// Splits text into PEM blocks, line by line, tolerating CRLF, indentation and surrounding text.
 fn decode_pem(source: &str, bytes: &[u8], out: &mut Decoded) {
     // Invalid UTF-8 outside the blocks is surrounding noise; inside a block it makes bad base64.
-    let text = String::from_utf8_lossy(bytes);
+    // Lines may end in CRLF, LF or a lone CR.
+    let text = String::from_utf8_lossy(bytes)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let mut block_number = 0;
     let mut open: Option<(String, usize, Vec<String>, Vec<String>)> = None; // label, line, headers, body
     for (index, raw_line) in text.lines().enumerate() {
@@ -354,6 +413,7 @@ enum Shape {
     Unknown,
 }
 
+const OID_PKCS7_ARC: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07];
 const OID_PKCS7_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
 const OID_PKCS7_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
 
@@ -371,7 +431,8 @@ fn shape(der_bytes: &[u8]) -> Shape {
     let first = parts.first().map(|p| p.value).unwrap_or_default();
     let second = parts.get(1).map(|p| p.value).unwrap_or_default();
     match tags.as_slice() {
-        [tag::OID, tag::CONTEXT_0, ..] if first == OID_PKCS7_SIGNED_DATA => Shape::Pkcs7,
+        // Any PKCS#7 content type (1.2.840.113549.1.7.x): SignedData is read, others named.
+        [tag::OID, tag::CONTEXT_0, ..] if first.starts_with(OID_PKCS7_ARC) => Shape::Pkcs7,
         [tag::INTEGER, tag::SEQUENCE, ..]
             if first == [3]
                 && der::children(second)

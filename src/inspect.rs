@@ -15,6 +15,9 @@ use crate::report::{
     ProfileResult, Report, Role, Validity, Verdict,
 };
 
+/// Certificates inspected at most in one inspection; more are refused with a finding.
+pub const MAX_CERTIFICATES: usize = 20_000;
+
 /// A warning is given when a certificate in the chain expires within this many seconds.
 pub const EXPIRES_SOON_SECONDS: i64 = 30 * 86_400;
 
@@ -66,6 +69,8 @@ struct Gathered {
     drafts: Vec<Draft>,
     summaries: Vec<InputSummary>,
     trust_inputs: usize,
+    /// Set once [`MAX_CERTIFICATES`] is reached.
+    over_limit: bool,
     /// (side, SHA-256) of every certificate kept, to spot duplicates in linear time.
     seen: std::collections::HashMap<(Side, String), usize>,
 }
@@ -314,6 +319,20 @@ fn gather(inputs: &[Input<'_>]) -> Gathered {
         }
         for item in decoded.items {
             match item.content {
+                Content::Certificate(_) if gathered.entries.len() >= MAX_CERTIFICATES => {
+                    summary.problems += 1;
+                    if !gathered.over_limit {
+                        gathered.over_limit = true;
+                        let value = format!(
+                            "More than {MAX_CERTIFICATES} certificates were given; the ones after \
+                             that limit were not inspected."
+                        );
+                        gathered.note(
+                            Violation::general(Code::UnreadableInput).value(&value),
+                            Some(item.location),
+                        );
+                    }
+                }
                 Content::Certificate(der) => match Certificate::parse(&der) {
                     Ok(certificate) => {
                         let fingerprint = (input.side, certificate.sha256.clone());
@@ -424,6 +443,10 @@ pub fn problem_text(problem: &Problem) -> String {
         Problem::UnsupportedPkcs7 { content_type } => {
             format!("A PKCS#7 structure of type {content_type}, not a certificate bag.")
         }
+        Problem::MoreProblems { count } => format!(
+            "{count} more unreadable parts follow; only the first {} are listed one by one.",
+            decode::MAX_PROBLEMS_PER_INPUT
+        ),
     }
 }
 

@@ -15,6 +15,8 @@ const ROW: i32 = 104;
 const CENTER_X: i32 = 265;
 const RIGHT_X: i32 = 525;
 const LEFT_X: i32 = 8;
+/// Boxes drawn at most; a 10,000-certificate bundle stays a readable picture.
+const MAX_DRAWN: usize = 40;
 
 /// What a box stands for.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,6 +66,8 @@ pub struct Layout {
     pub height: i32,
     /// Trusted CAs not drawn.
     pub collapsed: Vec<usize>,
+    /// Client certificates outside the chain that did not fit.
+    pub unused_hidden: usize,
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -214,14 +218,19 @@ pub fn layout(report: &Report) -> Layout {
             top_x = RIGHT_X;
         }
     }
-    // Client-side certificates outside the chain, on the left.
+    // Client-side certificates outside the chain, on the left (a few; the rest are counted).
     let mut left_row = rows - 1;
+    let mut unused_hidden = 0;
     for cert in &report.certificates {
         if cert.side == Side::Client
             && !chain.contains(&cert.index)
             && node_of(&nodes, cert.index).is_none()
         {
-            nodes.push(node(report, cert.index, LEFT_X, row_y(left_row.max(0))));
+            if left_row < 0 || nodes.len() >= MAX_DRAWN {
+                unused_hidden += 1;
+                continue;
+            }
+            nodes.push(node(report, cert.index, LEFT_X, row_y(left_row)));
             left_row -= 1;
         }
     }
@@ -261,6 +270,7 @@ pub fn layout(report: &Report) -> Layout {
         edges,
         height: bottom + BOX_H + 16,
         collapsed,
+        unused_hidden,
     }
 }
 
@@ -373,6 +383,9 @@ pub fn ChainDiagram(props: &ChainDiagramProps) -> Html {
                 { for edges }
                 { for nodes }
             </svg>
+            if layout.unused_hidden > 0 {
+                <p class="legend">{ format!("…and {} more client certificates that are not part of this chain (listed among the findings).", layout.unused_hidden) }</p>
+            }
             if !layout.collapsed.is_empty() {
                 <div class="collapsed">
                     <button onclick={Callback::from(move |_| on_toggle.emit(()))} aria-expanded={props.show_all_trusted.to_string()}>
