@@ -5,7 +5,7 @@ WASM := --target wasm32-unknown-unknown
 ADDRESS ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: setup serve build test fmt clippy unit wasm-test size e2e conformance screenshot
+.PHONY: setup serve build test fmt clippy unit wasm-test size e2e conformance screenshot bench fuzz
 
 setup:
 	@tools/setup.sh
@@ -50,3 +50,17 @@ conformance:
 ## screenshot: regenerate docs/screenshot.png from an end-to-end run of the built page
 screenshot: build e2e
 	cp tests/e2e/artifacts/rejected-eku.png docs/screenshot.png
+
+## bench: criterion benchmarks of the engine, the CLI against openssl, and the page in Chromium;
+## rewrites the table in README.md
+bench: build
+	python3 tools/bench.py
+
+## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 600) on nightly, from the corpus
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	cd fuzz && for target in decode inspect; do \
+	  cargo +nightly fuzz run -O $$target corpus/$$target -- -max_total_time=$(FUZZ_SECONDS) \
+	    -rss_limit_mb=2048 -timeout=10 -max_len=65536 || exit 1; \
+	done

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""`make bench`: the engine (criterion), the command-line tool against openssl on the same
+inputs, and the page in headless Chromium; writes the table between the bench markers of
+README.md. Times are medians; ratios are ours / openssl's (below 1 = faster than openssl)."""
+import json, os, re, statistics, subprocess, sys, time
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+INPUTS = os.path.join(ROOT, "target", "bench-inputs")
+CLI = os.path.join(ROOT, "target", "release", "mtls-inspector")
+AT = "2026-06-01T12:00:00Z"
+AT_EPOCH = "1780315200"
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True, **kw)
+
+def timed(cmd, runs):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=INPUTS, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+def criterion():
+    out = run(["cargo", "bench", "--bench", "engine", "--", "--noplot"]).stdout
+    results = {}
+    for name, value, unit in re.findall(r"^(?:large/)?(.+?)\s+time:\s+\[\S+ \S+ (\S+) (\S+) \S+ \S+\]", out, re.M):
+        factor = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1000.0}[unit]
+        results[name.strip()] = float(value) * factor
+    return results
+
+def browser():
+    out = subprocess.run(["node", "tests/e2e/bench.mjs"], cwd=ROOT, capture_output=True, text=True)
+    sys.stderr.write(out.stderr)
+    try:
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    except Exception:
+        return {}
+
+def main():
+    run(["cargo", "build", "--release", "--bin", "mtls-inspector"])
+    run(["cargo", "run", "--release", "--example", "bench_inputs", "--", INPUTS])
+    engine = criterion()
+    cases = [
+        ("3-certificate chain", "chain.pem", "root.pem", 20),
+        ("chain + system trust store", "chain.pem", "system-trust.pem", 20),
+        ("5,000-certificate bundle", "bundle-5000.pem", "root.pem", 5),
+    ]
+    rows = []
+    for label, client, trust, runs in cases:
+        ours = timed([CLI, "check", "--at", AT, "--format", "json", "--trust", trust, client], runs)
+        # openssl: the same verification (leaf = first certificate of the client file).
+        leaf = os.path.join(INPUTS, f"leaf-{client}")
+        with open(os.path.join(INPUTS, client)) as f:
+            text = f.read()
+        first = re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n", text, re.S).group(0)
+        open(leaf, "w").write(first)
+        verify = timed(["openssl", "verify", "-purpose", "sslclient", "-attime", AT_EPOCH, "-CAfile", trust,
+                        "-untrusted", client, leaf], runs)
+        parse = timed(["sh", "-c", f"openssl crl2pkcs7 -nocrl -certfile {client} -certfile {trust} | openssl pkcs7 -print_certs -noout"], runs)
+        rows.append((label, ours, verify, parse))
+    page = browser()
+    lines = [
+        "| input | engine: decode | engine: inspect | CLI `check` | `openssl verify` | ratio | `crl2pkcs7 \\| pkcs7 -print_certs` | ratio |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    names = {
+        "3-certificate chain": ("decode 3-certificate chain", "inspect 3-certificate chain"),
+        "chain + system trust store": ("decode system trust store", "inspect chain with system trust store"),
+        "5,000-certificate bundle": ("decode 5000-certificate bundle", "inspect 5000-certificate bundle"),
+    }
+    fmt = lambda ms: "n/a" if ms is None else (f"{ms:.2f} ms" if ms < 10 else f"{ms:.0f} ms")
+    for label, ours, verify, parse in rows:
+        d, i = names[label]
+        lines.append(f"| {label} | {fmt(engine.get(d))} | {fmt(engine.get(i))} | {fmt(ours)} | {fmt(verify)} | "
+                     f"{ours / verify:.2f} | {fmt(parse)} | {ours / parse:.2f} |")
+    lines.append("")
+    lines.append("Page, headless Chromium, from dropping the trust file to the verdict on screen: "
+                 + ", ".join(f"{k}: {fmt(v)}" for k, v in page.items()) + ".")
+    lines.append("")
+    lines.append(f"Measured on this machine ({os.cpu_count()} cores) by `make bench` on {time.strftime('%Y-%m-%d')}; "
+                 "CLI and openssl times are whole processes (median), engine times are criterion medians in-process.")
+    table = "\n".join(lines)
+    print(table)
+    readme = os.path.join(ROOT, "README.md")
+    text = open(readme).read()
+    new = re.sub(r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)", lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S)
+    open(readme, "w").write(new)
+
+if __name__ == "__main__":
+    main()
