@@ -5,7 +5,7 @@ WASM := --target wasm32-unknown-unknown
 ADDRESS ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: setup serve build test fmt clippy unit wasm-test size e2e conformance screenshot bench fuzz
+.PHONY: setup serve build test fmt clippy unit wasm-test size e2e e2e-inputs conformance screenshot bench fuzz
 
 setup:
 	@tools/setup.sh
@@ -41,7 +41,11 @@ wasm-test:
 size:
 	tools/page_size.sh 400
 
-e2e:
+## e2e-inputs: the large inputs the end-to-end and benchmark runs use (target/bench-inputs)
+e2e-inputs:
+	@test -f target/bench-inputs/bundle-10000.pem || cargo run --release --quiet --example bench_inputs
+
+e2e: e2e-inputs
 	node --test tests/e2e/
 
 conformance:

@@ -3,7 +3,7 @@
 //! This is the only module that holds borrowed `x509-parser` structures; everything it returns is
 //! owned and cheap to pass to the chain builder, the profiles, the report and the page.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha1::Digest as _;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
@@ -17,7 +17,7 @@ use crate::keys::{self, KeyAlgorithm, PublicValue};
 pub type Timestamp = i64;
 
 /// Which input a certificate came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     /// What the client presents.

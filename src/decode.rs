@@ -6,7 +6,7 @@
 //! carries on with the rest.
 
 use base64::Engine as _;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::der::{self, tag};
 use crate::keys::{self, PrivateKey};
@@ -17,7 +17,7 @@ pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 pub const MAX_PROBLEMS_PER_INPUT: usize = 100;
 
 /// Where a decoded item (or a problem) came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// The file name, or a name such as `client paste`.
     pub source: String,

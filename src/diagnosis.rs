@@ -4,13 +4,13 @@
 //! detail naming the certificate and the field, remedy, and the log lines servers print — lives
 //! here, beside the codes, and is tested natively.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Certificate, Timestamp};
 use crate::profiles::Usage;
 
 /// A stable diagnosis code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     // errors: they make a profile reject
@@ -65,7 +65,7 @@ pub enum Code {
 }
 
 /// How much a finding matters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,

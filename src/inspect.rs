@@ -813,7 +813,13 @@ fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Option
                 detail: text.detail,
                 remedy: text.remedy,
                 location: draft.location,
-                log_lines: diagnosis::log_lines(v.code).to_vec(),
+                log_lines: diagnosis::log_lines(v.code)
+                    .iter()
+                    .map(|l| crate::report::LogLine {
+                        printed_by: l.printed_by.to_owned(),
+                        line: l.line.to_owned(),
+                    })
+                    .collect(),
             }
         })
         .collect()

@@ -4,7 +4,7 @@
 //! verifier calls it; its rules below only explain that decision. `openssl` and `nginx` are
 //! decided by the rules here, which a differential test checks against `openssl verify`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Certificate, Crl, Hash, Side, SignatureCheck, Timestamp};
 use crate::chain::{Dead, Graph, Search};
@@ -12,7 +12,7 @@ use crate::diagnosis::{Code, Violation};
 use crate::keys::KeyAlgorithm;
 
 /// A server stack whose decision the inspector reproduces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// rustls servers: the exact rustls-webpki decision.
@@ -49,7 +49,7 @@ impl Profile {
 }
 
 /// The extended key usage to require.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Usage {
     Client,

@@ -1,15 +1,15 @@
 //! The report: what an inspection found, serialisable to the SPEC's JSON and renderable as text
 //! and Markdown. Private keys never appear here beyond their algorithm and whether they match.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Side, Timestamp};
 use crate::decode::Location;
-use crate::diagnosis::{Code, LogLine, Severity, format_time};
+use crate::diagnosis::{Code, Severity, format_time};
 use crate::profiles::{Profile, Usage};
 
 /// The overall or per-profile outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Accepted,
@@ -28,7 +28,7 @@ impl Verdict {
 }
 
 /// A certificate's part in the inspection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The client's own certificate.
@@ -44,7 +44,7 @@ pub enum Role {
 }
 
 /// A certificate's validity at the validation time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Validity {
     Valid,
@@ -53,7 +53,7 @@ pub enum Validity {
 }
 
 /// What is known about "`subject` was signed by `issuer`".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkState {
     /// The issuer's key verifies the subject's signature.
@@ -65,7 +65,7 @@ pub enum LinkState {
 }
 
 /// A candidate "signed by" edge between two certificates of the report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     pub subject: usize,
     pub issuer: usize,
@@ -75,19 +75,27 @@ pub struct Link {
 }
 
 /// One profile's decision.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileResult {
     pub name: Profile,
     pub verdict: Verdict,
     /// The error codes that made it reject.
     pub findings: Vec<Code>,
     /// What the real implementation said, when the profile runs it (webpki's error name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reported: Option<String>,
 }
 
+/// A line a server or client prints for a failure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogLine {
+    /// Who prints it: nginx, OpenSSL, rustls, Go, Java, …
+    pub printed_by: String,
+    pub line: String,
+}
+
 /// One finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,
@@ -98,15 +106,15 @@ pub struct Finding {
     pub detail: String,
     pub remedy: String,
     /// Where in the inputs, for input findings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub location: Option<Location>,
     /// What servers print for this failure.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub log_lines: Vec<LogLine>,
 }
 
 /// A certificate as reported.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateEntry {
     pub index: usize,
     pub role: Role,
@@ -129,18 +137,18 @@ pub struct CertificateEntry {
     pub key_usage: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_key_usage: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub subject_alt_names: Vec<String>,
     pub extensions: Vec<ExtensionEntry>,
     pub sha256: String,
     pub sha1: String,
     pub source: Location,
-    /// The certificate in PEM, for copying (never a key).
-    #[serde(skip)]
+    /// The certificate in PEM, for copying (never a key). Not in the JSON report.
+    #[serde(skip_serializing, default)]
     pub pem: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtensionEntry {
     pub name: String,
     pub oid: String,
@@ -149,7 +157,7 @@ pub struct ExtensionEntry {
 }
 
 /// A CRL as reported.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CrlEntry {
     pub issuer: String,
     pub this_update: String,
@@ -160,7 +168,7 @@ pub struct CrlEntry {
 }
 
 /// A private key as reported: algorithm and match, never its content.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyEntry {
     pub algorithm: String,
     /// Does it belong to the client certificate? `None` when it could not be compared.
@@ -169,7 +177,7 @@ pub struct KeyEntry {
 }
 
 /// What one input held.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputSummary {
     pub name: String,
     pub side: Side,
@@ -180,11 +188,11 @@ pub struct InputSummary {
 }
 
 /// The whole inspection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub verdict: Verdict,
     pub validation_time: String,
-    #[serde(skip)]
+    /// The validation time in seconds since the Unix epoch.
     pub validation_timestamp: Timestamp,
     pub usage: Usage,
     pub profiles: Vec<ProfileResult>,
@@ -411,4 +419,38 @@ pub fn short_subject(subject: &str) -> String {
 /// Formats a time for the report.
 pub fn time_string(time: Timestamp) -> String {
     format_time(time)
+}
+
+/// A report as it crosses from the Web Worker to the page: the JSON report plus the PEM of each
+/// certificate, which the JSON report leaves out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    /// The request this answers.
+    pub id: u32,
+    pub report: Report,
+    pub pems: Vec<String>,
+}
+
+impl Transfer {
+    pub fn new(id: u32, report: Report) -> Self {
+        let pems = report.certificates.iter().map(|c| c.pem.clone()).collect();
+        Self { id, report, pems }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The report with its certificates' PEM restored.
+    pub fn from_json(text: &str) -> Option<(u32, Report)> {
+        let Transfer {
+            id,
+            mut report,
+            pems,
+        } = serde_json::from_str(text).ok()?;
+        for (certificate, pem) in report.certificates.iter_mut().zip(pems) {
+            certificate.pem = pem;
+        }
+        Some((id, report))
+    }
 }

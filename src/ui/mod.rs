@@ -8,6 +8,7 @@ mod inputs;
 mod report_view;
 pub mod samples;
 pub mod state;
+mod worker;
 
 use std::rc::Rc;
 
@@ -114,15 +115,181 @@ fn copy_to_clipboard(text: String) {
     }
 }
 
+/// The Web Worker that runs the engine, and the request waiting for it to be ready.
+struct Engine {
+    worker: web_sys::Worker,
+    ready: bool,
+    waiting: Option<wasm_bindgen::JsValue>,
+    _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+/// The inspection request for the worker: `{id, time, inputs: [{side, name, bytes}]}`.
+fn request(id: u32, time: i64, state: &State) -> wasm_bindgen::JsValue {
+    use wasm_bindgen::JsValue;
+    let object = js_sys::Object::new();
+    let set = |target: &JsValue, key: &str, value: JsValue| {
+        js_sys::Reflect::set(target, &JsValue::from_str(key), &value).ok();
+    };
+    set(&object, "id", JsValue::from(id));
+    set(&object, "time", JsValue::from(time as f64));
+    let inputs = js_sys::Array::new();
+    let push = |side: Side, name: &str, bytes: &[u8]| {
+        let item = js_sys::Object::new();
+        set(
+            &item,
+            "side",
+            JsValue::from_str(match side {
+                Side::Client => "client",
+                Side::Trust => "trust",
+            }),
+        );
+        set(&item, "name", JsValue::from_str(name));
+        set(&item, "bytes", js_sys::Uint8Array::from(bytes).into());
+        inputs.push(&item);
+    };
+    if !state.client_paste.trim().is_empty() {
+        push(Side::Client, CLIENT_PASTE, state.client_paste.as_bytes());
+    }
+    if !state.trust_paste.trim().is_empty() {
+        push(Side::Trust, TRUST_PASTE, state.trust_paste.as_bytes());
+    }
+    for file in &state.files {
+        push(file.side, &file.name, &file.bytes);
+    }
+    set(&object, "inputs", inputs.into());
+    object.into()
+}
+
+/// Starts `engine-worker.js` and tells it the URLs of this page's module (Trunk names them with
+/// a content hash; the page knows them from its own preload links).
+fn start_worker() -> Option<web_sys::Worker> {
+    let document = web_sys::window()?.document()?;
+    let href = |selector: &str| {
+        document
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlLinkElement>().ok())
+            .map(|link| link.href())
+    };
+    let js = href("link[rel=modulepreload]")?;
+    let wasm = href("link[rel=preload][href$='.wasm']")?;
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options("./engine-worker.js", &options).ok()?;
+    let urls = js_sys::Object::new();
+    js_sys::Reflect::set(&urls, &"js".into(), &js.into()).ok()?;
+    js_sys::Reflect::set(&urls, &"wasm".into(), &wasm.into()).ok()?;
+    worker.post_message(&urls).ok()?;
+    Some(worker)
+}
+
+/// What a new inspection depends on.
+#[derive(Clone, PartialEq)]
+struct RequestKey {
+    client_paste: String,
+    trust_paste: String,
+    files: Vec<u32>,
+    time: i64,
+}
+
 #[function_component]
 fn App() -> Html {
     let state = use_reducer(|| State::with_time(time_from_query()));
     let now = *use_state(now);
-    let report = {
-        let state = state.clone();
-        use_memo((*state).clone(), move |s| s.inspect(now).map(Rc::new))
-    };
-    let report: Option<Rc<Report>> = (*report).clone();
+    let result = use_state(|| None::<Rc<Report>>);
+    let pending = use_state(|| false);
+    let latest = use_mut_ref(|| 0u32);
+    let engine = use_mut_ref(|| None::<Engine>);
+    {
+        // Start the worker once; if workers are unavailable, the engine runs on the page.
+        let (engine, result, pending, latest) = (
+            engine.clone(),
+            result.setter(),
+            pending.setter(),
+            latest.clone(),
+        );
+        use_effect_with((), move |_| {
+            if let Some(worker) = start_worker() {
+                let weak = Rc::downgrade(&engine);
+                let on_message =
+                    wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+                        move |event: web_sys::MessageEvent| {
+                            let Some(text) = event.data().as_string() else {
+                                return;
+                            };
+                            let Some(engine) = weak.upgrade() else { return };
+                            if text == "ready" {
+                                let mut engine = engine.borrow_mut();
+                                if let Some(engine) = engine.as_mut() {
+                                    engine.ready = true;
+                                    if let Some(request) = engine.waiting.take() {
+                                        engine.worker.post_message(&request).ok();
+                                    }
+                                }
+                                return;
+                            }
+                            if let Some((_, report)) =
+                                mtls_inspector::report::Transfer::from_json(&text)
+                                    .filter(|(id, _)| *id == *latest.borrow())
+                            {
+                                result.set(Some(Rc::new(report)));
+                                pending.set(false);
+                            }
+                        },
+                    );
+                worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+                *engine.borrow_mut() = Some(Engine {
+                    worker,
+                    ready: false,
+                    waiting: None,
+                    _on_message: on_message,
+                });
+            }
+            || ()
+        });
+    }
+    {
+        // Every change of an input or of the time asks for a new inspection.
+        let key = RequestKey {
+            client_paste: state.client_paste.clone(),
+            trust_paste: state.trust_paste.clone(),
+            files: state.files.iter().map(|f| f.id).collect(),
+            time: state.time.unwrap_or(now),
+        };
+        let (state, engine, result, pending, latest) = (
+            state.clone(),
+            engine.clone(),
+            result.clone(),
+            pending.clone(),
+            latest.clone(),
+        );
+        use_effect_with(key, move |key| {
+            let id = {
+                let mut latest = latest.borrow_mut();
+                *latest += 1;
+                *latest
+            };
+            if !state.has_client_input() {
+                result.set(None);
+                pending.set(false);
+            } else if let Some(engine) = engine.borrow_mut().as_mut() {
+                let message = request(id, key.time, &state);
+                if engine.ready {
+                    engine.worker.post_message(&message).ok();
+                } else {
+                    engine.waiting = Some(message);
+                }
+                pending.set(true);
+            } else {
+                result.set(state.inspect(key.time).map(Rc::new));
+                pending.set(false);
+            }
+            || ()
+        });
+    }
+    let report: Option<Rc<Report>> = (*result).clone();
+    let pending = *pending;
     let dispatcher = state.dispatcher();
     let panel = |side: Side, title: &'static str, hint: &'static str| {
         let (paste, paste_name) = match side {
@@ -225,7 +392,7 @@ fn App() -> Html {
                 { panel(Side::Trust, "Server trust (the CAs your server trusts)",
                     "e.g. nginx ssl_client_certificate; CRLs too.") }
             </div>
-            <VerdictBanner report={report.clone()} />
+            <VerdictBanner report={report.clone()} {pending} />
             if let Some(report) = report.clone() {
                 <div class="chain-and-details">
                     <ChainDiagram report={report.clone()} selected={state.selected} on_select={on_select}
@@ -264,7 +431,12 @@ fn install_panic_hook() {
     }));
 }
 
+/// Mounts the page; outside a window (in the Web Worker), serves inspections instead.
 pub fn start() {
     install_panic_hook();
-    yew::Renderer::<App>::new().render();
+    if web_sys::window().is_some() {
+        yew::Renderer::<App>::new().render();
+    } else {
+        worker::start();
+    }
 }

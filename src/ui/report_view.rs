@@ -22,10 +22,21 @@ fn finding_anchor(index: usize) -> String {
 #[derive(Properties, PartialEq)]
 pub struct VerdictProps {
     pub report: Option<Rc<Report>>,
+    /// An inspection is running for changed inputs.
+    #[prop_or_default]
+    pub pending: bool,
 }
 
 #[function_component]
 pub fn VerdictBanner(props: &VerdictProps) -> Html {
+    if props.pending {
+        return html! {
+            <section class="verdict pending" data-testid="verdict" data-verdict="" data-pending="true" aria-live="polite" aria-busy="true">
+                <h2><span class="spinner" aria-hidden="true"></span>{ " Inspecting…" }</h2>
+                <p>{ "Parsing and checking every certificate in a background worker; the page stays usable. Large bundles take a moment." }</p>
+            </section>
+        };
+    }
     let Some(report) = &props.report else {
         return html! {
             <section class="verdict undecided" data-testid="verdict" data-verdict="" aria-live="polite">
@@ -149,7 +160,7 @@ pub fn Findings(props: &ReportProps) -> Html {
                             <details class="logs">
                                 <summary>{ "What the servers log" }</summary>
                                 <ul>{ for f.log_lines.iter().map(|l| html! {
-                                    <li><span class="who">{ l.printed_by }</span><code>{ l.line }</code></li>
+                                    <li><span class="who">{ &l.printed_by }</span><code>{ &l.line }</code></li>
                                 }) }</ul>
                             </details>
                         }
@@ -307,6 +318,7 @@ mod tests {
     fn the_banner_carries_the_page_hooks() {
         let html = render::<VerdictBanner>(VerdictProps {
             report: Some(report(2)),
+            pending: false,
         });
         assert!(html.contains(r#"data-testid="verdict""#));
         assert!(html.contains(r#"data-verdict="rejected""#));
@@ -317,7 +329,16 @@ mod tests {
             );
         }
         assert!(html.contains("client_auth_eku_missing"));
-        let undecided = render::<VerdictBanner>(VerdictProps { report: None });
+        let undecided = render::<VerdictBanner>(VerdictProps {
+            report: None,
+            pending: false,
+        });
+        assert!(undecided.contains(r#"data-verdict="""#));
+        let pending = render::<VerdictBanner>(VerdictProps {
+            report: Some(report(2)),
+            pending: true,
+        });
+        assert!(pending.contains(r#"data-verdict="""#) && pending.contains("Inspecting"));
         assert!(undecided.contains(r#"data-verdict="""#));
     }
 

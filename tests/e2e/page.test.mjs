@@ -305,3 +305,32 @@ test('clicking a certificate in the diagram opens its details', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid=details] h2').textContent.includes('Example Root CA'));
   await context.close();
 });
+
+test('a 10,000-certificate bundle is inspected in the worker while the page stays usable', async () => {
+  // Made by `cargo run --release --example bench_inputs` (the Makefile's e2e-inputs target).
+  const bulk = resolve(here, '..', '..', 'target', 'bench-inputs', 'bundle-10000.pem');
+  assert.ok(existsSync(bulk), `${bulk} is missing: run make e2e-inputs`);
+  const { page, context, errors } = await open({ query: '?at=2026-06-01T12:00:00Z' });
+  const inputs = dirname(bulk);
+  await page.fill('textarea[data-role=client]', readFileSync(join(inputs, 'chain.pem'), 'utf8'));
+  await verdict(page, 'incomplete');
+  const started = Date.now();
+  await drop(page, 'trust', [['bundle-10000.pem', readFileSync(bulk, 'utf8') + readFileSync(join(inputs, 'root.pem'), 'utf8')]]);
+  // While the worker inspects, the page says so and still answers the user.
+  await page.waitForSelector('[data-testid=verdict][data-pending=true]');
+  await page.click('button:has-text("Now")', { trial: true });
+  const typed = await page.evaluate(() => {
+    const area = document.querySelector('textarea[data-role=trust]');
+    area.focus();
+    return document.activeElement === area;
+  });
+  assert.ok(typed);
+  // The page answered while the inspection was still running.
+  assert.equal(await page.getAttribute('[data-testid=verdict]', 'data-pending'), 'true');
+  await verdict(page, 'accepted');
+  console.log(`drop to verdict with a 10,003-certificate trust bundle: ${Date.now() - started} ms`);
+  assert.match(await page.locator('li[data-file="bundle-10000.pem"]').innerText(), /10003 certificates/);
+  await page.screenshot({ path: join(artifacts, 'bundle-10000.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

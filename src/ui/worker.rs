@@ -1,0 +1,59 @@
+//! The engine in a Web Worker. The page's own module, started by `static/engine-worker.js`
+//! outside a window, runs [`start`]: it answers `{id, time, inputs: [{side, name, bytes}]}` with
+//! a [`Transfer`] as JSON. Announces itself with "ready" (messages sent earlier would be lost).
+
+use mtls_inspector::report::Transfer;
+use mtls_inspector::{Input, Options, Side, inspect};
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+
+fn field(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Runs one inspection request.
+fn handle(request: &JsValue) -> String {
+    let id = field(request, "id").as_f64().unwrap_or(0.0) as u32;
+    let time = field(request, "time").as_f64().unwrap_or(0.0) as i64;
+    let files: Vec<(Side, String, Vec<u8>)> = js_sys::Array::from(&field(request, "inputs"))
+        .iter()
+        .map(|item| {
+            let side = match field(&item, "side").as_string().as_deref() {
+                Some("trust") => Side::Trust,
+                _ => Side::Client,
+            };
+            let name = field(&item, "name").as_string().unwrap_or_default();
+            let bytes = js_sys::Uint8Array::new(&field(&item, "bytes")).to_vec();
+            (side, name, bytes)
+        })
+        .collect();
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|(side, name, bytes)| Input {
+            side: *side,
+            name,
+            bytes,
+        })
+        .collect();
+    Transfer::new(id, inspect(&inputs, &Options::at(time))).to_json()
+}
+
+/// Serves inspection requests in this worker.
+pub fn start() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply = scope.clone();
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let answer = handle(&event.data());
+            if reply.post_message(&JsValue::from_str(&answer)).is_err() {
+                web_sys::console::error_1(&"mtls-inspector worker: cannot answer".into());
+            }
+        });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    if scope.post_message(&JsValue::from_str("ready")).is_err() {
+        web_sys::console::error_1(&"mtls-inspector worker: cannot announce itself".into());
+    }
+}
