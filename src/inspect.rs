@@ -29,6 +29,21 @@ pub struct Input<'a> {
     pub bytes: &'a [u8],
 }
 
+/// An input that owns its name and bytes (a file read, a message received).
+pub type OwnedInput = (Side, String, Vec<u8>);
+
+/// Borrows owned inputs for [`inspect`].
+pub fn borrow_inputs(files: &[OwnedInput]) -> Vec<Input<'_>> {
+    files
+        .iter()
+        .map(|(side, name, bytes)| Input {
+            side: *side,
+            name,
+            bytes,
+        })
+        .collect()
+}
+
 /// How to inspect.
 #[derive(Clone, Debug)]
 pub struct Options {

@@ -5,9 +5,9 @@
 
 mod common;
 
+use mtls_inspector::Verdict;
 use mtls_inspector::decode::{Content, Problem, decode};
 use mtls_inspector::diagnosis::Code;
-use mtls_inspector::{Input, Options, Report, Side, Verdict, inspect};
 
 /// A small deterministic generator, so failures reproduce.
 struct Lcg(u64);
@@ -26,22 +26,7 @@ impl Lcg {
     }
 }
 
-fn run(client: &[(&str, &[u8])], trust: &[(&str, &[u8])]) -> Report {
-    let mut inputs: Vec<Input<'_>> = client
-        .iter()
-        .map(|(name, bytes)| Input {
-            side: Side::Client,
-            name,
-            bytes,
-        })
-        .collect();
-    inputs.extend(trust.iter().map(|(name, bytes)| Input {
-        side: Side::Trust,
-        name,
-        bytes,
-    }));
-    inspect(&inputs, &Options::at(common::NOW))
-}
+use common::run;
 
 fn good() -> (common::Node, common::Node, common::Node) {
     let pki = common::Pki::new("Bad Input");

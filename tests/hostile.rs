@@ -9,7 +9,7 @@ mod common;
 
 use mtls_inspector::decode::{MAX_PROBLEMS_PER_INPUT, Problem, decode};
 use mtls_inspector::diagnosis::Code;
-use mtls_inspector::{Input, Options, Profile, Report, Side, Verdict, inspect};
+use mtls_inspector::{Profile, Report, Verdict};
 
 struct Fixture {
     root: common::Node,
@@ -27,22 +27,7 @@ fn fixture() -> Fixture {
     }
 }
 
-fn run(client: &[(&str, &[u8])], trust: &[(&str, &[u8])]) -> Report {
-    let mut inputs: Vec<Input<'_>> = client
-        .iter()
-        .map(|(name, bytes)| Input {
-            side: Side::Client,
-            name,
-            bytes,
-        })
-        .collect();
-    inputs.extend(trust.iter().map(|(name, bytes)| Input {
-        side: Side::Trust,
-        name,
-        bytes,
-    }));
-    inspect(&inputs, &Options::at(common::NOW))
-}
+use common::run;
 
 /// The hostile file sits among good ones: the verdict must still come from the good ones, and
 /// the hostile one must be named by a finding.

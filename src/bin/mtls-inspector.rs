@@ -1,9 +1,10 @@
 //! The command-line tool: `mtls-inspector check …` (SPEC "Command-line contract").
 
+use mtls_inspector::inspect::borrow_inputs;
 use std::io::Read as _;
 use std::process::ExitCode;
 
-use mtls_inspector::{Input, Options, Profile, Side, Usage, Verdict, inspect};
+use mtls_inspector::{Options, Profile, Side, Usage, Verdict, inspect};
 
 const USAGE: &str = "\
 mtls-inspector: would this client certificate be accepted by my server?
@@ -167,14 +168,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     for path in command.trust.iter().chain(&command.crls) {
         files.push((Side::Trust, path.clone(), read(path)?));
     }
-    let inputs: Vec<Input<'_>> = files
-        .iter()
-        .map(|(side, name, bytes)| Input {
-            side: *side,
-            name,
-            bytes,
-        })
-        .collect();
+    let inputs = borrow_inputs(&files);
     let options = Options {
         time,
         usage: command.usage,

@@ -2,8 +2,9 @@
 //! outside a window, runs [`start`]: it answers `{id, time, inputs: [{side, name, bytes}]}` with
 //! a [`Transfer`] as JSON. Announces itself with "ready" (messages sent earlier would be lost).
 
+use mtls_inspector::inspect::borrow_inputs;
 use mtls_inspector::report::Transfer;
-use mtls_inspector::{Input, Options, Side, inspect};
+use mtls_inspector::{Options, Side, inspect};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
@@ -28,14 +29,7 @@ fn handle(request: &JsValue) -> String {
             (side, name, bytes)
         })
         .collect();
-    let inputs: Vec<Input<'_>> = files
-        .iter()
-        .map(|(side, name, bytes)| Input {
-            side: *side,
-            name,
-            bytes,
-        })
-        .collect();
+    let inputs = borrow_inputs(&files);
     Transfer::new(id, inspect(&inputs, &Options::at(time))).to_json()
 }
 

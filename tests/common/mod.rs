@@ -8,6 +8,7 @@
     reason = "each test binary uses a different part of the suite"
 )]
 
+use mtls_inspector::inspect::borrow_inputs;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -377,14 +378,7 @@ impl Scenario {
 
     pub fn inspect(&self) -> Report {
         let files = self.inputs();
-        let inputs: Vec<Input<'_>> = files
-            .iter()
-            .map(|(side, name, bytes)| Input {
-                side: *side,
-                name,
-                bytes,
-            })
-            .collect();
+        let inputs = borrow_inputs(&files);
         inspect(&inputs, &Options::at(self.time))
     }
 }
@@ -1140,6 +1134,24 @@ pub fn all() -> Vec<Scenario> {
     );
 
     out
+}
+
+/// Inspects named inputs on each side at [`NOW`].
+pub fn run(client: &[(&str, &[u8])], trust: &[(&str, &[u8])]) -> Report {
+    let mut inputs: Vec<Input<'_>> = client
+        .iter()
+        .map(|(name, bytes)| Input {
+            side: Side::Client,
+            name,
+            bytes,
+        })
+        .collect();
+    inputs.extend(trust.iter().map(|(name, bytes)| Input {
+        side: Side::Trust,
+        name,
+        bytes,
+    }));
+    inspect(&inputs, &Options::at(NOW))
 }
 
 /// PEM of a DER certificate.
