@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use sha1::Digest as _;
 use x509_parser::certificate::X509Certificate;
+use x509_parser::error::X509Error;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer as _;
 use x509_parser::public_key::PublicKey;
@@ -205,21 +206,73 @@ impl Certificate {
     }
 }
 
-/// Says in words why DER did not parse; the parser's own error text is not for users.
-fn parse_error(what: &str, error: &dyn std::fmt::Display) -> ParseError {
-    let text = error.to_string();
-    let reason = if text.contains("Eof") || text.contains("Incomplete") {
-        "the data ends early (truncated or cut off)"
-    } else if text.contains("Version") {
-        "its version field is invalid"
-    } else if text.contains("Time") || text.contains("Validity") {
-        "its validity dates are not valid times"
-    } else if text.contains("Extension") {
-        "an extension is malformed"
-    } else {
-        "its DER structure is invalid"
+/// Says in words why DER did not parse; the parser's own error text is not for users (and its
+/// Debug-based formatting would weigh on the page).
+fn parse_error(what: &str, error: &x509_parser::nom::Err<X509Error>) -> ParseError {
+    use x509_parser::der_parser::error::BerError;
+    use x509_parser::nom::Err;
+    let reason = match error {
+        Err::Incomplete(_) => "the data ends early (truncated or cut off)",
+        Err::Error(e) | Err::Failure(e) => match e {
+            X509Error::InvalidVersion => "its version field is invalid",
+            X509Error::InvalidDate => "its validity dates are not valid times",
+            X509Error::InvalidExtensions | X509Error::DuplicateExtensions => {
+                "an extension is malformed or repeated"
+            }
+            X509Error::InvalidSerial => "its serial number is invalid",
+            X509Error::InvalidX509Name => "a name (subject or issuer) is malformed",
+            X509Error::InvalidSPKI => "its public key is malformed",
+            X509Error::NomError(x509_parser::nom::error::ErrorKind::Eof)
+            | X509Error::Der(BerError::Incomplete(_)) => {
+                "the data ends early (truncated or cut off)"
+            }
+            _ => "its DER structure is invalid",
+        },
     };
     ParseError(format!("not a valid {what}: {reason}"))
+}
+
+/// Formats a distinguished name the way x509-parser and OpenSSL's one-line form do
+/// (`O=Example, CN=alice`), with a small table of attribute names instead of x509-parser's whole
+/// OID registry (which would weigh on the page).
+pub fn name_to_string(name: &x509_parser::x509::X509Name<'_>) -> String {
+    name.iter_rdn()
+        .map(|rdn| {
+            rdn.iter()
+                .map(|attribute| {
+                    let oid = attribute.attr_type().to_id_string();
+                    let key = match oid.as_str() {
+                        "2.5.4.3" => "CN",
+                        "2.5.4.6" => "C",
+                        "2.5.4.7" => "L",
+                        "2.5.4.8" => "ST",
+                        "2.5.4.9" => "street",
+                        "2.5.4.10" => "O",
+                        "2.5.4.11" => "OU",
+                        "2.5.4.5" => "serialNumber",
+                        "2.5.4.4" => "SN",
+                        "2.5.4.42" => "GN",
+                        "2.5.4.12" => "title",
+                        "2.5.4.17" => "postalCode",
+                        "2.5.4.46" => "dnQualifier",
+                        "2.5.4.65" => "pseudonym",
+                        "2.5.4.97" => "organizationIdentifier",
+                        "1.2.840.113549.1.9.1" => "Email",
+                        "0.9.2342.19200300.100.1.25" => "DC",
+                        "0.9.2342.19200300.100.1.1" => "UID",
+                        _ => oid.as_str(),
+                    };
+                    let value = attribute
+                        .as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|_| format!("#{}", hex(attribute.attr_value().data, "")));
+                    format!("{key}={value}")
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn hex(bytes: &[u8], separator: &str) -> String {
@@ -262,8 +315,8 @@ fn summarise(der: &[u8], cert: &X509Certificate<'_>) -> Certificate {
         .map(str::to_owned);
     let mut summary = Certificate {
         der: der.to_vec(),
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
+        subject: name_to_string(cert.subject()),
+        issuer: name_to_string(cert.issuer()),
         subject_raw: cert.subject().as_raw().to_vec(),
         issuer_raw: cert.issuer().as_raw().to_vec(),
         common_name,
@@ -417,7 +470,39 @@ fn summarise(der: &[u8], cert: &X509Certificate<'_>) -> Certificate {
             ParsedExtension::UnsupportedExtension { .. } | ParsedExtension::Unparsed => {
                 format!("{} bytes, not decoded", ext.value.len())
             }
-            other => format!("{other:?}").chars().take(200).collect(),
+            ParsedExtension::IssuerAlternativeName(names) => names
+                .general_names
+                .iter()
+                .map(general_name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            ParsedExtension::SubjectInfoAccess(sia) => sia
+                .accessdescs
+                .iter()
+                .map(|d| general_name(&d.access_location))
+                .collect::<Vec<_>>()
+                .join(", "),
+            ParsedExtension::PolicyConstraints(pc) => {
+                let part = |name: &str, value: Option<u32>| value.map(|v| format!("{name}:{v}"));
+                [
+                    part("requireExplicitPolicy", pc.require_explicit_policy),
+                    part("inhibitPolicyMapping", pc.inhibit_policy_mapping),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+            }
+            ParsedExtension::InhibitAnyPolicy(inhibit) => {
+                format!("skipCerts:{}", inhibit.skip_certs)
+            }
+            ParsedExtension::PolicyMappings(mappings) => {
+                format!("{} policy mappings", mappings.mappings.len())
+            }
+            ParsedExtension::NsCertComment(comment) => (*comment).to_owned(),
+            ParsedExtension::SCT(list) => format!("{} signed certificate timestamps", list.len()),
+            // Extensions of CRLs and other kinds, not expected in a certificate.
+            _ => format!("{} bytes", ext.value.len()),
         };
         summary.extensions.push(Extension {
             name: extension_name(&oid),
@@ -567,7 +652,7 @@ fn general_name(name: &GeneralName<'_>) -> String {
         GeneralName::RFC822Name(s) => format!("email:{s}"),
         GeneralName::URI(s) => format!("URI:{s}"),
         GeneralName::IPAddress(bytes) => format!("IP:{}", ip_address(bytes)),
-        GeneralName::DirectoryName(n) => format!("DirName:{n}"),
+        GeneralName::DirectoryName(n) => format!("DirName:{}", name_to_string(n)),
         GeneralName::RegisteredID(oid) => format!("RID:{}", oid.to_id_string()),
         GeneralName::OtherName(oid, _) => format!("othername:{}", oid.to_id_string()),
         GeneralName::X400Address(_) => "X400Address".into(),
@@ -681,7 +766,7 @@ impl Crl {
             });
         Ok(Self {
             der: der.to_vec(),
-            issuer: crl.issuer().to_string(),
+            issuer: name_to_string(crl.issuer()),
             issuer_raw: crl.issuer().as_raw().to_vec(),
             this_update: crl.last_update().timestamp(),
             next_update: crl.next_update().map(|t| t.timestamp()),

@@ -441,9 +441,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         .max()
         .unwrap_or(time)
         .max(time);
-    let span = (end - start).max(1) as f64;
-    let (left, right) = (230.0, f64::from(WIDTH) - 20.0);
-    let x = |t: i64| left + (t - start) as f64 / span * (right - left);
+    // Integer arithmetic only: formatting floats would weigh on the page for nothing.
+    let span = (end - start).max(1);
+    let (left, right) = (230i64, i64::from(WIDTH) - 20);
+    let x = |t: i64| left + (t - start).saturating_mul(right - left) / span;
     let row_h = 30;
     let height = 40 + row_h * i32::try_from(certs.len()).unwrap_or(0);
     let date = |t: i64| format_time(t).get(..10).unwrap_or_default().to_owned();
@@ -460,6 +461,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                         Validity::NotYetValid => "bar not-yet-valid",
                     };
                     let (x1, x2) = (x(c.not_before_timestamp), x(c.not_after_timestamp));
+                    let width = (x2 - x1).max(2);
                     let state = match c.validity {
                         Validity::Valid => "",
                         Validity::Expired => " ✗ expired",
@@ -468,16 +470,16 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     html! {
                         <g class={class}>
                             <text class="label" x="4" y={(y + 14).to_string()}>{ format!("{}{state}", truncate(&short_subject(&c.subject), 26)) }</text>
-                            <rect x={format!("{x1:.1}")} y={y.to_string()} width={format!("{:.1}", (x2 - x1).max(2.0))} height="18" rx="3">
+                            <rect x={x1.to_string()} y={y.to_string()} width={width.to_string()} height="18" rx="3">
                                 <title>{ format!("{}: {} → {}", c.subject, c.not_before, c.not_after) }</title>
                             </rect>
                         </g>
                     }
                 }) }
-                <line class="now" x1={format!("{:.1}", x(time))} x2={format!("{:.1}", x(time))} y1="14" y2={height.to_string()} />
-                <text class="now-label" x={format!("{:.1}", x(time) + 4.0)} y="12">{ format!("validation time {}", date(time)) }</text>
-                <text class="axis" x={format!("{left:.0}")} y={(height - 2).to_string()}>{ date(start) }</text>
-                <text class="axis end" x={format!("{right:.0}")} y={(height - 2).to_string()} text-anchor="end">{ date(end) }</text>
+                <line class="now" x1={x(time).to_string()} x2={x(time).to_string()} y1="14" y2={height.to_string()} />
+                <text class="now-label" x={(x(time) + 4).to_string()} y="12">{ format!("validation time {}", date(time)) }</text>
+                <text class="axis" x={left.to_string()} y={(height - 2).to_string()}>{ date(start) }</text>
+                <text class="axis end" x={right.to_string()} y={(height - 2).to_string()} text-anchor="end">{ date(end) }</text>
             </svg>
         </section>
     }

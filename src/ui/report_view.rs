@@ -143,7 +143,12 @@ pub fn Findings(props: &ReportProps) -> Html {
         <section class="findings" aria-labelledby="findings-title">
             <h2 id="findings-title">{ format!("Findings ({})", report.findings.len()) }</h2>
             { for report.findings.iter().enumerate().map(|(index, f)| {
-                let severity = format!("{:?}", f.severity).to_lowercase();
+                let severity = match f.severity {
+                    Severity::Error => "error",
+                    Severity::Incomplete => "incomplete",
+                    Severity::Warning => "warning",
+                    Severity::Info => "info",
+                };
                 html! {
                     <article id={finding_anchor(index)} class={classes!("finding", severity)} data-code={f.code.as_str()}>
                         <h3>
