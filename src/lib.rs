@@ -25,6 +25,7 @@ pub mod chain;
 pub mod decode;
 mod der;
 pub mod diagnosis;
+pub mod explain;
 pub mod handshake;
 pub mod inspect;
 pub mod keys;

@@ -253,3 +253,27 @@ fn help_and_version() {
             .starts_with("mtls-inspector ")
     );
 }
+
+#[test]
+fn explain_names_the_diagnoses_behind_a_log_line() {
+    let dir = files();
+    let out = cli(
+        &[
+            "explain",
+            "tls: failed to verify certificate: x509: certificate specifies an incompatible key usage",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("client_auth_eku_missing")
+            && text.contains("issuer_eku_excludes_client_auth"),
+        "{text}"
+    );
+    assert!(text.contains("Go"), "{text}");
+    let out = cli(&["explain", "all good here"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let out = cli(&["explain"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+}

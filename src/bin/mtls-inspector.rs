@@ -10,6 +10,7 @@ const USAGE: &str = "\
 mtls-inspector: would this client certificate be accepted by my server?
 
 Usage:
+  mtls-inspector explain LOG_LINE     (what a server or client message means, and what to check)
   mtls-inspector check [--trust FILE]... [--crl FILE]... [--at RFC3339] [--profile NAME]...
                        [--usage client|server] [--password-file FILE]
                        [--format text|json|markdown] CLIENT_FILE...
@@ -58,7 +59,11 @@ fn parse(args: &[String]) -> Result<Command, String> {
     let mut iter = args.iter();
     match iter.next().map(String::as_str) {
         Some("check") => {}
-        Some(other) => return Err(format!("unknown command `{other}` (expected `check`)")),
+        Some(other) => {
+            return Err(format!(
+                "unknown command `{other}` (expected `check` or `explain`)"
+            ));
+        }
         None => return Err("missing command `check`".into()),
     }
     let mut only_files = false;
@@ -147,7 +152,36 @@ fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// `explain`: what a log line means, the diagnoses behind it and what to check.
+fn explain(args: &[String]) -> Result<ExitCode, String> {
+    let message = args.get(1..).unwrap_or_default().join(" ");
+    if message.trim().is_empty() {
+        return Err("explain needs the log line to explain".into());
+    }
+    let found = mtls_inspector::explain::explain(&message);
+    if found.is_empty() {
+        println!("No known message matches. Inspect the certificates with `mtls-inspector check`.");
+        return Ok(ExitCode::from(1));
+    }
+    for known in found {
+        println!(
+            "Matches what {} prints, e.g.: {}",
+            known.printed_by, known.example
+        );
+        println!("  Means: {}", known.meaning);
+        for code in known.codes {
+            println!("  Possible diagnosis: {code}");
+        }
+        println!("  Check: {}", known.checks);
+        println!("  (wording confirmed against: {})\n", known.confirmed);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(args: &[String]) -> Result<ExitCode, String> {
+    if args.first().map(String::as_str) == Some("explain") {
+        return explain(args);
+    }
     let command = parse(args)?;
     let time = match &command.at {
         Some(text) => parse_time(text)?,

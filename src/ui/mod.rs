@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 use diagram::{ChainDiagram, Timeline};
 use inputs::InputPanel;
-use report_view::{CertificateDetails, Findings, Handshake, VerdictBanner};
+use report_view::{CertificateDetails, ExplainLogLine, Findings, Handshake, VerdictBanner};
 use samples::SAMPLES;
 use state::{Action, CLIENT_PASTE, State, TRUST_PASTE};
 
@@ -404,6 +404,8 @@ fn App() -> Html {
                 <Timeline report={report.clone()} />
                 { exports.unwrap_or_default() }
             }
+            <ExplainLogLine message={state.log_line.clone()}
+                on_message={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::LogLine(text))) }} />
             <footer>{ "mtls-inspector — rustls-webpki decides rustls' verdict; OpenSSL and nginx rules are checked against openssl verify." }</footer>
         </main>
     }

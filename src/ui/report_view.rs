@@ -218,6 +218,50 @@ pub fn Handshake(props: &ReportProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+pub struct ExplainProps {
+    pub message: AttrValue,
+    pub on_message: Callback<String>,
+}
+
+/// "Explain a log line": paste what a server printed, get the diagnoses and checks.
+#[function_component]
+pub fn ExplainLogLine(props: &ExplainProps) -> Html {
+    let found = mtls_inspector::explain::explain(&props.message);
+    let on_message = props.on_message.clone();
+    let oninput = Callback::from(move |e: InputEvent| {
+        use wasm_bindgen::JsCast as _;
+        if let Some(area) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        {
+            on_message.emit(area.value());
+        }
+    });
+    html! {
+        <section class="explain" aria-labelledby="explain-title" data-testid="explain">
+            <h2 id="explain-title">{ "Explain a log line" }</h2>
+            <textarea data-role="log-line" aria-label="Paste a log line a server or client printed"
+                placeholder="e.g. client SSL certificate verify error: (26:unsupported certificate purpose)"
+                value={props.message.clone()} {oninput} spellcheck="false" />
+            if !props.message.trim().is_empty() && found.is_empty() {
+                <p class="hint" data-testid="explain-none">{ "No known message matches; inspect the certificates above." }</p>
+            }
+            { for found.iter().map(|known| html! {
+                <article class="known" data-codes={known.codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" ")}>
+                    <h3>{ known.printed_by }</h3>
+                    <p>{ known.meaning }</p>
+                    if !known.codes.is_empty() {
+                        <p>{ "Possible diagnoses: " }{ for known.codes.iter().map(|c| html! { <><code>{ c.as_str() }</code>{ " " }</> }) }</p>
+                    }
+                    <p class="remedy"><strong>{ "Check: " }</strong>{ known.checks }</p>
+                    <p class="confirmed">{ format!("Wording confirmed against: {}", known.confirmed) }</p>
+                </article>
+            }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct DetailsProps {
     pub report: Rc<Report>,
     pub index: Option<usize>,

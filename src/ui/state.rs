@@ -31,6 +31,8 @@ pub struct State {
     pub selected: Option<usize>,
     /// Show every trusted CA in the diagram, not only those that matter.
     pub show_all_trusted: bool,
+    /// A log line the user wants explained.
+    pub log_line: String,
 }
 
 pub enum Action {
@@ -46,6 +48,7 @@ pub enum Action {
     Select(Option<usize>),
     LoadExample(&'static Sample),
     ToggleTrusted,
+    LogLine(String),
 }
 
 /// The name paste inputs carry in reports.
@@ -111,6 +114,7 @@ impl State {
                 }
             }
             Action::ToggleTrusted => self.show_all_trusted = !self.show_all_trusted,
+            Action::LogLine(text) => self.log_line = text,
         }
     }
 

@@ -334,3 +334,14 @@ test('a 10,000-certificate bundle is inspected in the worker while the page stay
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a pasted log line is explained with its diagnoses', async () => {
+  const { page, context } = await open();
+  await page.fill('textarea[data-role=log-line]', '2026/11/27 10:00:00 [info] 12#12: *3 client SSL certificate verify error: (20:unable to get local issuer certificate) while reading client request headers');
+  await page.waitForSelector('[data-testid=explain] .known');
+  const codes = await page.getAttribute('[data-testid=explain] .known', 'data-codes');
+  assert.match(codes, /issuer_not_found/);
+  await page.fill('textarea[data-role=log-line]', 'nothing to see');
+  await page.waitForSelector('[data-testid=explain-none]');
+  await context.close();
+});
