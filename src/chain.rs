@@ -190,11 +190,6 @@ impl<'a> Graph<'a> {
         })
     }
 
-    /// Has the signature budget run out?
-    pub fn budget_exhausted(&self) -> bool {
-        self.checks.get() >= MAX_SIGNATURE_CHECKS
-    }
-
     /// Certificates whose issuer name is `index`'s subject (byte-equal).
     pub fn issued_by_name(&self, index: usize) -> &[usize] {
         self.certificate(index)

@@ -83,7 +83,6 @@ struct Gathered {
     unparsed_trust: Vec<Vec<u8>>,
     drafts: Vec<Draft>,
     summaries: Vec<InputSummary>,
-    trust_inputs: usize,
     /// Set once [`MAX_CERTIFICATES`] is reached.
     over_limit: bool,
     /// (side, SHA-256) of every certificate kept, to spot duplicates in linear time.
@@ -317,9 +316,6 @@ fn gather(inputs: &[Input<'_>]) -> Gathered {
             private_keys: 0,
             problems: decoded.problems.len(),
         };
-        if input.side == Side::Trust {
-            gathered.trust_inputs += 1;
-        }
         for problem in decoded.problems {
             let code = match problem.problem {
                 Problem::EncryptedPrivateKey => Code::EncryptedPrivateKey,

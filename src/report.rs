@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Side, Timestamp};
 use crate::decode::Location;
-use crate::diagnosis::{Code, Severity, format_time};
+use crate::diagnosis::{Code, Severity};
 use crate::profiles::{Profile, Usage};
 
 /// The overall or per-profile outcome.
@@ -414,11 +414,6 @@ pub fn short_subject(subject: &str) -> String {
         .split(", ")
         .find(|part| part.starts_with("CN="))
         .map_or_else(|| subject.to_owned(), str::to_owned)
-}
-
-/// Formats a time for the report.
-pub fn time_string(time: Timestamp) -> String {
-    format_time(time)
 }
 
 /// A report as it crosses from the Web Worker to the page: the JSON report plus the PEM of each
