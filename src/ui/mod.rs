@@ -197,18 +197,14 @@ struct RequestKey {
 fn App() -> Html {
     let state = use_reducer(|| State::with_time(time_from_query()));
     let now = *use_state(now);
-    let result = use_state(|| None::<Rc<Report>>);
-    let pending = use_state(|| false);
-    let latest = use_mut_ref(|| 0u32);
+    // The report shown, with the inputs it was computed for: while they differ from the current
+    // inputs, the verdict is pending (decided in the same render as the change, never stale).
+    let result = use_state(|| None::<(RequestKey, Rc<Report>)>);
+    let latest = use_mut_ref(|| (0u32, None::<RequestKey>));
     let engine = use_mut_ref(|| None::<Engine>);
     {
         // Start the worker once; if workers are unavailable, the engine runs on the page.
-        let (engine, result, pending, latest) = (
-            engine.clone(),
-            result.setter(),
-            pending.setter(),
-            latest.clone(),
-        );
+        let (engine, result, latest) = (engine.clone(), result.setter(), latest.clone());
         use_effect_with((), move |_| {
             if let Some(worker) = start_worker() {
                 let weak = Rc::downgrade(&engine);
@@ -229,12 +225,14 @@ fn App() -> Html {
                                 }
                                 return;
                             }
-                            if let Some((_, report)) =
+                            let Some((id, report)) =
                                 mtls_inspector::report::Transfer::from_json(&text)
-                                    .filter(|(id, _)| *id == *latest.borrow())
-                            {
-                                result.set(Some(Rc::new(report)));
-                                pending.set(false);
+                            else {
+                                return;
+                            };
+                            let latest = latest.borrow();
+                            if let (true, Some(key)) = (id == latest.0, latest.1.clone()) {
+                                result.set(Some((key, Rc::new(report))));
                             }
                         },
                     );
@@ -249,30 +247,29 @@ fn App() -> Html {
             || ()
         });
     }
+    let key = RequestKey {
+        client_paste: state.client_paste.clone(),
+        trust_paste: state.trust_paste.clone(),
+        files: state.files.iter().map(|f| f.id).collect(),
+        time: state.time.unwrap_or(now),
+    };
     {
         // Every change of an input or of the time asks for a new inspection.
-        let key = RequestKey {
-            client_paste: state.client_paste.clone(),
-            trust_paste: state.trust_paste.clone(),
-            files: state.files.iter().map(|f| f.id).collect(),
-            time: state.time.unwrap_or(now),
-        };
-        let (state, engine, result, pending, latest) = (
+        let (state, engine, result, latest) = (
             state.clone(),
             engine.clone(),
             result.clone(),
-            pending.clone(),
             latest.clone(),
         );
-        use_effect_with(key, move |key| {
+        use_effect_with(key.clone(), move |key| {
             let id = {
                 let mut latest = latest.borrow_mut();
-                *latest += 1;
-                *latest
+                latest.0 += 1;
+                latest.1 = Some(key.clone());
+                latest.0
             };
             if !state.has_client_input() {
                 result.set(None);
-                pending.set(false);
             } else if let Some(engine) = engine.borrow_mut().as_mut() {
                 let message = request(id, key.time, &state);
                 if engine.ready {
@@ -280,16 +277,14 @@ fn App() -> Html {
                 } else {
                     engine.waiting = Some(message);
                 }
-                pending.set(true);
-            } else {
-                result.set(state.inspect(key.time).map(Rc::new));
-                pending.set(false);
+            } else if let Some(report) = state.inspect(key.time) {
+                result.set(Some((key.clone(), Rc::new(report))));
             }
             || ()
         });
     }
-    let report: Option<Rc<Report>> = (*result).clone();
-    let pending = *pending;
+    let report: Option<Rc<Report>> = (*result).as_ref().map(|(_, report)| report.clone());
+    let pending = state.has_client_input() && (*result).as_ref().map(|(k, _)| k) != Some(&key);
     let dispatcher = state.dispatcher();
     let panel = |side: Side, title: &'static str, hint: &'static str| {
         let (paste, paste_name) = match side {
