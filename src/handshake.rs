@@ -111,7 +111,7 @@ pub fn handshake(report: &Report) -> Vec<Step> {
                 "The server checks the client's certificate against its trusted CAs here, and \
                  this is where it stops: {} ({}). It answers with a TLS alert ({}) and logs the \
                  reason.",
-                finding.title.to_lowercase(),
+                finding.title,
                 finding.code,
                 alert(finding.code)
             ),
@@ -123,7 +123,7 @@ pub fn handshake(report: &Report) -> Vec<Step> {
                 format!(
                     "The certificate is accepted, but the client cannot prove it holds the key: {} \
                      ({}). The server answers with a TLS alert ({}).",
-                    finding.title.to_lowercase(),
+                    finding.title,
                     finding.code,
                     alert(finding.code)
                 ),
