@@ -228,6 +228,46 @@ pub fn openssl_issue(
     std::fs::read_to_string(dir.join("subject.pem")).unwrap()
 }
 
+/// The extensions of a client certificate made by the openssl command line.
+pub const CLIENT_EXTENSIONS: &str =
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n";
+
+/// A CA made by the openssl command line (self-signed when `issuer` is `None`), with a fresh key.
+pub fn openssl_ca(
+    label: &str,
+    common_name: &str,
+    issuer: Option<&Node>,
+    digest: &str,
+    extensions: Option<&str>,
+) -> Node {
+    let key = key();
+    Node {
+        pem: openssl_issue(
+            label,
+            &key.serialize_pem(),
+            common_name,
+            issuer,
+            digest,
+            extensions,
+        ),
+        params: CertificateParams::default(),
+        key,
+        der: Vec::new(),
+    }
+}
+
+/// A client certificate made by the openssl command line, with a fresh key.
+pub fn openssl_client(common_name: &str, issuer: &Node, digest: &str) -> String {
+    openssl_issue(
+        common_name,
+        &key().serialize_pem(),
+        common_name,
+        Some(issuer),
+        digest,
+        Some(CLIENT_EXTENSIONS),
+    )
+}
+
 /// An RSA key pair of `bits` (2048 or more: ring refuses smaller private keys).
 pub fn rsa_key(bits: u32) -> KeyPair {
     KeyPair::from_pkcs8_pem_and_sign_algo(&rsa_key_pem(bits), &rcgen::PKCS_RSA_SHA256).unwrap()
@@ -287,6 +327,24 @@ pub fn all_reject(code: Code) -> Expectation {
         (Profile::Webpki, Some(code)),
         (Profile::Openssl, Some(code)),
         (Profile::Nginx, Some(code)),
+    ]
+}
+
+/// rustls-webpki accepts; OpenSSL and nginx reject with `code`.
+pub fn openssl_rejects(code: Code) -> Expectation {
+    [
+        (Profile::Webpki, None),
+        (Profile::Openssl, Some(code)),
+        (Profile::Nginx, Some(code)),
+    ]
+}
+
+/// rustls-webpki rejects with `code`; OpenSSL and nginx accept.
+pub fn only_webpki_rejects(code: Code) -> Expectation {
+    [
+        (Profile::Webpki, Some(code)),
+        (Profile::Openssl, None),
+        (Profile::Nginx, None),
     ]
 }
 
@@ -554,11 +612,7 @@ pub fn all() -> Vec<Scenario> {
             &[&no_cert_sign],
             &[root],
         )
-        .expect([
-            (Profile::Webpki, None),
-            (Profile::Openssl, Some(Code::IssuerMissingKeyCertSign)),
-            (Profile::Nginx, Some(Code::IssuerMissingKeyCertSign)),
-        ]),
+        .expect(openssl_rejects(Code::IssuerMissingKeyCertSign)),
     );
 
     let mut encipher_only = client("key-encipherment");
@@ -571,17 +625,7 @@ pub fn all() -> Vec<Scenario> {
             &[intermediate],
             &[root],
         )
-        .expect([
-            (Profile::Webpki, None),
-            (
-                Profile::Openssl,
-                Some(Code::LeafKeyUsageMissingDigitalSignature),
-            ),
-            (
-                Profile::Nginx,
-                Some(Code::LeafKeyUsageMissingDigitalSignature),
-            ),
-        ]),
+        .expect(openssl_rejects(Code::LeafKeyUsageMissingDigitalSignature)),
     );
 
     let mut ca_client = ca("CA used as client");
@@ -595,11 +639,7 @@ pub fn all() -> Vec<Scenario> {
             &[intermediate],
             &[root],
         )
-        .expect([
-            (Profile::Webpki, Some(Code::CaUsedAsClientCertificate)),
-            (Profile::Openssl, None),
-            (Profile::Nginx, None),
-        ]),
+        .expect(only_webpki_rejects(Code::CaUsedAsClientCertificate)),
     );
 
     let mut constrained = ca("Pathlen-0 CA");
@@ -656,16 +696,7 @@ pub fn all() -> Vec<Scenario> {
         &[root],
     ));
 
-    let sha1_leaf = openssl_issue(
-        "sha1",
-        &key().serialize_pem(),
-        "sha1-signed",
-        Some(intermediate),
-        "sha1",
-        Some(
-            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
-        ),
-    );
+    let sha1_leaf = openssl_client("sha1-signed", intermediate, "sha1");
     out.push(
         Scenario::from_pem(
             "SHA-1 signed client certificate",
@@ -728,11 +759,7 @@ pub fn all() -> Vec<Scenario> {
             &[intermediate],
             &[root],
         )
-        .expect([
-            (Profile::Webpki, Some(Code::UnsupportedVersion)),
-            (Profile::Openssl, None),
-            (Profile::Nginx, None),
-        ]),
+        .expect(only_webpki_rejects(Code::UnsupportedVersion)),
     );
 
     let revoked = pki.client(client("revoked"));
@@ -825,11 +852,7 @@ pub fn all() -> Vec<Scenario> {
             &[],
             &[intermediate],
         )
-        .expect([
-            (Profile::Webpki, None),
-            (Profile::Openssl, Some(Code::IssuerNotFound)),
-            (Profile::Nginx, Some(Code::IssuerNotFound)),
-        ]),
+        .expect(openssl_rejects(Code::IssuerNotFound)),
     );
     out.push(
         Scenario::new(
@@ -950,18 +973,12 @@ pub fn all() -> Vec<Scenario> {
             &[],
             &[&old_root],
         )
-        .expect([
-            (Profile::Webpki, None),
-            (Profile::Openssl, Some(Code::Expired)),
-            (Profile::Nginx, Some(Code::Expired)),
-        ]),
+        .expect(openssl_rejects(Code::Expired)),
     );
 
     // A root whose self-signature is SHA-1: nobody verifies an anchor's own signature.
-    let sha1_root_key = key();
-    let sha1_root_pem = openssl_issue(
+    let sha1_root = openssl_ca(
         "sha1-root",
-        &sha1_root_key.serialize_pem(),
         "SHA-1 Root CA",
         None,
         "sha1",
@@ -969,22 +986,7 @@ pub fn all() -> Vec<Scenario> {
             "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n",
         ),
     );
-    let sha1_root = Node {
-        params: CertificateParams::default(),
-        key: sha1_root_key,
-        der: Vec::new(),
-        pem: sha1_root_pem,
-    };
-    let under_sha1_root = openssl_issue(
-        "under-sha1-root",
-        &key().serialize_pem(),
-        "under-sha1-root",
-        Some(&sha1_root),
-        "sha256",
-        Some(
-            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
-        ),
-    );
+    let under_sha1_root = openssl_client("under-sha1-root", &sha1_root, "sha256");
     out.push(Scenario::from_pem(
         "root self-signed with SHA-1",
         under_sha1_root,
@@ -993,30 +995,8 @@ pub fn all() -> Vec<Scenario> {
     ));
 
     // An X.509 v1 root: OpenSSL accepts it as a CA; rustls-webpki takes any anchor.
-    let v1_root_key = key();
-    let v1_root = Node {
-        pem: openssl_issue(
-            "v1-root",
-            &v1_root_key.serialize_pem(),
-            "V1 Root CA",
-            None,
-            "sha256",
-            None,
-        ),
-        params: CertificateParams::default(),
-        key: v1_root_key,
-        der: Vec::new(),
-    };
-    let under_v1_root = openssl_issue(
-        "under-v1-root",
-        &key().serialize_pem(),
-        "under-v1-root",
-        Some(&v1_root),
-        "sha256",
-        Some(
-            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
-        ),
-    );
+    let v1_root = openssl_ca("v1-root", "V1 Root CA", None, "sha256", None);
+    let under_v1_root = openssl_client("under-v1-root", &v1_root, "sha256");
     out.push(Scenario::from_pem(
         "X.509 v1 root",
         under_v1_root,
@@ -1037,11 +1017,7 @@ pub fn all() -> Vec<Scenario> {
             &[],
             &[&server_root],
         )
-        .expect([
-            (Profile::Webpki, None),
-            (Profile::Openssl, Some(Code::IssuerEkuExcludesClientAuth)),
-            (Profile::Nginx, Some(Code::IssuerEkuExcludesClientAuth)),
-        ]),
+        .expect(openssl_rejects(Code::IssuerEkuExcludesClientAuth)),
     );
 
     // nonRepudiation alone is not enough for OpenSSL's sslclient purpose.
@@ -1055,44 +1031,18 @@ pub fn all() -> Vec<Scenario> {
             &[intermediate],
             &[root],
         )
-        .expect([
-            (Profile::Webpki, None),
-            (
-                Profile::Openssl,
-                Some(Code::LeafKeyUsageMissingDigitalSignature),
-            ),
-            (
-                Profile::Nginx,
-                Some(Code::LeafKeyUsageMissingDigitalSignature),
-            ),
-        ]),
+        .expect(openssl_rejects(Code::LeafKeyUsageMissingDigitalSignature)),
     );
 
     // A SHA-1 signature on the intermediate (by the root).
-    let sha1_ca_key = key();
-    let sha1_ca = Node {
-        pem: openssl_issue(
-            "sha1-intermediate",
-            &sha1_ca_key.serialize_pem(),
-            "SHA-1 Issuing CA",
-            Some(root),
-            "sha1",
-            Some("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"),
-        ),
-        params: CertificateParams::default(),
-        key: sha1_ca_key,
-        der: Vec::new(),
-    };
-    let under_sha1_ca = openssl_issue(
-        "under-sha1-intermediate",
-        &key().serialize_pem(),
-        "under-sha1-intermediate",
-        Some(&sha1_ca),
-        "sha256",
-        Some(
-            "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
-        ),
+    let sha1_ca = openssl_ca(
+        "sha1-intermediate",
+        "SHA-1 Issuing CA",
+        Some(root),
+        "sha1",
+        Some("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"),
     );
+    let under_sha1_ca = openssl_client("under-sha1-intermediate", &sha1_ca, "sha256");
     out.push(
         Scenario::from_pem(
             "intermediate signed with SHA-1",
