@@ -168,11 +168,9 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         let mut searches: Vec<Search> = Vec::new();
         let mut gathered_located: Vec<Draft> = Vec::new();
         for &profile in &profiles {
+            // `reported`: what the real implementation said, for the profile that runs it.
             let (evaluation, reported) = match profile {
-                Profile::Webpki => {
-                    let (evaluation, reported) = decide_webpki(&context, &gathered, &assumed);
-                    (evaluation, Some(reported))
-                }
+                Profile::Webpki => decide_webpki(&context, &gathered, &assumed),
                 Profile::Openssl | Profile::Nginx => {
                     let settings = OpensslSettings::for_profile(profile, !crls.is_empty());
                     (profiles::openssl_rules(&context, &settings), None)
@@ -204,10 +202,6 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
             }
             codes.sort();
             codes.dedup();
-            let reported = match (&reported, codes.is_empty()) {
-                (Some(Some(name)), _) => Some(name.clone()),
-                _ => None,
-            };
             results.push(ProfileResult {
                 name: profile,
                 verdict: if codes.is_empty() {
