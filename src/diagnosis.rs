@@ -52,6 +52,8 @@ pub enum Code {
     UnreadableInput,
     EncryptedPrivateKey,
     Pkcs12NeedsPassword,
+    WrongPassword,
+    IntegrityCheckFailed,
     MalformedCrl,
     MalformedTrustCertificate,
     // information
@@ -113,6 +115,8 @@ impl Code {
         Code::UnreadableInput,
         Code::EncryptedPrivateKey,
         Code::Pkcs12NeedsPassword,
+        Code::WrongPassword,
+        Code::IntegrityCheckFailed,
         Code::MalformedCrl,
         Code::MalformedTrustCertificate,
         Code::PrivateKeyMatches,
@@ -163,6 +167,8 @@ impl Code {
             Self::UnreadableInput => "unreadable_input",
             Self::EncryptedPrivateKey => "encrypted_private_key",
             Self::Pkcs12NeedsPassword => "pkcs12_needs_password",
+            Self::WrongPassword => "wrong_password",
+            Self::IntegrityCheckFailed => "integrity_check_failed",
             Self::MalformedCrl => "malformed_crl",
             Self::MalformedTrustCertificate => "malformed_trust_certificate",
             Self::PrivateKeyMatches => "private_key_matches",
@@ -185,6 +191,8 @@ impl Code {
             | UnreadableInput
             | EncryptedPrivateKey
             | Pkcs12NeedsPassword
+            | WrongPassword
+            | IntegrityCheckFailed
             | MalformedCrl
             | MalformedTrustCertificate => Severity::Warning,
             PrivateKeyMatches
@@ -629,7 +637,8 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
             "The private key is encrypted; without its password it cannot be matched to the \
              certificate."
                 .to_owned(),
-            "Decrypt a copy with `openssl pkey -in key.pem -out plain.pem` to check the key."
+            "Enter its password (the page asks for it; the CLI takes --password-file). It is \
+             used only here, to decrypt, and never stored or exported."
                 .to_owned(),
         ),
         Code::Pkcs12NeedsPassword => (
@@ -637,8 +646,21 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
             "The input is a PKCS#12 (.p12/.pfx) container; its contents are protected by a \
              password."
                 .to_owned(),
-            "Extract the certificates with `openssl pkcs12 -in file.p12 -nokeys -out certs.pem` \
-             and inspect those."
+            "Enter its password (the page asks for it; the CLI takes --password-file). It is \
+             used only here, to decrypt, and never stored or exported."
+                .to_owned(),
+        ),
+        Code::WrongPassword => (
+            "The password does not open a protected file",
+            format!("{value} Its other contents, and every other input, were still inspected."),
+            "Check the password (keyboard layout, trailing spaces). For a Java keystore the \
+             key password may differ from the store password: enter both."
+                .to_owned(),
+        ),
+        Code::IntegrityCheckFailed => (
+            "A protected file fails its integrity check",
+            format!("{value} Servers and clients refuse to load such a file."),
+            "Export the PKCS#12 file or keystore again from the original certificate and key."
                 .to_owned(),
         ),
         Code::MalformedCrl => (

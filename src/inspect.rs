@@ -52,6 +52,9 @@ pub struct Options {
     pub usage: Usage,
     /// The profiles to decide with; empty means all.
     pub profiles: Vec<Profile>,
+    /// Passwords to open PKCS#12 files, encrypted keys and keystores with (each is tried on
+    /// every protected part; the empty password always is). Never stored, never reported.
+    pub passwords: Vec<String>,
 }
 
 impl Options {
@@ -60,6 +63,7 @@ impl Options {
             time,
             usage: Usage::Client,
             profiles: Profile::ALL.to_vec(),
+            passwords: Vec::new(),
         }
     }
 }
@@ -109,7 +113,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         p.dedup();
         p
     };
-    let mut gathered = gather(inputs);
+    let mut gathered = gather(inputs, &options.passwords);
     let graph_entries = std::mem::take(&mut gathered.entries);
     let graph = Graph::new(&graph_entries);
     let crls: Vec<Crl> = gathered.crls.iter().map(|(c, _)| c.clone()).collect();
@@ -298,10 +302,10 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
 }
 
 /// Decodes and parses every input; records problems as drafts.
-fn gather(inputs: &[Input<'_>]) -> Gathered {
+fn gather(inputs: &[Input<'_>], passwords: &[String]) -> Gathered {
     let mut gathered = Gathered::default();
     for input in inputs {
-        let decoded = decode::decode(input.name, input.bytes);
+        let decoded = decode::decode_with(input.name, input.bytes, passwords);
         let mut summary = InputSummary {
             name: input.name.to_owned(),
             side: input.side,
@@ -314,6 +318,8 @@ fn gather(inputs: &[Input<'_>]) -> Gathered {
             let code = match problem.problem {
                 Problem::EncryptedPrivateKey => Code::EncryptedPrivateKey,
                 Problem::Pkcs12 => Code::Pkcs12NeedsPassword,
+                Problem::WrongPassword { .. } => Code::WrongPassword,
+                Problem::IntegrityFailed { .. } => Code::IntegrityCheckFailed,
                 _ => Code::UnreadableInput,
             };
             let value = problem_text(&problem.problem);
@@ -442,6 +448,14 @@ pub fn problem_text(problem: &Problem) -> String {
         }
         Problem::EncryptedPrivateKey => "An encrypted private key (needs its password).".into(),
         Problem::Pkcs12 => "A PKCS#12 / PFX container (needs its password).".into(),
+        Problem::WrongPassword { what } => {
+            format!("None of the given passwords opens this {what}.")
+        }
+        Problem::IntegrityFailed { what } => format!(
+            "The password decrypts this {what}, but its integrity check (MAC or digest) does not \
+             verify: the file was changed or damaged after it was written."
+        ),
+        Problem::Unopenable { what, reason } => format!("This {what} cannot be opened: {reason}."),
         Problem::UnsupportedPrivateKey { algorithm } => {
             format!("A private key of an unsupported algorithm ({algorithm}).")
         }

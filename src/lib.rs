@@ -30,6 +30,7 @@ pub mod handshake;
 pub mod inspect;
 pub mod keys;
 pub mod profiles;
+pub mod protected;
 pub mod report;
 
 pub use certificate::{Side, Timestamp};

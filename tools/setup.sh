@@ -16,13 +16,15 @@ sudo_if_needed() {
 }
 
 # Debian packages: clang + llvm (ring's C code for wasm32), Chromium and ChromeDriver (browser
-# tests), openssl (differential tests), node/npm (Playwright, binaryen), python3 (static server).
+# tests), openssl (differential tests), keytool from a JDK (Java keystores), node/npm (Playwright,
+# binaryen), python3 (static server).
 packages=()
 have clang || packages+=(clang)
 have llvm-ar || packages+=(llvm)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 [ -x /usr/bin/chromedriver ] || packages+=(chromium-driver)
 have openssl || packages+=(openssl)
+have keytool || packages+=(default-jdk-headless)
 have python3 || packages+=(python3)
 have node || packages+=(nodejs)
 have npm || packages+=(npm)

@@ -21,7 +21,8 @@ Usage:
   --at TIME          validation time, RFC 3339 (default: now)
   --profile NAME     webpki, openssl or nginx (repeatable; default: all)
   --usage USAGE      client (clientAuth, default) or server (serverAuth)
-  --password-file F  password for PKCS#12 / encrypted keys (not yet used: they are reported)
+  --password-file F  passwords for PKCS#12 files, encrypted keys and Java keystores: one per
+                     line, each tried on every protected input (never printed)
   --format FORMAT    text (default), json or markdown
 
 Exit status: 0 accepted, 1 rejected, 2 input or usage error, 3 incomplete.
@@ -178,6 +179,16 @@ fn explain(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// One password per line, line endings (LF or CRLF) removed; as `openssl -passin file:` reads
+/// the first line, a one-line file works the same with both.
+fn password_lines(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(bytes)
+        .split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line).to_owned())
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
 fn run(args: &[String]) -> Result<ExitCode, String> {
     if args.first().map(String::as_str) == Some("explain") {
         return explain(args);
@@ -187,9 +198,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         Some(text) => parse_time(text)?,
         None => now(),
     };
-    if let Some(path) = &command.password_file {
-        read(path)?;
-    }
+    let passwords = match &command.password_file {
+        Some(path) => password_lines(&read(path)?),
+        None => Vec::new(),
+    };
     let mut files: Vec<(Side, String, Vec<u8>)> = Vec::new();
     for path in &command.client {
         let name = if path == "-" {
@@ -207,6 +219,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         time,
         usage: command.usage,
         profiles: command.profiles,
+        passwords,
     };
     let report = inspect(&inputs, &options);
     let output = match command.format {

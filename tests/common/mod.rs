@@ -144,7 +144,7 @@ pub fn temp_dir(label: &str) -> PathBuf {
     dir
 }
 
-fn openssl(args: &[&str], dir: &PathBuf) {
+pub fn openssl(args: &[&str], dir: &PathBuf) {
     let output = Command::new("openssl")
         .args(args)
         .current_dir(dir)
@@ -1088,6 +1088,11 @@ pub fn all() -> Vec<Scenario> {
 
 /// Inspects named inputs on each side at [`NOW`].
 pub fn run(client: &[(&str, &[u8])], trust: &[(&str, &[u8])]) -> Report {
+    run_with(client, trust, &[])
+}
+
+/// [`run`] with passwords for protected inputs.
+pub fn run_with(client: &[(&str, &[u8])], trust: &[(&str, &[u8])], passwords: &[&str]) -> Report {
     let mut inputs: Vec<Input<'_>> = client
         .iter()
         .map(|(name, bytes)| Input {
@@ -1101,7 +1106,11 @@ pub fn run(client: &[(&str, &[u8])], trust: &[(&str, &[u8])]) -> Report {
         name,
         bytes,
     }));
-    inspect(&inputs, &Options::at(NOW))
+    let options = Options {
+        passwords: passwords.iter().map(|p| (*p).to_owned()).collect(),
+        ..Options::at(NOW)
+    };
+    inspect(&inputs, &options)
 }
 
 /// PEM of a DER certificate.
