@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use mtls_inspector::Side;
+use mtls_inspector::diagnosis::Code;
 use mtls_inspector::report::{InputSummary, Report};
 use wasm_bindgen::JsCast as _;
 use web_sys::{DragEvent, Event, File, HtmlInputElement, HtmlTextAreaElement};
@@ -211,6 +212,86 @@ pub fn InputPanel(props: &InputPanelProps) -> Html {
                         }
                     }) }
                 </ul>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PasswordPromptProps {
+    pub report: Option<Rc<Report>>,
+    /// How many passwords the user has given so far.
+    pub given: usize,
+    pub on_password: Callback<String>,
+    pub on_forget: Callback<()>,
+}
+
+/// Asks for a password, only while some input needs one: the protected files are named, a wrong
+/// password is said to be wrong (by its finding), and the field empties after each try.
+#[function_component]
+pub fn PasswordPrompt(props: &PasswordPromptProps) -> Html {
+    let field = use_node_ref();
+    let protected: Vec<(String, bool)> = props
+        .report
+        .as_ref()
+        .map(|r| {
+            let mut list: Vec<(String, bool)> = Vec::new();
+            for finding in &r.findings {
+                let wrong = finding.code == Code::WrongPassword;
+                let asks = wrong
+                    || matches!(
+                        finding.code,
+                        Code::Pkcs12NeedsPassword | Code::EncryptedPrivateKey
+                    );
+                let Some(location) = finding.location.as_ref().filter(|_| asks) else {
+                    continue;
+                };
+                if !list.iter().any(|(name, _)| *name == location.source) {
+                    list.push((location.source.clone(), wrong));
+                }
+            }
+            list
+        })
+        .unwrap_or_default();
+    if protected.is_empty() && props.given == 0 {
+        return Html::default();
+    }
+    let onsubmit = {
+        let (field, on_password) = (field.clone(), props.on_password.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(input) = field.cast::<HtmlInputElement>() {
+                on_password.emit(input.value());
+                input.set_value("");
+            }
+        })
+    };
+    let forget = {
+        let on_forget = props.on_forget.clone();
+        Callback::from(move |_: MouseEvent| on_forget.emit(()))
+    };
+    html! {
+        <section class="passwords" data-testid="password-prompt" aria-label="Passwords for protected files">
+            if !protected.is_empty() {
+                <p>{ "Protected by a password: " }
+                    { for protected.iter().map(|(name, wrong)| html! {
+                        <span class="protected-file" data-file={name.clone()}>
+                            { name }{ if *wrong { " (the passwords given do not open it)" } else { "" } }
+                        </span>
+                    }) }
+                </p>
+                <form {onsubmit}>
+                    <label>{ "Password: " }
+                        <input ref={field} type="password" data-role="password" autocomplete="off" />
+                    </label>
+                    <button type="submit" data-testid="unlock">{ "Open" }</button>
+                </form>
+            }
+            <p class="hint">{ "A password is used only in this tab, to decrypt; it is never stored, exported or put in a link. Each one given is tried on every protected file." }</p>
+            if props.given > 0 {
+                <p class="hint">{ format!("{} password{} given. ", props.given, if props.given == 1 { "" } else { "s" }) }
+                    <button type="button" class="link" data-testid="forget-passwords" onclick={forget}>{ "Forget them" }</button>
+                </p>
             }
         </section>
     }

@@ -18,7 +18,7 @@ use web_sys::{Event, File, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use diagram::{ChainDiagram, Timeline};
-use inputs::InputPanel;
+use inputs::{InputPanel, PasswordPrompt};
 use report_view::{CertificateDetails, ExplainLogLine, Findings, Handshake, VerdictBanner};
 use samples::SAMPLES;
 use state::{Action, CLIENT_PASTE, State, TRUST_PASTE};
@@ -123,7 +123,7 @@ struct Engine {
     _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
-/// The inspection request for the worker: `{id, time, inputs: [{side, name, bytes}]}`.
+/// The inspection request for the worker: `{id, time, passwords, inputs: [{side, name, bytes}]}`.
 fn request(id: u32, time: i64, state: &State) -> wasm_bindgen::JsValue {
     use wasm_bindgen::JsValue;
     let object = js_sys::Object::new();
@@ -157,6 +157,11 @@ fn request(id: u32, time: i64, state: &State) -> wasm_bindgen::JsValue {
         push(file.side, &file.name, &file.bytes);
     }
     set(&object, "inputs", inputs.into());
+    let passwords = js_sys::Array::new();
+    for password in &state.passwords {
+        passwords.push(&JsValue::from_str(password));
+    }
+    set(&object, "passwords", passwords.into());
     object.into()
 }
 
@@ -191,6 +196,7 @@ struct RequestKey {
     trust_paste: String,
     files: Vec<u32>,
     time: i64,
+    passwords: Vec<String>,
 }
 
 #[function_component]
@@ -252,6 +258,7 @@ fn App() -> Html {
         trust_paste: state.trust_paste.clone(),
         files: state.files.iter().map(|f| f.id).collect(),
         time: state.time.unwrap_or(now),
+        passwords: state.passwords.clone(),
     };
     {
         // Every change of an input or of the time asks for a new inspection.
@@ -383,10 +390,13 @@ fn App() -> Html {
             </div>
             <div class="inputs">
                 { panel(Side::Client, "Client certificate (what the client sends)",
-                    "Its certificate, intermediates and optionally its private key: PEM, DER or PKCS#7.") }
+                    "Its certificate, intermediates and optionally its private key: PEM, DER, PKCS#7, PKCS#12 (.p12/.pfx) or a Java keystore.") }
                 { panel(Side::Trust, "Server trust (the CAs your server trusts)",
                     "e.g. nginx ssl_client_certificate; CRLs too.") }
             </div>
+            <PasswordPrompt report={report.clone()} given={state.passwords.len()}
+                on_password={{ let d = dispatcher.clone(); Callback::from(move |p| d.dispatch(Action::AddPassword(p))) }}
+                on_forget={{ let d = dispatcher.clone(); Callback::from(move |()| d.dispatch(Action::ForgetPasswords)) }} />
             <VerdictBanner report={report.clone()} {pending} />
             if let Some(report) = report.clone() {
                 <div class="chain-and-details">

@@ -33,6 +33,9 @@ pub struct State {
     pub show_all_trusted: bool,
     /// A log line the user wants explained.
     pub log_line: String,
+    /// Passwords for protected inputs, in the order given. Kept in memory only: never stored,
+    /// exported or put in a link.
+    pub passwords: Vec<String>,
 }
 
 pub enum Action {
@@ -49,6 +52,8 @@ pub enum Action {
     LoadExample(&'static Sample),
     ToggleTrusted,
     LogLine(String),
+    AddPassword(String),
+    ForgetPasswords,
 }
 
 /// The name paste inputs carry in reports.
@@ -96,6 +101,7 @@ impl State {
                 self.client_paste.clear();
                 self.trust_paste.clear();
                 self.files.clear();
+                self.passwords.clear();
                 self.selected = None;
             }
             Action::SetTime(time) => self.time = time,
@@ -115,6 +121,12 @@ impl State {
             }
             Action::ToggleTrusted => self.show_all_trusted = !self.show_all_trusted,
             Action::LogLine(text) => self.log_line = text,
+            Action::AddPassword(password) => {
+                if !password.is_empty() && !self.passwords.contains(&password) {
+                    self.passwords.push(password);
+                }
+            }
+            Action::ForgetPasswords => self.passwords.clear(),
         }
     }
 
@@ -171,7 +183,11 @@ impl State {
                 bytes: &file.bytes,
             });
         }
-        Some(inspect(&inputs, &Options::at(self.time.unwrap_or(now))))
+        let options = Options {
+            passwords: self.passwords.clone(),
+            ..Options::at(self.time.unwrap_or(now))
+        };
+        Some(inspect(&inputs, &options))
     }
 }
 

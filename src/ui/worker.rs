@@ -1,5 +1,6 @@
 //! The engine in a Web Worker. The page's own module, started by `static/engine-worker.js`
-//! outside a window, runs [`start`]: it answers `{id, time, inputs: [{side, name, bytes}]}` with
+//! outside a window, runs [`start`]: it answers `{id, time, passwords, inputs: [{side, name,
+//! bytes}]}` with
 //! a [`Transfer`] as JSON. Announces itself with "ready" (messages sent earlier would be lost).
 
 use mtls_inspector::inspect::borrow_inputs;
@@ -29,8 +30,16 @@ fn handle(request: &JsValue) -> String {
             (side, name, bytes)
         })
         .collect();
+    let passwords: Vec<String> = js_sys::Array::from(&field(request, "passwords"))
+        .iter()
+        .filter_map(|p| p.as_string())
+        .collect();
     let inputs = borrow_inputs(&files);
-    Transfer::new(id, inspect(&inputs, &Options::at(time))).to_json()
+    let options = Options {
+        passwords,
+        ..Options::at(time)
+    };
+    Transfer::new(id, inspect(&inputs, &options)).to_json()
 }
 
 /// Serves inspection requests in this worker.

@@ -17,6 +17,7 @@ mkdirSync(artifacts, { recursive: true });
 const SYSTEM_TRUST = '/etc/ssl/certs/ca-certificates.crt';
 
 let server, browser, base, origin, certs;
+const P12_PASSWORD = 'correct horse 7';
 
 function openssl(args, cwd) {
   return execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,10 +40,14 @@ function makeCertificates() {
     openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'int.pem', '-CAkey', 'int.key',
       '-out', `${name}.pem`, '-days', '365', '-extfile', `${name}.ext`], dir);
   }
+  // Alice's chain and key as a PKCS#12 file (OpenSSL 3 defaults: PBES2, AES-256, SHA-256 MAC).
+  openssl(['pkcs12', '-export', '-in', 'alice.pem', '-certfile', 'int.pem', '-inkey', 'alice.key',
+    '-passout', `pass:${P12_PASSWORD}`, '-out', 'alice.p12'], dir);
   const read = (f) => readFileSync(join(dir, f), 'utf8');
   return {
     root: read('root.pem'), intermediate: read('int.pem'),
     alice: read('alice.pem'), aliceKey: read('alice.key'), bob: read('bob.pem'),
+    aliceP12: readFileSync(join(dir, 'alice.p12')),
   };
 }
 
@@ -345,5 +350,52 @@ test('a pasted log line is explained with its diagnoses', async () => {
   assert.match(codes, /issuer_not_found/);
   await page.fill('textarea[data-role=log-line]', 'nothing to see');
   await page.waitForSelector('[data-testid=explain-none]');
+  await context.close();
+});
+
+test('a PKCS#12 file asks for its password, says when it is wrong, and opens with the right one', async () => {
+  const requests = [];
+  const { page, context, errors } = await open({ requests });
+  await page.waitForLoadState('networkidle');
+  const loaded = Date.now();
+  await page.fill('textarea[data-role=trust]', certs.root);
+  await page.setInputFiles('input[type=file][data-role=client]', [
+    { name: 'alice.p12', mimeType: 'application/x-pkcs12', buffer: certs.aliceP12 },
+  ]);
+  // Nothing readable without the password: asked for, by file name.
+  await page.waitForSelector('[data-code=pkcs12_needs_password]');
+  await page.waitForSelector('[data-testid=password-prompt] [data-file="alice.p12"]');
+  assert.equal(await page.getAttribute('[data-testid=verdict]', 'data-verdict'), 'incomplete');
+  // A wrong password says so, and the trust input is still there.
+  await page.fill('input[data-role=password]', 'wrong horse');
+  await page.click('[data-testid=unlock]');
+  await page.waitForSelector('[data-code=wrong_password]');
+  assert.match(await page.locator('[data-testid=password-prompt] [data-file="alice.p12"]').innerText(),
+    /do not open it/);
+  assert.equal(await page.inputValue('input[data-role=password]'), '', 'the field empties after a try');
+  assert.equal(await page.inputValue('textarea[data-role=trust]'), certs.root);
+  await page.screenshot({ path: join(artifacts, 'p12-wrong-password.png'), fullPage: true });
+  // The right one opens it: the chain and key come out of the file.
+  await page.fill('input[data-role=password]', P12_PASSWORD);
+  await page.press('input[data-role=password]', 'Enter');
+  await verdict(page, 'accepted');
+  assert.equal(await page.locator('[data-code=private_key_matches]').count(), 1);
+  assert.equal(await page.locator('[data-code=wrong_password]').count(), 0);
+  assert.match(await page.locator('li[data-file="alice.p12"] .found').innerText(), /2 certificates, 1 private key/);
+  await page.screenshot({ path: join(artifacts, 'p12-opened.png'), fullPage: true });
+  // The password is nowhere: not in the page's text, the export, the URL, storage or the network.
+  const text = await page.evaluate(() => document.body.innerText + document.body.innerHTML);
+  assert.ok(!text.includes(P12_PASSWORD), 'the password is shown in the page');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-json]')]);
+  assert.ok(!readFileSync(await download.path(), 'utf8').includes(P12_PASSWORD), 'the password is in the export');
+  assert.ok(!page.url().includes('horse'));
+  const storage = await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length);
+  assert.equal(storage, 0);
+  const late = requests.filter((r) => r.at > loaded && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+  assert.deepEqual(late.map((r) => r.url), []);
+  // Forgetting the passwords closes the file again.
+  await page.click('[data-testid=forget-passwords]');
+  await page.waitForSelector('[data-code=pkcs12_needs_password]');
+  assert.deepEqual(errors, []);
   await context.close();
 });
