@@ -284,13 +284,7 @@ pub struct Subject<'a> {
 
 /// Formats a timestamp as RFC 3339 (UTC).
 pub fn format_time(time: Timestamp) -> String {
-    time::OffsetDateTime::from_unix_timestamp(time)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| format!("{time} seconds after 1970"))
+    crate::rfc3339::format(time).unwrap_or_else(|| format!("{time} seconds after 1970"))
 }
 
 fn days(seconds: i64) -> String {

@@ -32,6 +32,8 @@ pub mod keys;
 pub mod profiles;
 pub mod protected;
 pub mod report;
+pub mod rfc3339;
+pub mod wire;
 
 pub use certificate::{Side, Timestamp};
 pub use inspect::{Input, Options, inspect};

@@ -415,37 +415,3 @@ pub fn short_subject(subject: &str) -> String {
         .find(|part| part.starts_with("CN="))
         .map_or_else(|| subject.to_owned(), str::to_owned)
 }
-
-/// A report as it crosses from the Web Worker to the page: the JSON report plus the PEM of each
-/// certificate, which the JSON report leaves out.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Transfer {
-    /// The request this answers.
-    pub id: u32,
-    pub report: Report,
-    pub pems: Vec<String>,
-}
-
-impl Transfer {
-    pub fn new(id: u32, report: Report) -> Self {
-        let pems = report.certificates.iter().map(|c| c.pem.clone()).collect();
-        Self { id, report, pems }
-    }
-
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-
-    /// The report with its certificates' PEM restored.
-    pub fn from_json(text: &str) -> Option<(u32, Report)> {
-        let Transfer {
-            id,
-            mut report,
-            pems,
-        } = serde_json::from_str(text).ok()?;
-        for (certificate, pem) in report.certificates.iter_mut().zip(pems) {
-            certificate.pem = pem;
-        }
-        Some((id, report))
-    }
-}

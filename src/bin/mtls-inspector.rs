@@ -140,11 +140,12 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
 }
 
 fn parse_time(text: &str) -> Result<i64, String> {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .map(|t| t.unix_timestamp())
-        .map_err(|e| {
-            format!("--at `{text}` is not an RFC 3339 time (e.g. 2026-06-01T12:00:00Z): {e}")
-        })
+    mtls_inspector::rfc3339::parse(text).ok_or_else(|| {
+        format!(
+            "--at `{text}` is not an RFC 3339 time with a valid date and a Z or ±HH:MM offset \
+             (e.g. 2026-06-01T12:00:00Z)"
+        )
+    })
 }
 
 fn now() -> i64 {

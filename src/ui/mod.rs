@@ -35,21 +35,13 @@ fn time_from_query() -> Option<i64> {
 }
 
 fn parse_rfc3339(text: &str) -> Option<i64> {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(|t| t.unix_timestamp())
+    mtls_inspector::rfc3339::parse(text)
 }
 
 /// The value of a `datetime-local` control (UTC here), to the second.
 fn datetime_local(time: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(time)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]"
-            ))
-            .ok()
-        })
+    mtls_inspector::rfc3339::format(time)
+        .map(|text| text.trim_end_matches('Z').to_owned())
         .unwrap_or_default()
 }
 
@@ -217,11 +209,9 @@ fn App() -> Html {
                 let on_message =
                     wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
                         move |event: web_sys::MessageEvent| {
-                            let Some(text) = event.data().as_string() else {
-                                return;
-                            };
+                            let data = event.data();
                             let Some(engine) = weak.upgrade() else { return };
-                            if text == "ready" {
+                            if data.as_string().as_deref() == Some("ready") {
                                 let mut engine = engine.borrow_mut();
                                 if let Some(engine) = engine.as_mut() {
                                     engine.ready = true;
@@ -231,9 +221,11 @@ fn App() -> Html {
                                 }
                                 return;
                             }
-                            let Some((id, report)) =
-                                mtls_inspector::report::Transfer::from_json(&text)
-                            else {
+                            let bytes = js_sys::Uint8Array::new(&data).to_vec();
+                            let Some((id, report)) = mtls_inspector::wire::decode(&bytes) else {
+                                web_sys::console::error_1(
+                                    &"unreadable report from the worker".into(),
+                                );
                                 return;
                             };
                             let latest = latest.borrow();

@@ -1,10 +1,9 @@
 //! The engine in a Web Worker. The page's own module, started by `static/engine-worker.js`
 //! outside a window, runs [`start`]: it answers `{id, time, passwords, inputs: [{side, name,
 //! bytes}]}` with
-//! a [`Transfer`] as JSON. Announces itself with "ready" (messages sent earlier would be lost).
+//! the report in the compact `wire` form (a transferred `Uint8Array`). Announces itself with "ready" (messages sent earlier would be lost).
 
 use mtls_inspector::inspect::borrow_inputs;
-use mtls_inspector::report::Transfer;
 use mtls_inspector::{Options, Side, inspect};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::JsValue;
@@ -15,7 +14,7 @@ fn field(object: &JsValue, key: &str) -> JsValue {
 }
 
 /// Runs one inspection request.
-fn handle(request: &JsValue) -> String {
+fn handle(request: &JsValue) -> Vec<u8> {
     let id = field(request, "id").as_f64().unwrap_or(0.0) as u32;
     let time = field(request, "time").as_f64().unwrap_or(0.0) as i64;
     let files: Vec<(Side, String, Vec<u8>)> = js_sys::Array::from(&field(request, "inputs"))
@@ -39,7 +38,7 @@ fn handle(request: &JsValue) -> String {
         passwords,
         ..Options::at(time)
     };
-    Transfer::new(id, inspect(&inputs, &options)).to_json()
+    mtls_inspector::wire::encode(id, &inspect(&inputs, &options))
 }
 
 /// Serves inspection requests in this worker.
@@ -48,8 +47,12 @@ pub fn start() {
     let reply = scope.clone();
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let answer = handle(&event.data());
-            if reply.post_message(&JsValue::from_str(&answer)).is_err() {
+            let answer = js_sys::Uint8Array::from(handle(&event.data()).as_slice());
+            let transfer = js_sys::Array::of1(&answer.buffer());
+            if reply
+                .post_message_with_transfer(&answer, &transfer)
+                .is_err()
+            {
                 web_sys::console::error_1(&"mtls-inspector worker: cannot answer".into());
             }
         });
