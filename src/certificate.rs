@@ -4,7 +4,6 @@
 //! owned and cheap to pass to the chain builder, the profiles, the report and the page.
 
 use serde::{Deserialize, Serialize};
-use sha1::Digest as _;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::error::X509Error;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
@@ -347,8 +346,14 @@ fn summarise(der: &[u8], cert: &X509Certificate<'_>) -> Certificate {
         subject_alt_names: Vec::new(),
         name_constraints: None,
         extensions: Vec::new(),
-        sha256: hex(&sha2::Sha256::digest(der), ":"),
-        sha1: hex(&sha1::Sha1::digest(der), ":"),
+        sha256: hex(
+            ring::digest::digest(&ring::digest::SHA256, der).as_ref(),
+            ":",
+        ),
+        sha1: hex(
+            ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref(),
+            ":",
+        ),
     };
     for ext in cert.extensions() {
         let oid = ext.oid.to_id_string();

@@ -5,7 +5,6 @@
 //! Every part that cannot be read becomes a [`InputProblem`] with its location, and decoding
 //! carries on with the rest.
 
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::der::{self, tag};
@@ -253,19 +252,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    let compact: Vec<u8> = text
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(&compact)
-        .ok()
-        .or_else(|| {
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(&compact)
-                .ok()
-        })
+    crate::base64::decode(text)
 }
 
 /// Base64 without armour, accepted only when it decodes to a DER SEQUENCE.

@@ -729,7 +729,10 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
+        // The texts start in ASCII; Unicode case tables would add ~20 KB to the page.
+        Some(first) => std::iter::once(first.to_ascii_uppercase())
+            .chain(chars)
+            .collect(),
         None => String::new(),
     }
 }

@@ -695,7 +695,9 @@ pub static KNOWN: &[Known] = &[
 /// The known messages that match a log line, best (most specific) first.
 pub fn explain(message: &str) -> Vec<&'static Known> {
     // Envoy and BoringSSL write SSLV3_ALERT_CERTIFICATE_REVOKED where OpenSSL writes spaces.
-    let normalise = |text: &str| text.to_lowercase().replace('_', " ");
+    // ASCII case folding is enough for these messages, and Unicode's tables would add ~20 KB
+    // to the page.
+    let normalise = |text: &str| text.to_ascii_lowercase().replace('_', " ");
     let text = normalise(message);
     let mut found: Vec<(usize, usize, &'static Known)> = KNOWN
         .iter()
@@ -703,7 +705,7 @@ pub fn explain(message: &str) -> Vec<&'static Known> {
         .filter(|(_, known)| known.fragments.iter().all(|f| text.contains(&normalise(f))))
         .map(|(order, known)| (known.fragments.iter().map(|f| f.len()).sum(), order, known))
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    crate::sort::sort_by_key(&mut found, |f| (std::cmp::Reverse(f.0), f.1));
     found.into_iter().map(|(_, _, known)| known).collect()
 }
 

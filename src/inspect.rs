@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
-
 use crate::certificate::{Certificate, Crl, Side, Timestamp};
 use crate::chain::{self, Entry, Graph, Search};
 use crate::decode::{self, Content, Location, Problem};
@@ -109,8 +107,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         Profile::ALL.to_vec()
     } else {
         let mut p = options.profiles.clone();
-        p.sort();
-        p.dedup();
+        crate::sort::sort_dedup(&mut p);
         p
     };
     let mut gathered = gather(inputs, &options.passwords);
@@ -204,8 +201,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
             if !gathered.unparsed_client.is_empty() {
                 codes.push(Code::MalformedCertificate);
             }
-            codes.sort();
-            codes.dedup();
+            crate::sort::sort_dedup(&mut codes);
             results.push(ProfileResult {
                 name: profile,
                 verdict: if codes.is_empty() {
@@ -645,7 +641,7 @@ fn chain_findings(
         })
         .collect();
     let mut actual = expected.clone();
-    actual.sort_unstable();
+    crate::sort::sort_by_key(&mut actual, |&i| i);
     if expected != actual || client.first() != path.first() {
         gathered.note(Violation::general(Code::BundleOutOfOrder), None);
     }
@@ -759,7 +755,7 @@ fn links(graph: &Graph<'_>, path: &[usize]) -> Vec<Link> {
 
 /// Encodes a certificate as PEM.
 pub fn pem(der: &[u8]) -> String {
-    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let body = crate::base64::encode(der);
     let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
     for chunk in body.as_bytes().chunks(64) {
         out.push_str(&String::from_utf8_lossy(chunk));
@@ -808,7 +804,7 @@ fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Option
     merged
         .into_values()
         .map(|mut draft| {
-            draft.profiles.sort();
+            crate::sort::sort_by_key(&mut draft.profiles, |&p| p);
             let v = &draft.violation;
             let certificate = v.certificate.and_then(|i| graph.certificate(i));
             let role = role_words(graph, path, v.certificate);

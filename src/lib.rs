@@ -20,6 +20,7 @@
     )
 )]
 
+pub mod base64;
 pub mod certificate;
 pub mod chain;
 pub mod decode;
@@ -33,6 +34,7 @@ pub mod profiles;
 pub mod protected;
 pub mod report;
 pub mod rfc3339;
+pub mod sort;
 pub mod wire;
 
 pub use certificate::{Side, Timestamp};

@@ -26,7 +26,9 @@ fn agrees_with_the_time_crate() {
         "1999-12-31T23:59:59.999999-08:00",
         "2000-02-29T00:00:00z",
     ] {
-        let theirs = OffsetDateTime::parse(text, &Rfc3339).unwrap().unix_timestamp();
+        let theirs = OffsetDateTime::parse(text, &Rfc3339)
+            .unwrap()
+            .unix_timestamp();
         assert_eq!(rfc3339::parse(text), Some(theirs), "{text}");
     }
 }
