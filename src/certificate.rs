@@ -1,17 +1,13 @@
 //! Owned summaries of certificates and CRLs.
 //!
-//! This is the only module that holds borrowed `x509-parser` structures; everything it returns is
-//! owned and cheap to pass to the chain builder, the profiles, the report and the page.
+//! Certificates and CRLs are read here with the crate's own panic-free DER reader (x509-parser
+//! weighed 23 KB gzipped in the page); everything returned is owned and cheap to pass to the
+//! chain builder, the profiles, the report and the page. The verdicts themselves come from
+//! rustls-webpki and the profiles' rules; this reader only has to describe.
 
-use serde::{Deserialize, Serialize};
-use x509_parser::certificate::X509Certificate;
-use x509_parser::error::X509Error;
-use x509_parser::extensions::{GeneralName, ParsedExtension};
-use x509_parser::prelude::FromDer as _;
-use x509_parser::public_key::PublicKey;
-use x509_parser::revocation_list::CertificateRevocationList;
-
+use crate::der::{self, Tlv, tag};
 use crate::keys::{self, KeyAlgorithm, PublicValue};
+use serde::{Deserialize, Serialize};
 
 /// Seconds since the Unix epoch; validation times and certificate dates.
 pub type Timestamp = i64;
@@ -159,15 +155,8 @@ pub struct ParseError(pub String);
 impl Certificate {
     /// Parses one DER certificate. Trailing bytes are an error, as they are for webpki.
     pub fn parse(der: &[u8]) -> Result<Self, ParseError> {
-        let (rest, cert) =
-            X509Certificate::from_der(der).map_err(|e| parse_error("certificate", &e))?;
-        if !rest.is_empty() {
-            return Err(ParseError(format!(
-                "{} bytes follow the certificate",
-                rest.len()
-            )));
-        }
-        Ok(summarise(der, &cert))
+        parse_certificate(der)
+            .map_err(|reason| ParseError(format!("not a valid certificate: {reason}")))
     }
 
     /// A short label: the common name, else the whole subject.
@@ -205,73 +194,202 @@ impl Certificate {
     }
 }
 
-/// Says in words why DER did not parse; the parser's own error text is not for users (and its
-/// Debug-based formatting would weigh on the page).
-fn parse_error(what: &str, error: &x509_parser::nom::Err<X509Error>) -> ParseError {
-    use x509_parser::der_parser::error::BerError;
-    use x509_parser::nom::Err;
-    let reason = match error {
-        Err::Incomplete(_) => "the data ends early (truncated or cut off)",
-        Err::Error(e) | Err::Failure(e) => match e {
-            X509Error::InvalidVersion => "its version field is invalid",
-            X509Error::InvalidDate => "its validity dates are not valid times",
-            X509Error::InvalidExtensions | X509Error::DuplicateExtensions => {
-                "an extension is malformed or repeated"
-            }
-            X509Error::InvalidSerial => "its serial number is invalid",
-            X509Error::InvalidX509Name => "a name (subject or issuer) is malformed",
-            X509Error::InvalidSPKI => "its public key is malformed",
-            X509Error::NomError(x509_parser::nom::error::ErrorKind::Eof)
-            | X509Error::Der(BerError::Incomplete(_)) => {
-                "the data ends early (truncated or cut off)"
-            }
-            _ => "its DER structure is invalid",
-        },
-    };
-    ParseError(format!("not a valid {what}: {reason}"))
+/// Why a part of a certificate or CRL does not parse, in words for users.
+type Reason = &'static str;
+
+const TRUNCATED: Reason = "its DER structure is invalid (truncated, cut off or not DER)";
+
+/// The children of a SEQUENCE (or other constructed element) `tlv` must have `tag`.
+fn children_of<'a>(tlv: &Tlv<'a>, expected: u8, reason: Reason) -> Result<Vec<Tlv<'a>>, Reason> {
+    if tlv.tag != expected {
+        return Err(reason);
+    }
+    der::children(tlv.value).ok_or(reason)
 }
 
-/// Formats a distinguished name the way x509-parser and OpenSSL's one-line form do
-/// (`O=Example, CN=alice`), with a small table of attribute names instead of x509-parser's whole
-/// OID registry (which would weigh on the page).
-pub fn name_to_string(name: &x509_parser::x509::X509Name<'_>) -> String {
-    name.iter_rdn()
-        .map(|rdn| {
-            rdn.iter()
-                .map(|attribute| {
-                    let oid = attribute.attr_type().to_id_string();
-                    let key = match oid.as_str() {
-                        "2.5.4.3" => "CN",
-                        "2.5.4.6" => "C",
-                        "2.5.4.7" => "L",
-                        "2.5.4.8" => "ST",
-                        "2.5.4.9" => "street",
-                        "2.5.4.10" => "O",
-                        "2.5.4.11" => "OU",
-                        "2.5.4.5" => "serialNumber",
-                        "2.5.4.4" => "SN",
-                        "2.5.4.42" => "GN",
-                        "2.5.4.12" => "title",
-                        "2.5.4.17" => "postalCode",
-                        "2.5.4.46" => "dnQualifier",
-                        "2.5.4.65" => "pseudonym",
-                        "2.5.4.97" => "organizationIdentifier",
-                        "1.2.840.113549.1.9.1" => "Email",
-                        "0.9.2342.19200300.100.1.25" => "DC",
-                        "0.9.2342.19200300.100.1.1" => "UID",
-                        _ => oid.as_str(),
-                    };
-                    let value = attribute
-                        .as_str()
-                        .map(str::to_owned)
-                        .unwrap_or_else(|_| format!("#{}", hex(attribute.attr_value().data, "")));
-                    format!("{key}={value}")
-                })
-                .collect::<Vec<_>>()
-                .join(" + ")
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Reads fields in order, with optional ones recognised by tag.
+struct Fields<'a> {
+    items: std::vec::IntoIter<Tlv<'a>>,
+    next: Option<Tlv<'a>>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(items: Vec<Tlv<'a>>) -> Self {
+        let mut items = items.into_iter();
+        let next = items.next();
+        Self { items, next }
+    }
+
+    fn take(&mut self, expected: u8, reason: Reason) -> Result<Tlv<'a>, Reason> {
+        self.optional(expected).ok_or(reason)
+    }
+
+    fn optional(&mut self, expected: u8) -> Option<Tlv<'a>> {
+        let current = self.next.filter(|t| t.tag == expected)?;
+        self.next = self.items.next();
+        Some(current)
+    }
+
+    fn any(&mut self, reason: Reason) -> Result<Tlv<'a>, Reason> {
+        let current = self.next.ok_or(reason)?;
+        self.next = self.items.next();
+        Ok(current)
+    }
+
+    fn finish(&self, reason: Reason) -> Result<(), Reason> {
+        match self.next {
+            None => Ok(()),
+            Some(_) => Err(reason),
+        }
+    }
+}
+
+/// The contents of a BIT STRING after its unused-bits byte.
+fn bit_string<'a>(tlv: &Tlv<'a>, reason: Reason) -> Result<&'a [u8], Reason> {
+    match tlv.value.split_first() {
+        Some((&unused, bits)) if tlv.tag == tag::BIT_STRING && unused < 8 => Ok(bits),
+        _ => Err(reason),
+    }
+}
+
+/// An AlgorithmIdentifier: its OID and the DER of its parameters.
+fn algorithm_identifier(tlv: &Tlv<'_>) -> Result<(String, Vec<u8>), Reason> {
+    const BAD: Reason = "its signature algorithm is malformed";
+    let parts = children_of(tlv, tag::SEQUENCE, BAD)?;
+    match parts.as_slice() {
+        [oid] if oid.tag == tag::OID => Ok((der::oid_to_string(oid.value), Vec::new())),
+        [oid, parameters] if oid.tag == tag::OID => {
+            Ok((der::oid_to_string(oid.value), parameters.raw.to_vec()))
+        }
+        _ => Err(BAD),
+    }
+}
+
+/// UTCTime or GeneralizedTime (RFC 5280 4.1.2.5: Zulu, with seconds) to a timestamp.
+fn parse_time(tlv: &Tlv<'_>) -> Result<Timestamp, Reason> {
+    const BAD: Reason = "its validity dates are not valid times";
+    let text = std::str::from_utf8(tlv.value).map_err(|_| BAD)?;
+    let full = match tlv.tag {
+        tag::UTC_TIME if text.len() == 13 => {
+            let year: i64 = text.get(..2).and_then(|y| y.parse().ok()).ok_or(BAD)?;
+            let century = if year < 50 { "20" } else { "19" };
+            format!("{century}{text}")
+        }
+        tag::GENERALIZED_TIME if text.len() >= 15 => text.to_owned(),
+        _ => return Err(BAD),
+    };
+    // YYYYMMDDHHMMSS[.fff]Z → RFC 3339
+    let field = |range: std::ops::Range<usize>| full.get(range).ok_or(BAD);
+    let fraction = full
+        .get(14..full.len().saturating_sub(1))
+        .unwrap_or_default();
+    if !full.ends_with('Z')
+        || !(fraction.is_empty()
+            || (fraction.len() > 1
+                && fraction.starts_with('.')
+                && fraction[1..].bytes().all(|b| b.is_ascii_digit())))
+    {
+        return Err(BAD);
+    }
+    let rfc3339 = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        field(0..4)?,
+        field(4..6)?,
+        field(6..8)?,
+        field(8..10)?,
+        field(10..12)?,
+        field(12..14)?
+    );
+    crate::rfc3339::parse(&rfc3339).ok_or(BAD)
+}
+
+/// The text of a directory string of any of the usual types; `None` for other types.
+fn directory_string(tlv: &Tlv<'_>) -> Option<String> {
+    match tlv.tag {
+        // UTF8String, NumericString, PrintableString, TeletexString, IA5String, VisibleString
+        0x0c | 0x12 | 0x13 | 0x14 | 0x16 | 0x1a => String::from_utf8(tlv.value.to_vec()).ok(),
+        // BMPString: UTF-16BE
+        0x1e if tlv.value.len().is_multiple_of(2) => {
+            let units = tlv.value.chunks_exact(2).map(|pair| {
+                u16::from_be_bytes([
+                    pair.first().copied().unwrap_or(0),
+                    pair.get(1).copied().unwrap_or(0),
+                ])
+            });
+            char::decode_utf16(units)
+                .collect::<Result<String, _>>()
+                .ok()
+        }
+        // UniversalString: UTF-32BE
+        0x1c if tlv.value.len().is_multiple_of(4) => tlv
+            .value
+            .chunks_exact(4)
+            .map(|c| {
+                let bytes: [u8; 4] = c.try_into().ok()?;
+                char::from_u32(u32::from_be_bytes(bytes))
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+fn attribute_name(oid: &str) -> &str {
+    match oid {
+        "2.5.4.3" => "CN",
+        "2.5.4.6" => "C",
+        "2.5.4.7" => "L",
+        "2.5.4.8" => "ST",
+        "2.5.4.9" => "street",
+        "2.5.4.10" => "O",
+        "2.5.4.11" => "OU",
+        "2.5.4.5" => "serialNumber",
+        "2.5.4.4" => "SN",
+        "2.5.4.42" => "GN",
+        "2.5.4.12" => "title",
+        "2.5.4.17" => "postalCode",
+        "2.5.4.46" => "dnQualifier",
+        "2.5.4.65" => "pseudonym",
+        "2.5.4.97" => "organizationIdentifier",
+        "1.2.840.113549.1.9.1" => "Email",
+        "0.9.2342.19200300.100.1.25" => "DC",
+        "0.9.2342.19200300.100.1.1" => "UID",
+        other => other,
+    }
+}
+
+/// A distinguished name as text, in OpenSSL's one-line order (`O=Example, CN=alice`), and its
+/// first common name.
+fn parse_name(tlv: &Tlv<'_>) -> Result<(String, Option<String>), Reason> {
+    const BAD: Reason = "a name (subject or issuer) is malformed";
+    let mut common_name = None;
+    let mut rdns = Vec::new();
+    for rdn in children_of(tlv, tag::SEQUENCE, BAD)? {
+        let mut attributes = Vec::new();
+        for attribute in children_of(&rdn, 0x31, BAD)? {
+            let [kind, value] = children_of(&attribute, tag::SEQUENCE, BAD)?[..] else {
+                return Err(BAD);
+            };
+            if kind.tag != tag::OID {
+                return Err(BAD);
+            }
+            let oid = der::oid_to_string(kind.value);
+            let text = directory_string(&value);
+            if oid == "2.5.4.3" && common_name.is_none() {
+                common_name.clone_from(&text);
+            }
+            let text = text.unwrap_or_else(|| format!("#{}", hex(value.raw, "")));
+            attributes.push(format!("{}={text}", attribute_name(&oid)));
+        }
+        rdns.push(attributes.join(" + "));
+    }
+    Ok((rdns.join(", "), common_name))
+}
+
+/// Formats a DER Name (e.g. a certificate's `subject_raw`) as text.
+pub fn name_to_string(raw: &[u8]) -> String {
+    der::read_all(raw)
+        .and_then(|tlv| parse_name(&tlv).ok())
+        .map_or_else(|| format!("#{}", hex(raw, "")), |(text, _)| text)
 }
 
 fn hex(bytes: &[u8], separator: &str) -> String {
@@ -293,51 +411,74 @@ fn offset_of(outer: &[u8], inner: &[u8]) -> std::ops::Range<usize> {
     start.min(end)..end
 }
 
-fn summarise(der: &[u8], cert: &X509Certificate<'_>) -> Certificate {
-    let spki = cert.public_key();
-    let spki_parameters_oid = spki
-        .algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.as_oid().ok())
-        .map(|oid| oid.to_id_string());
-    let (key, public_value) = key_of(
-        &spki.algorithm.algorithm.to_id_string(),
-        spki,
-        spki_parameters_oid.as_deref(),
-    );
-    let common_name = cert
-        .subject()
-        .iter_common_name()
-        .next()
-        .and_then(|cn| cn.as_str().ok())
-        .map(str::to_owned);
+/// The outer `SEQUENCE { tbs, signatureAlgorithm, signatureValue }` of a certificate or CRL.
+fn signed<'a>(der_bytes: &'a [u8]) -> Result<(Tlv<'a>, SignatureAlgorithm, &'a [u8]), Reason> {
+    let (outer, rest) = der::read(der_bytes).ok_or(TRUNCATED)?;
+    if !rest.is_empty() {
+        return Err("bytes follow its end");
+    }
+    let parts = children_of(&outer, tag::SEQUENCE, TRUNCATED)?;
+    let [tbs, algorithm, signature] = parts[..] else {
+        return Err(TRUNCATED);
+    };
+    if tbs.tag != tag::SEQUENCE {
+        return Err(TRUNCATED);
+    }
+    let (oid, parameters) = algorithm_identifier(&algorithm)?;
+    let signature = bit_string(&signature, "its signature is malformed")?;
+    Ok((tbs, signature_algorithm(&oid, parameters), signature))
+}
+
+fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
+    let (tbs, signature_algorithm, signature) = signed(der_bytes)?;
+    let mut fields = Fields::new(der::children(tbs.value).ok_or(TRUNCATED)?);
+    let version = match fields.optional(tag::CONTEXT_0) {
+        Some(explicit) => der::read_all(explicit.value)
+            .filter(|v| v.tag == tag::INTEGER && v.value.len() == 1)
+            .and_then(|v| v.value.first().copied())
+            .filter(|&v| v <= 2)
+            .ok_or("its version field is invalid")?,
+        None => 0,
+    };
+    let serial = fields.take(tag::INTEGER, "its serial number is invalid")?;
+    if serial.value.is_empty() {
+        return Err("its serial number is invalid");
+    }
+    fields.take(tag::SEQUENCE, "its signature algorithm is malformed")?;
+    let issuer = fields.take(tag::SEQUENCE, "a name (subject or issuer) is malformed")?;
+    let validity = fields.take(tag::SEQUENCE, "its validity dates are not valid times")?;
+    let subject = fields.take(tag::SEQUENCE, "a name (subject or issuer) is malformed")?;
+    let spki = fields.take(tag::SEQUENCE, "its public key is malformed")?;
+    fields.optional(0x81); // issuerUniqueID
+    fields.optional(0x82); // subjectUniqueID
+    let extensions = fields.optional(0xa3);
+    fields.finish(TRUNCATED)?;
+
+    let [not_before, not_after] = children_of(&validity, tag::SEQUENCE, TRUNCATED)?[..] else {
+        return Err("its validity dates are not valid times");
+    };
+    let (subject_text, common_name) = parse_name(&subject)?;
+    let (issuer_text, _) = parse_name(&issuer)?;
+    let (key, public_value, spki_key, spki_parameters_oid) = parse_spki(&spki)?;
     let mut summary = Certificate {
-        der: der.to_vec(),
-        subject: name_to_string(cert.subject()),
-        issuer: name_to_string(cert.issuer()),
-        subject_raw: cert.subject().as_raw().to_vec(),
-        issuer_raw: cert.issuer().as_raw().to_vec(),
+        der: der_bytes.to_vec(),
+        subject: subject_text,
+        issuer: issuer_text,
+        subject_raw: subject.raw.to_vec(),
+        issuer_raw: issuer.raw.to_vec(),
         common_name,
-        serial: colon_hex(cert.raw_serial()),
-        serial_raw: cert.raw_serial().to_vec(),
-        version: cert.version().0 + 1,
-        not_before: cert.validity().not_before.timestamp(),
-        not_after: cert.validity().not_after.timestamp(),
+        serial: colon_hex(serial.value),
+        serial_raw: serial.value.to_vec(),
+        version: u32::from(version) + 1,
+        not_before: parse_time(&not_before)?,
+        not_after: parse_time(&not_after)?,
         key,
         public_value,
-        spki_key: spki.subject_public_key.data.to_vec(),
+        spki_key,
         spki_parameters_oid,
-        signature_algorithm: signature_algorithm(
-            &cert.signature_algorithm.algorithm.to_id_string(),
-            cert.signature_algorithm
-                .parameters
-                .as_ref()
-                .map(|p| p.data.to_vec())
-                .unwrap_or_default(),
-        ),
-        signature: cert.signature_value.data.to_vec(),
-        tbs: offset_of(der, cert.tbs_certificate.as_ref()),
+        signature_algorithm,
+        signature: signature.to_vec(),
+        tbs: offset_of(der_bytes, tbs.raw),
         basic_constraints: None,
         key_usage: None,
         extended_key_usage: None,
@@ -347,217 +488,386 @@ fn summarise(der: &[u8], cert: &X509Certificate<'_>) -> Certificate {
         name_constraints: None,
         extensions: Vec::new(),
         sha256: hex(
-            ring::digest::digest(&ring::digest::SHA256, der).as_ref(),
+            ring::digest::digest(&ring::digest::SHA256, der_bytes).as_ref(),
             ":",
         ),
         sha1: hex(
-            ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref(),
+            ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der_bytes).as_ref(),
             ":",
         ),
     };
-    for ext in cert.extensions() {
-        let oid = ext.oid.to_id_string();
-        let value = match ext.parsed_extension() {
-            ParsedExtension::BasicConstraints(bc) => {
-                summary.basic_constraints = Some(BasicConstraints {
-                    ca: bc.ca,
-                    path_len: bc.path_len_constraint,
-                });
-                match (bc.ca, bc.path_len_constraint) {
-                    (true, Some(len)) => format!("CA:TRUE, pathlen:{len}"),
-                    (true, None) => "CA:TRUE".into(),
-                    (false, _) => "CA:FALSE".into(),
-                }
+    if let Some(extensions) = extensions {
+        const BAD: Reason = "an extension is malformed or repeated";
+        let list = der::read_all(extensions.value).ok_or(BAD)?;
+        for extension in children_of(&list, tag::SEQUENCE, BAD)? {
+            let mut parts = Fields::new(children_of(&extension, tag::SEQUENCE, BAD)?);
+            let oid = der::oid_to_string(parts.take(tag::OID, BAD)?.value);
+            let critical = match parts.optional(0x01) {
+                Some(flag) => flag.value == [0xff],
+                None => false,
+            };
+            let value = parts.take(tag::OCTET_STRING, BAD)?;
+            parts.finish(BAD)?;
+            if summary.extensions.iter().any(|e| e.oid == oid) {
+                return Err(BAD);
             }
-            ParsedExtension::KeyUsage(ku) => {
-                let usage = KeyUsage {
-                    digital_signature: ku.digital_signature(),
-                    non_repudiation: ku.non_repudiation(),
-                    key_encipherment: ku.key_encipherment(),
-                    data_encipherment: ku.data_encipherment(),
-                    key_agreement: ku.key_agreement(),
-                    key_cert_sign: ku.key_cert_sign(),
-                    crl_sign: ku.crl_sign(),
-                };
-                summary.key_usage = Some(usage);
-                usage.names().join(", ")
-            }
-            ParsedExtension::ExtendedKeyUsage(eku) => {
-                let mut purposes = Vec::new();
-                let named = [
-                    (eku.any, "anyExtendedKeyUsage"),
-                    (eku.server_auth, "serverAuth"),
-                    (eku.client_auth, "clientAuth"),
-                    (eku.code_signing, "codeSigning"),
-                    (eku.email_protection, "emailProtection"),
-                    (eku.time_stamping, "timeStamping"),
-                    (eku.ocsp_signing, "OCSPSigning"),
-                ];
-                purposes.extend(
-                    named
-                        .iter()
-                        .filter(|(s, _)| *s)
-                        .map(|(_, n)| (*n).to_owned()),
-                );
-                purposes.extend(eku.other.iter().map(|o| o.to_id_string()));
-                let value = purposes.join(", ");
-                summary.extended_key_usage = Some(ExtendedKeyUsage {
-                    any: eku.any,
-                    server_auth: eku.server_auth,
-                    client_auth: eku.client_auth,
-                    purposes,
-                });
-                value
-            }
-            ParsedExtension::SubjectKeyIdentifier(id) => {
-                summary.subject_key_id = Some(id.0.to_vec());
-                colon_hex(id.0)
-            }
-            ParsedExtension::AuthorityKeyIdentifier(aki) => {
-                summary.authority_key_id = aki.key_identifier.as_ref().map(|id| id.0.to_vec());
-                aki.key_identifier
-                    .as_ref()
-                    .map_or_else(|| "(no key identifier)".into(), |id| colon_hex(id.0))
-            }
-            ParsedExtension::SubjectAlternativeName(san) => {
-                summary.subject_alt_names = san.general_names.iter().map(general_name).collect();
-                summary.subject_alt_names.join(", ")
-            }
-            ParsedExtension::NameConstraints(nc) => {
-                let list = |subtrees: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| {
-                    subtrees
-                        .iter()
-                        .flatten()
-                        .map(|s| general_name(&s.base))
-                        .collect::<Vec<_>>()
-                };
-                let constraints = NameConstraints {
-                    permitted: list(&nc.permitted_subtrees),
-                    excluded: list(&nc.excluded_subtrees),
-                };
-                let value = format!(
-                    "permitted: [{}]; excluded: [{}]",
-                    constraints.permitted.join(", "),
-                    constraints.excluded.join(", ")
-                );
-                summary.name_constraints = Some(constraints);
-                value
-            }
-            ParsedExtension::CRLDistributionPoints(points) => points
-                .points
-                .iter()
-                .flat_map(|p| match &p.distribution_point {
-                    Some(x509_parser::extensions::DistributionPointName::FullName(names)) => {
-                        names.iter().map(general_name).collect::<Vec<_>>()
-                    }
-                    _ => vec!["(relative name)".to_owned()],
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-            ParsedExtension::AuthorityInfoAccess(aia) => aia
-                .accessdescs
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{} {}",
-                        access_method(&d.access_method.to_id_string()),
-                        general_name(&d.access_location)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-            ParsedExtension::CertificatePolicies(policies) => policies
-                .iter()
-                .map(|p| p.policy_id.to_id_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            ParsedExtension::ParseError { error } => format!("could not be decoded: {error}"),
-            ParsedExtension::UnsupportedExtension { .. } | ParsedExtension::Unparsed => {
-                format!("{} bytes, not decoded", ext.value.len())
-            }
-            ParsedExtension::IssuerAlternativeName(names) => names
-                .general_names
-                .iter()
-                .map(general_name)
-                .collect::<Vec<_>>()
-                .join(", "),
-            ParsedExtension::SubjectInfoAccess(sia) => sia
-                .accessdescs
-                .iter()
-                .map(|d| general_name(&d.access_location))
-                .collect::<Vec<_>>()
-                .join(", "),
-            ParsedExtension::PolicyConstraints(pc) => {
-                let part = |name: &str, value: Option<u32>| value.map(|v| format!("{name}:{v}"));
-                [
-                    part("requireExplicitPolicy", pc.require_explicit_policy),
-                    part("inhibitPolicyMapping", pc.inhibit_policy_mapping),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
-            }
-            ParsedExtension::InhibitAnyPolicy(inhibit) => {
-                format!("skipCerts:{}", inhibit.skip_certs)
-            }
-            ParsedExtension::PolicyMappings(mappings) => {
-                format!("{} policy mappings", mappings.mappings.len())
-            }
-            ParsedExtension::NsCertComment(comment) => (*comment).to_owned(),
-            ParsedExtension::SCT(list) => format!("{} signed certificate timestamps", list.len()),
-            // Extensions of CRLs and other kinds, not expected in a certificate.
-            _ => format!("{} bytes", ext.value.len()),
-        };
-        summary.extensions.push(Extension {
-            name: extension_name(&oid),
-            oid,
-            critical: ext.critical,
-            value,
-        });
+            let text = describe_extension(&oid, value.value, &mut summary)
+                .unwrap_or_else(|| "could not be decoded".to_owned());
+            summary.extensions.push(Extension {
+                name: extension_name(&oid),
+                oid,
+                critical,
+                value: text,
+            });
+        }
     }
-    summary
+    Ok(summary)
 }
 
-fn key_of(
-    algorithm_oid: &str,
-    spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>,
-    parameters_oid: Option<&str>,
-) -> (KeyAlgorithm, PublicValue) {
-    match algorithm_oid {
-        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => match spki.parsed() {
-            Ok(PublicKey::RSA(rsa)) => {
-                let modulus = crate::der::unsigned(rsa.modulus).to_vec();
-                (
+/// The key's algorithm, its public value, the key bits and the curve OID.
+fn parse_spki(
+    spki: &Tlv<'_>,
+) -> Result<(KeyAlgorithm, PublicValue, Vec<u8>, Option<String>), Reason> {
+    const BAD: Reason = "its public key is malformed";
+    let [algorithm, key] = children_of(spki, tag::SEQUENCE, BAD)?[..] else {
+        return Err(BAD);
+    };
+    let parts = children_of(&algorithm, tag::SEQUENCE, BAD)?;
+    let oid = parts
+        .first()
+        .filter(|o| o.tag == tag::OID)
+        .map(|o| der::oid_to_string(o.value))
+        .ok_or(BAD)?;
+    let parameters_oid = parts
+        .get(1)
+        .filter(|p| p.tag == tag::OID)
+        .map(|p| der::oid_to_string(p.value));
+    let bits = bit_string(&key, BAD)?;
+    let point = || PublicValue::Point(bits.to_vec());
+    let (algorithm, value) = match oid.as_str() {
+        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
+            let modulus = der::read_all(bits)
+                .filter(|k| k.tag == tag::SEQUENCE)
+                .and_then(|k| der::children(k.value))
+                .and_then(|parts| {
+                    parts
+                        .first()
+                        .filter(|m| m.tag == tag::INTEGER)
+                        .map(|m| der::unsigned(m.value).to_vec())
+                });
+            match modulus {
+                Some(modulus) => (
                     KeyAlgorithm::Rsa {
-                        bits: crate::der::bit_length(&modulus),
+                        bits: der::bit_length(&modulus),
                     },
                     PublicValue::RsaModulus(modulus),
-                )
+                ),
+                None => (KeyAlgorithm::Rsa { bits: 0 }, PublicValue::Unknown),
             }
-            _ => (KeyAlgorithm::Rsa { bits: 0 }, PublicValue::Unknown),
-        },
+        }
         "1.2.840.10045.2.1" => (
             KeyAlgorithm::Ec {
-                curve: keys::curve_name(parameters_oid.unwrap_or("unknown curve")),
+                curve: keys::curve_name(parameters_oid.as_deref().unwrap_or("unknown curve")),
             },
-            PublicValue::Point(spki.subject_public_key.data.to_vec()),
+            point(),
         ),
-        "1.3.101.112" => (
-            KeyAlgorithm::Ed25519,
-            PublicValue::Point(spki.subject_public_key.data.to_vec()),
-        ),
-        "1.3.101.113" => (
-            KeyAlgorithm::Ed448,
-            PublicValue::Point(spki.subject_public_key.data.to_vec()),
-        ),
+        "1.3.101.112" => (KeyAlgorithm::Ed25519, point()),
+        "1.3.101.113" => (KeyAlgorithm::Ed448, point()),
         other => (
             KeyAlgorithm::Other {
                 oid: algorithm_name(other),
             },
-            PublicValue::Point(spki.subject_public_key.data.to_vec()),
+            point(),
         ),
+    };
+    Ok((algorithm, value, bits.to_vec(), parameters_oid))
+}
+
+/// A GeneralName as OpenSSL prints it (`DNS:example.com`).
+fn general_name(tlv: &Tlv<'_>) -> String {
+    let text = || String::from_utf8_lossy(tlv.value).into_owned();
+    match tlv.tag {
+        0x81 => format!("email:{}", text()),
+        0x82 => format!("DNS:{}", text()),
+        0x86 => format!("URI:{}", text()),
+        0x87 => format!("IP:{}", ip_address(tlv.value)),
+        0xa4 => format!(
+            "DirName:{}",
+            der::read_all(tlv.value)
+                .map_or_else(|| "(invalid name)".to_owned(), |n| name_to_string(n.raw))
+        ),
+        0x88 => format!("RID:{}", der::oid_to_string(tlv.value)),
+        0xa0 => {
+            let oid = der::children(tlv.value).and_then(|parts| {
+                parts
+                    .first()
+                    .filter(|o| o.tag == tag::OID)
+                    .map(|o| der::oid_to_string(o.value))
+            });
+            format!("othername:{}", oid.unwrap_or_default())
+        }
+        0xa3 => "X400Address".into(),
+        0xa5 => "EDIPartyName".into(),
+        _ => "(invalid name)".into(),
     }
+}
+
+/// `GeneralNames ::= SEQUENCE OF GeneralName`, or the same list implicitly tagged.
+fn general_names(list: &[u8]) -> Option<Vec<String>> {
+    Some(der::children(list)?.iter().map(general_name).collect())
+}
+
+fn sequence_of(value: &[u8]) -> Option<Vec<Tlv<'_>>> {
+    der::read_all(value)
+        .filter(|t| t.tag == tag::SEQUENCE)
+        .and_then(|t| der::children(t.value))
+}
+
+fn small_number(tlv: &Tlv<'_>) -> Option<u32> {
+    let value = der::unsigned(tlv.value);
+    if value.len() > 4 || tlv.value.first().is_some_and(|b| b & 0x80 != 0) {
+        return None;
+    }
+    Some(value.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)))
+}
+
+/// Reads a known extension into `summary` and describes it in one line; `None` when its value
+/// does not decode (the extension is then shown as such, and its field stays unset).
+fn describe_extension(oid: &str, value: &[u8], summary: &mut Certificate) -> Option<String> {
+    let described = match oid {
+        "2.5.29.19" => {
+            let parts = sequence_of(value)?;
+            let mut fields = Fields::new(parts);
+            let ca = fields
+                .optional(0x01)
+                .is_some_and(|flag| flag.value == [0xff]);
+            let path_len = match fields.optional(tag::INTEGER) {
+                Some(n) => Some(small_number(&n)?),
+                None => None,
+            };
+            fields.finish("").ok()?;
+            summary.basic_constraints = Some(BasicConstraints { ca, path_len });
+            match (ca, path_len) {
+                (true, Some(len)) => format!("CA:TRUE, pathlen:{len}"),
+                (true, None) => "CA:TRUE".into(),
+                (false, _) => "CA:FALSE".into(),
+            }
+        }
+        "2.5.29.15" => {
+            let tlv = der::read_all(value)?;
+            let bits = bit_string(&tlv, "").ok()?;
+            let bit = |n: usize| bits.get(n / 8).is_some_and(|b| b & (0x80 >> (n % 8)) != 0);
+            let usage = KeyUsage {
+                digital_signature: bit(0),
+                non_repudiation: bit(1),
+                key_encipherment: bit(2),
+                data_encipherment: bit(3),
+                key_agreement: bit(4),
+                key_cert_sign: bit(5),
+                crl_sign: bit(6),
+            };
+            summary.key_usage = Some(usage);
+            usage.names().join(", ")
+        }
+        "2.5.29.37" => {
+            let oids: Vec<String> = sequence_of(value)?
+                .iter()
+                .map(|o| (o.tag == tag::OID).then(|| der::oid_to_string(o.value)))
+                .collect::<Option<_>>()?;
+            let has = |o: &str| oids.iter().any(|x| x == o);
+            let named = [
+                ("2.5.29.37.0", "anyExtendedKeyUsage"),
+                ("1.3.6.1.5.5.7.3.1", "serverAuth"),
+                ("1.3.6.1.5.5.7.3.2", "clientAuth"),
+                ("1.3.6.1.5.5.7.3.3", "codeSigning"),
+                ("1.3.6.1.5.5.7.3.4", "emailProtection"),
+                ("1.3.6.1.5.5.7.3.8", "timeStamping"),
+                ("1.3.6.1.5.5.7.3.9", "OCSPSigning"),
+            ];
+            let mut purposes: Vec<String> = named
+                .iter()
+                .filter(|(o, _)| has(o))
+                .map(|(_, n)| (*n).to_owned())
+                .collect();
+            purposes.extend(
+                oids.iter()
+                    .filter(|o| !named.iter().any(|(n, _)| n == o))
+                    .cloned(),
+            );
+            let text = purposes.join(", ");
+            summary.extended_key_usage = Some(ExtendedKeyUsage {
+                any: has("2.5.29.37.0"),
+                server_auth: has("1.3.6.1.5.5.7.3.1"),
+                client_auth: has("1.3.6.1.5.5.7.3.2"),
+                purposes,
+            });
+            text
+        }
+        "2.5.29.14" => {
+            let id = der::read_all(value).filter(|t| t.tag == tag::OCTET_STRING)?;
+            summary.subject_key_id = Some(id.value.to_vec());
+            colon_hex(id.value)
+        }
+        "2.5.29.35" => {
+            let parts = sequence_of(value)?;
+            let id = parts.iter().find(|p| p.tag == 0x80);
+            summary.authority_key_id = id.map(|id| id.value.to_vec());
+            id.map_or_else(|| "(no key identifier)".into(), |id| colon_hex(id.value))
+        }
+        "2.5.29.17" | "2.5.29.18" => {
+            let list = der::read_all(value).filter(|t| t.tag == tag::SEQUENCE)?;
+            let names = general_names(list.value)?;
+            let text = names.join(", ");
+            if oid == "2.5.29.17" {
+                summary.subject_alt_names = names;
+            }
+            text
+        }
+        "2.5.29.30" => {
+            let mut constraints = NameConstraints::default();
+            for subtrees in sequence_of(value)? {
+                let bases = der::children(subtrees.value)?
+                    .iter()
+                    .map(|subtree| {
+                        let base = *der::children(subtree.value)?.first()?;
+                        Some(general_name(&base))
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                match subtrees.tag {
+                    0xa0 => constraints.permitted = bases,
+                    0xa1 => constraints.excluded = bases,
+                    _ => return None,
+                }
+            }
+            let text = format!(
+                "permitted: [{}]; excluded: [{}]",
+                constraints.permitted.join(", "),
+                constraints.excluded.join(", ")
+            );
+            summary.name_constraints = Some(constraints);
+            text
+        }
+        "2.5.29.31" => {
+            let mut names = Vec::new();
+            for point in sequence_of(value)? {
+                let name = der::children(point.value)?
+                    .into_iter()
+                    .find(|p| p.tag == 0xa0)
+                    .and_then(|p| der::read_all(p.value));
+                match name {
+                    Some(full) if full.tag == 0xa0 => names.extend(general_names(full.value)?),
+                    _ => names.push("(relative name)".to_owned()),
+                }
+            }
+            names.join(", ")
+        }
+        "1.3.6.1.5.5.7.1.1" | "1.3.6.1.5.5.7.1.11" => sequence_of(value)?
+            .iter()
+            .map(|description| {
+                let [method, location] = der::children(description.value)?[..] else {
+                    return None;
+                };
+                let location = general_name(&location);
+                Some(if oid == "1.3.6.1.5.5.7.1.1" {
+                    format!(
+                        "{} {location}",
+                        access_method(&der::oid_to_string(method.value))
+                    )
+                } else {
+                    location
+                })
+            })
+            .collect::<Option<Vec<_>>>()?
+            .join(", "),
+        "2.5.29.32" => sequence_of(value)?
+            .iter()
+            .map(|policy| {
+                let id = *der::children(policy.value)?.first()?;
+                (id.tag == tag::OID).then(|| der::oid_to_string(id.value))
+            })
+            .collect::<Option<Vec<_>>>()?
+            .join(", "),
+        "2.5.29.36" => sequence_of(value)?
+            .iter()
+            .map(|part| {
+                let name = match part.tag {
+                    0x80 => "requireExplicitPolicy",
+                    0x81 => "inhibitPolicyMapping",
+                    _ => return None,
+                };
+                Some(format!("{name}:{}", small_number(part)?))
+            })
+            .collect::<Option<Vec<_>>>()?
+            .join(", "),
+        "2.5.29.54" => {
+            let count = der::read_all(value).filter(|t| t.tag == tag::INTEGER)?;
+            format!("skipCerts:{}", small_number(&count)?)
+        }
+        "2.5.29.33" => format!("{} policy mappings", sequence_of(value)?.len()),
+        "2.16.840.1.113730.1.13" => directory_string(&der::read_all(value)?)?,
+        _ => format!("{} bytes, not decoded", value.len()),
+    };
+    Some(described)
+}
+
+fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
+    let (tbs, signature_algorithm, signature) = signed(der_bytes)?;
+    let mut fields = Fields::new(der::children(tbs.value).ok_or(TRUNCATED)?);
+    if let Some(version) = fields.optional(tag::INTEGER)
+        && version.value != [1]
+    {
+        return Err("its version field is invalid");
+    }
+    fields.take(tag::SEQUENCE, "its signature algorithm is malformed")?;
+    let issuer = fields.take(tag::SEQUENCE, "its issuer name is malformed")?;
+    let this_update = parse_time(&fields.any("its dates are not valid times")?)?;
+    let next_update = match fields
+        .next
+        .filter(|t| t.tag == tag::UTC_TIME || t.tag == tag::GENERALIZED_TIME)
+    {
+        Some(time) => {
+            fields.any(TRUNCATED)?;
+            Some(parse_time(&time)?)
+        }
+        None => None,
+    };
+    let mut revoked = Vec::new();
+    if let Some(list) = fields.optional(tag::SEQUENCE) {
+        for entry in der::children(list.value).ok_or(TRUNCATED)? {
+            let parts = children_of(&entry, tag::SEQUENCE, "a revoked entry is malformed")?;
+            let serial = parts
+                .first()
+                .filter(|s| s.tag == tag::INTEGER)
+                .ok_or("a revoked entry is malformed")?;
+            revoked.push(der::unsigned(serial.value).to_vec());
+        }
+    }
+    let mut authority_key_id = None;
+    if let Some(extensions) = fields.optional(tag::CONTEXT_0) {
+        let list = der::read_all(extensions.value).ok_or(TRUNCATED)?;
+        for extension in children_of(&list, tag::SEQUENCE, TRUNCATED)? {
+            let parts = children_of(&extension, tag::SEQUENCE, TRUNCATED)?;
+            let is_aki = parts.first().is_some_and(|o| o.value == [0x55, 0x1d, 0x23]);
+            if let (true, Some(value)) = (is_aki, parts.last()) {
+                authority_key_id = sequence_of(value.value)
+                    .and_then(|p| p.into_iter().find(|p| p.tag == 0x80))
+                    .map(|id| id.value.to_vec());
+            }
+        }
+    }
+    fields.finish(TRUNCATED)?;
+    Ok(Crl {
+        der: der_bytes.to_vec(),
+        issuer: parse_name(&issuer)?.0,
+        issuer_raw: issuer.raw.to_vec(),
+        this_update,
+        next_update,
+        revoked,
+        signature_algorithm,
+        signature: signature.to_vec(),
+        tbs: offset_of(der_bytes, tbs.raw),
+        authority_key_id,
+    })
 }
 
 fn algorithm_name(oid: &str) -> String {
@@ -651,21 +961,6 @@ pub fn extension_name(oid: &str) -> String {
     .to_owned()
 }
 
-fn general_name(name: &GeneralName<'_>) -> String {
-    match name {
-        GeneralName::DNSName(s) => format!("DNS:{s}"),
-        GeneralName::RFC822Name(s) => format!("email:{s}"),
-        GeneralName::URI(s) => format!("URI:{s}"),
-        GeneralName::IPAddress(bytes) => format!("IP:{}", ip_address(bytes)),
-        GeneralName::DirectoryName(n) => format!("DirName:{}", name_to_string(n)),
-        GeneralName::RegisteredID(oid) => format!("RID:{}", oid.to_id_string()),
-        GeneralName::OtherName(oid, _) => format!("othername:{}", oid.to_id_string()),
-        GeneralName::X400Address(_) => "X400Address".into(),
-        GeneralName::EDIPartyName(_) => "EDIPartyName".into(),
-        GeneralName::Invalid(_, _) => "(invalid name)".into(),
-    }
-}
-
 fn ip_address(bytes: &[u8]) -> String {
     let v6 = |b: &[u8]| <[u8; 16]>::try_from(b).map(std::net::Ipv6Addr::from).ok();
     match bytes {
@@ -755,42 +1050,7 @@ pub struct Crl {
 
 impl Crl {
     pub fn parse(der: &[u8]) -> Result<Self, ParseError> {
-        let (rest, crl) =
-            CertificateRevocationList::from_der(der).map_err(|e| parse_error("CRL", &e))?;
-        if !rest.is_empty() {
-            return Err(ParseError(format!("{} bytes follow the CRL", rest.len())));
-        }
-        let authority_key_id = crl
-            .extensions()
-            .iter()
-            .find_map(|e| match e.parsed_extension() {
-                ParsedExtension::AuthorityKeyIdentifier(aki) => {
-                    aki.key_identifier.as_ref().map(|id| id.0.to_vec())
-                }
-                _ => None,
-            });
-        Ok(Self {
-            der: der.to_vec(),
-            issuer: name_to_string(crl.issuer()),
-            issuer_raw: crl.issuer().as_raw().to_vec(),
-            this_update: crl.last_update().timestamp(),
-            next_update: crl.next_update().map(|t| t.timestamp()),
-            revoked: crl
-                .iter_revoked_certificates()
-                .map(|r| crate::der::unsigned(r.raw_serial()).to_vec())
-                .collect(),
-            signature_algorithm: signature_algorithm(
-                &crl.signature_algorithm.algorithm.to_id_string(),
-                crl.signature_algorithm
-                    .parameters
-                    .as_ref()
-                    .map(|p| p.data.to_vec())
-                    .unwrap_or_default(),
-            ),
-            signature: crl.signature_value.data.to_vec(),
-            tbs: offset_of(der, crl.tbs_cert_list.as_ref()),
-            authority_key_id,
-        })
+        parse_crl(der).map_err(|reason| ParseError(format!("not a valid CRL: {reason}")))
     }
 
     /// Does this CRL list `certificate`'s serial?

@@ -1,7 +1,6 @@
-//! A minimal, panic-free DER reader for recognising containers (PKCS#7, PKCS#8, PKCS#12, keys).
-//!
-//! Certificates and CRLs are parsed by `x509-parser`; this reader only walks the outer structure of
-//! the other formats, so it supports single-byte tags and definite lengths and nothing more.
+//! A minimal, panic-free DER reader: certificates and CRLs (src/certificate.rs), containers
+//! (PKCS#7, PKCS#8, PKCS#12, keys). It supports single-byte tags and definite lengths and
+//! nothing more, which is all these formats use.
 
 /// Tag numbers used when sniffing containers.
 pub(crate) mod tag {

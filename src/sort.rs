@@ -36,7 +36,11 @@ fn stable_order(len: usize, less: &dyn Fn(usize, usize) -> bool) -> Vec<usize> {
         for start in (0..len).step_by(2 * width) {
             let middle = (start + width).min(len);
             let end = (start + 2 * width).min(len);
-            let mut left = order.get(start..middle).unwrap_or_default().iter().peekable();
+            let mut left = order
+                .get(start..middle)
+                .unwrap_or_default()
+                .iter()
+                .peekable();
             let mut right = order.get(middle..end).unwrap_or_default().iter().peekable();
             while let (Some(&&l), Some(&&r)) = (left.peek(), right.peek()) {
                 // Take from the right only when strictly less: equal keys keep their order.
