@@ -39,7 +39,7 @@ wasm-test:
 
 ## size: the gzipped page (wasm + JS + CSS) against its budget
 size:
-	tools/page_size.sh 400
+	tools/page_size.sh 300
 
 ## e2e-inputs: the large inputs the end-to-end and benchmark runs use (target/bench-inputs)
 e2e-inputs:

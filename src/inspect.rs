@@ -290,6 +290,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
                 next_update: crl.next_update.map(diagnosis::format_time),
                 revoked: crl.revoked.len(),
                 source: location.clone(),
+                der: crl.der.clone(),
             })
             .collect(),
         private_keys,
@@ -755,13 +756,18 @@ fn links(graph: &Graph<'_>, path: &[usize]) -> Vec<Link> {
 
 /// Encodes a certificate as PEM.
 pub fn pem(der: &[u8]) -> String {
+    pem_block("CERTIFICATE", der)
+}
+
+/// Encodes DER as a PEM block with `label`.
+pub fn pem_block(label: &str, der: &[u8]) -> String {
     let body = crate::base64::encode(der);
-    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+    let mut out = format!("-----BEGIN {label}-----\n");
     for chunk in body.as_bytes().chunks(64) {
         out.push_str(&String::from_utf8_lossy(chunk));
         out.push('\n');
     }
-    out.push_str("-----END CERTIFICATE-----\n");
+    out.push_str(&format!("-----END {label}-----\n"));
     out
 }
 

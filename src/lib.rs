@@ -34,6 +34,7 @@ pub mod profiles;
 pub mod protected;
 pub mod report;
 pub mod rfc3339;
+pub mod share;
 pub mod sort;
 pub mod wire;
 

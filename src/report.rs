@@ -165,6 +165,9 @@ pub struct CrlEntry {
     pub next_update: Option<String>,
     pub revoked: usize,
     pub source: Location,
+    /// The CRL itself, for share links (not in the JSON report).
+    #[serde(skip_serializing, default)]
+    pub der: Vec<u8>,
 }
 
 /// A private key as reported: algorithm and match, never its content.

@@ -50,6 +50,18 @@ impl Wire for u64 {
     }
 }
 
+impl Wire for u8 {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.push(*self);
+    }
+
+    fn take(input: &mut &[u8]) -> Option<Self> {
+        let (&byte, rest) = input.split_first()?;
+        *input = rest;
+        Some(byte)
+    }
+}
+
 impl Wire for usize {
     fn put(&self, out: &mut Vec<u8>) {
         (*self as u64).put(out);
@@ -214,7 +226,7 @@ wire_struct! {
     LogLine { printed_by, line }
     Finding { code, severity, certificate, profiles, title, detail, remedy, location, log_lines }
     ExtensionEntry { name, oid, critical, value }
-    CrlEntry { issuer, this_update, next_update, revoked, source }
+    CrlEntry { issuer, this_update, next_update, revoked, source, der }
     KeyEntry { algorithm, matches_client_certificate, source }
     InputSummary { name, side, certificates, crls, private_keys, problems }
     CertificateEntry {

@@ -107,6 +107,125 @@ fn copy_to_clipboard(text: String) {
     }
 }
 
+/// Share links are compressed in the page; a link's payload may not inflate beyond this.
+const MAX_SHARED_BYTES: usize = 16 * 1024 * 1024;
+
+/// Runs bytes through the browser's deflate-raw (de)compression, reading at most `limit` bytes
+/// of output (a hostile link cannot make the page inflate gigabytes).
+async fn deflate_raw(bytes: &[u8], compress: bool, limit: usize) -> Option<Vec<u8>> {
+    use wasm_bindgen_futures::JsFuture;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+    // (De)CompressionStream through Reflect: web-sys has them only behind its unstable flag.
+    let class = if compress {
+        "CompressionStream"
+    } else {
+        "DecompressionStream"
+    };
+    let constructor: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &class.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let stream =
+        js_sys::Reflect::construct(&constructor, &js_sys::Array::of1(&"deflate-raw".into()))
+            .ok()?;
+    let readable: web_sys::ReadableStream = js_sys::Reflect::get(&stream, &"readable".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let writable: web_sys::WritableStream = js_sys::Reflect::get(&stream, &"writable".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let pair = web_sys::ReadableWritablePair::new(&readable, &writable);
+    let reader: web_sys::ReadableStreamDefaultReader = blob
+        .stream()
+        .pipe_through(&pair)
+        .get_reader()
+        .unchecked_into();
+    let mut out = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.ok()?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into()).ok()?;
+        if done.as_bool() == Some(true) {
+            return Some(out);
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).ok()?;
+        out.extend(js_sys::Uint8Array::new(&value).to_vec());
+        if out.len() > limit {
+            let _ = reader.cancel();
+            return None;
+        }
+    }
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    mtls_inspector::base64::encode(bytes)
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
+}
+
+fn from_base64url(text: &str) -> Option<Vec<u8>> {
+    mtls_inspector::base64::decode(text.replace('-', "+").replace('_', "/").as_bytes())
+}
+
+/// Makes the share link of `report` and shows it (and copies it).
+fn share(report: Rc<Report>, dispatcher: UseReducerDispatcher<State>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let shared = mtls_inspector::share::Shared::of(&report);
+        let Some(compressed) = deflate_raw(&shared.to_bytes(), true, MAX_SHARED_BYTES).await else {
+            dispatcher.dispatch(Action::Notice(Some(
+                "This browser cannot compress a share link.".into(),
+            )));
+            return;
+        };
+        let Some(location) = web_sys::window().map(|w| w.location()) else {
+            return;
+        };
+        let base = location.href().unwrap_or_default();
+        let base = base.split('#').next().unwrap_or_default();
+        let link = format!("{base}#share={}", base64url(&compressed));
+        copy_to_clipboard(link.clone());
+        dispatcher.dispatch(Action::ShareLink(Some(link)));
+        if shared.trust_left_out > 0 {
+            dispatcher.dispatch(Action::Notice(Some(format!(
+                "The share link leaves out {} trusted CAs the inspection did not use (the trust \
+                 input is large); the verdict is the same.",
+                shared.trust_left_out
+            ))));
+        }
+    });
+}
+
+/// Restores the inspection of a `#share=` link, if the page was opened with one.
+fn restore_shared(dispatcher: UseReducerDispatcher<State>) {
+    let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
+        return;
+    };
+    let Some(data) = hash.strip_prefix("#share=").map(str::to_owned) else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let shared = match from_base64url(&data) {
+            Some(compressed) => deflate_raw(&compressed, false, MAX_SHARED_BYTES).await,
+            None => None,
+        }
+        .and_then(|bytes| mtls_inspector::share::Shared::from_bytes(&bytes));
+        match shared {
+            Some(shared) => dispatcher.dispatch(Action::Restore {
+                files: shared.inputs(),
+                time: shared.time,
+            }),
+            None => dispatcher.dispatch(Action::Notice(Some(
+                "The share link in this page's address is damaged or incomplete (was it cut \
+                 off when it was copied?); nothing was restored."
+                    .into(),
+            ))),
+        }
+    });
+}
+
 /// The Web Worker that runs the engine, and the request waiting for it to be ready.
 struct Engine {
     worker: web_sys::Worker,
@@ -203,7 +322,9 @@ fn App() -> Html {
     {
         // Start the worker once; if workers are unavailable, the engine runs on the page.
         let (engine, result, latest) = (engine.clone(), result.setter(), latest.clone());
+        let restore = state.dispatcher();
         use_effect_with((), move |_| {
+            restore_shared(restore);
             if let Some(worker) = start_worker() {
                 let weak = Rc::downgrade(&engine);
                 let on_message =
@@ -349,6 +470,11 @@ fn App() -> Html {
     let exports = report.clone().map(|report| {
         let (json, markdown) = (report.to_json(), report.to_markdown());
         let markdown_copy = markdown.clone();
+        let on_share = {
+            let (report, dispatcher) = (report.clone(), dispatcher.clone());
+            Callback::from(move |_| share(report.clone(), dispatcher.clone()))
+        };
+        let has_key = !report.private_keys.is_empty();
         html! {
             <section class="export" aria-label="Export the report">
                 <h2>{ "Export" }</h2>
@@ -356,6 +482,15 @@ fn App() -> Html {
                 <button data-testid="export-json" onclick={Callback::from(move |_| download("mtls-inspector-report.json", "application/json", &json))}>{ "Download JSON" }</button>
                 <button data-testid="export-markdown" onclick={Callback::from(move |_| download("mtls-inspector-report.md", "text/markdown", &markdown))}>{ "Download Markdown" }</button>
                 <button data-testid="copy-markdown" onclick={Callback::from(move |_| copy_to_clipboard(markdown_copy.clone()))}>{ "Copy Markdown" }</button>
+                <button data-testid="share" onclick={on_share}>{ "Copy a share link" }</button>
+                if let Some(link) = state.share_link.clone() {
+                    <p class="share">
+                        <input type="text" readonly=true data-testid="share-link" value={link.clone()} aria-label="Share link" />
+                        { format!(" {} KB. ", link.len().div_ceil(1024)) }
+                    </p>
+                }
+                <p class="hint">{ "A share link carries the certificates and CRLs and the validation time in the part after #, which browsers never send to a server. It never carries a private key or a password" }
+                    { if has_key { " — so the key check is not part of the shared inspection." } else { "." } }</p>
             </section>
         }
     });
@@ -386,6 +521,11 @@ fn App() -> Html {
                 { panel(Side::Trust, "Server trust (the CAs your server trusts)",
                     "e.g. nginx ssl_client_certificate; CRLs too.") }
             </div>
+            if let Some(notice) = state.notice.clone() {
+                <p class="notice" role="status" data-testid="notice">{ notice }
+                    <button type="button" class="link" onclick={{ let d = dispatcher.clone(); Callback::from(move |_| d.dispatch(Action::Notice(None))) }}>{ "dismiss" }</button>
+                </p>
+            }
             <PasswordPrompt report={report.clone()} given={state.passwords.len()}
                 on_password={{ let d = dispatcher.clone(); Callback::from(move |p| d.dispatch(Action::AddPassword(p))) }}
                 on_forget={{ let d = dispatcher.clone(); Callback::from(move |()| d.dispatch(Action::ForgetPasswords)) }} />

@@ -36,6 +36,10 @@ pub struct State {
     /// Passwords for protected inputs, in the order given. Kept in memory only: never stored,
     /// exported or put in a link.
     pub passwords: Vec<String>,
+    /// The share link made for the current report, and what it left out.
+    pub share_link: Option<String>,
+    /// A message for the user about something the page itself did (e.g. a broken share link).
+    pub notice: Option<String>,
 }
 
 pub enum Action {
@@ -54,6 +58,13 @@ pub enum Action {
     LogLine(String),
     AddPassword(String),
     ForgetPasswords,
+    ShareLink(Option<String>),
+    Notice(Option<String>),
+    /// Replaces every input with those of a share link, at its validation time.
+    Restore {
+        files: Vec<(Side, String, Vec<u8>)>,
+        time: i64,
+    },
 }
 
 /// The name paste inputs carry in reports.
@@ -79,6 +90,17 @@ impl State {
     }
 
     pub fn apply(&mut self, action: Action) {
+        if !matches!(
+            action,
+            Action::ShareLink(_)
+                | Action::Notice(_)
+                | Action::Select(_)
+                | Action::LogLine(_)
+                | Action::ToggleTrusted
+        ) {
+            // A link describes the inputs it was made from: any change makes it stale.
+            self.share_link = None;
+        }
         match action {
             Action::Paste(Side::Client, text) => self.client_paste = text,
             Action::Paste(Side::Trust, text) => self.trust_paste = text,
@@ -127,6 +149,15 @@ impl State {
                 }
             }
             Action::ForgetPasswords => self.passwords.clear(),
+            Action::ShareLink(link) => self.share_link = link,
+            Action::Notice(notice) => self.notice = notice,
+            Action::Restore { files, time } => {
+                self.apply(Action::Clear);
+                for (side, name, bytes) in files {
+                    self.apply(Action::AddFile { side, name, bytes });
+                }
+                self.time = Some(time);
+            }
         }
     }
 

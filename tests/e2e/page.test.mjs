@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { inflateRawSync } from 'node:zlib';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(here, '..', '..', 'dist');
@@ -396,6 +398,44 @@ test('a PKCS#12 file asks for its password, says when it is wrong, and opens wit
   // Forgetting the passwords closes the file again.
   await page.click('[data-testid=forget-passwords]');
   await page.waitForSelector('[data-code=pkcs12_needs_password]');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a share link restores the inspection elsewhere and never carries the key', async () => {
+  const { page, context, errors } = await open({ query: '?at=2026-12-01T08:00:00Z' });
+  await page.fill('textarea[data-role=client]', certs.alice + certs.intermediate + certs.aliceKey);
+  await page.fill('textarea[data-role=trust]', certs.root);
+  await verdict(page, 'accepted');
+  await page.click('[data-testid=share]');
+  await page.waitForSelector('[data-testid=share-link]');
+  const link = await page.inputValue('[data-testid=share-link]');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/tools\/mtls\/\?at=[^#]*#share=[A-Za-z0-9_-]+$/);
+  // What the fragment carries, decoded here independently of the page: no key material.
+  const payload = inflateRawSync(Buffer.from(link.split('#share=')[1], 'base64url'));
+  const scalar = Buffer.from(createPrivateKey(certs.aliceKey).export({ format: 'jwk' }).d, 'base64url');
+  assert.equal(scalar.length, 32);
+  assert.ok(!payload.includes(scalar), 'the private key is in the link');
+  assert.ok(!payload.includes(Buffer.from('PRIVATE KEY')));
+  const aliceDer = new X509Certificate(certs.alice).raw;
+  assert.ok(payload.includes(aliceDer), 'the client certificate is in the link');
+  // Opened elsewhere (a fresh browser context), the inspection comes back at the same time.
+  const other = await browser.newContext();
+  const restored = await other.newPage();
+  await restored.goto(link);
+  await verdict(restored, 'accepted');
+  assert.match(await restored.locator('section[data-role=client] .files').innerText(), /2 certificates/);
+  assert.match(await restored.locator('section[data-role=trust] .files').innerText(), /1 certificate/);
+  assert.match(await restored.inputValue('[data-role=validation-time]'), /^2026-12-01T08:00(:00)?$/);
+  assert.equal(await restored.locator('[data-code=private_key_matches]').count(), 0);
+  await restored.screenshot({ path: join(artifacts, 'shared.png'), fullPage: true });
+  // A link cut short says so instead of restoring half an inspection.
+  const broken = await other.newPage();
+  await broken.goto(link.slice(0, link.length - 40));
+  await broken.waitForSelector('[data-testid=notice]');
+  assert.match(await broken.locator('[data-testid=notice]').innerText(), /damaged or incomplete/);
+  await other.close();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,0 +1,117 @@
+//! Share links: an inspection's certificates and CRLs and its validation time, never a key or
+//! a password, as a compact payload. The page compresses it (deflate-raw) into the URL
+//! fragment, which browsers do not send to servers, and restores the inspection from it.
+//!
+//! By construction the payload is made from the report alone, and a report holds no key
+//! material (the keys are reduced to their algorithm and whether they match).
+
+use crate::certificate::{Side, Timestamp};
+use crate::inspect::OwnedInput;
+use crate::report::{Report, Role};
+use crate::wire::Wire;
+
+/// The payload format; a link made by another format version is refused, not misread.
+const VERSION: u64 = 1;
+/// Trusted CAs beyond this many bytes are left out unless the inspection used them (a whole
+/// system trust store would make a link of hundreds of kilobytes).
+pub const MAX_TRUST_BYTES: usize = 48 * 1024;
+
+/// What a share link carries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shared {
+    pub time: Timestamp,
+    pub client: Vec<Vec<u8>>,
+    pub trust: Vec<Vec<u8>>,
+    pub crls: Vec<Vec<u8>>,
+    /// How many trusted CAs were left out for size.
+    pub trust_left_out: usize,
+}
+
+/// The DER inside one PEM block.
+fn pem_der(pem: &str) -> Option<Vec<u8>> {
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    crate::base64::decode(body.as_bytes())
+}
+
+impl Shared {
+    /// What to share of an inspection.
+    pub fn of(report: &Report) -> Self {
+        let mut shared = Self {
+            time: report.validation_timestamp,
+            ..Self::default()
+        };
+        let trust: Vec<_> = report
+            .certificates
+            .iter()
+            .filter(|c| c.side == Side::Trust)
+            .collect();
+        let trust_bytes: usize = trust.iter().map(|c| c.pem.len()).sum();
+        for certificate in &report.certificates {
+            let Some(der) = pem_der(&certificate.pem) else {
+                continue;
+            };
+            match certificate.side {
+                Side::Client => shared.client.push(der),
+                Side::Trust
+                    if trust_bytes <= MAX_TRUST_BYTES || certificate.role != Role::Trusted =>
+                {
+                    shared.trust.push(der);
+                }
+                Side::Trust => shared.trust_left_out += 1,
+            }
+        }
+        shared.crls = report.crls.iter().map(|c| c.der.clone()).collect();
+        shared
+    }
+
+    /// The uncompressed payload.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        VERSION.put(&mut out);
+        self.time.put(&mut out);
+        self.client.put(&mut out);
+        self.trust.put(&mut out);
+        self.crls.put(&mut out);
+        self.trust_left_out.put(&mut out);
+        out
+    }
+
+    /// Reads a payload; `None` unless it is exactly one payload of this version.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let mut input = bytes;
+        if u64::take(&mut input)? != VERSION {
+            return None;
+        }
+        let shared = Self {
+            time: Wire::take(&mut input)?,
+            client: Wire::take(&mut input)?,
+            trust: Wire::take(&mut input)?,
+            crls: Wire::take(&mut input)?,
+            trust_left_out: Wire::take(&mut input)?,
+        };
+        input.is_empty().then_some(shared)
+    }
+
+    /// The inputs to inspect again: one PEM file per side (the CRLs with the trust).
+    pub fn inputs(&self) -> Vec<OwnedInput> {
+        let pem = |label: &str, ders: &[Vec<u8>]| -> String {
+            ders.iter()
+                .map(|der| crate::inspect::pem_block(label, der))
+                .collect()
+        };
+        let mut inputs = vec![(
+            Side::Client,
+            "shared client certificates.pem".to_owned(),
+            pem("CERTIFICATE", &self.client).into_bytes(),
+        )];
+        let trust = pem("CERTIFICATE", &self.trust) + &pem("X509 CRL", &self.crls);
+        if !trust.is_empty() {
+            inputs.push((
+                Side::Trust,
+                "shared trust.pem".to_owned(),
+                trust.into_bytes(),
+            ));
+        }
+        inputs
+    }
+}
