@@ -54,6 +54,9 @@ pub enum Code {
     Pkcs12NeedsPassword,
     WrongPassword,
     IntegrityCheckFailed,
+    IssuerNotInAcceptableCaNames,
+    KeyTypeNotRequested,
+    CaNameEncodingDiffers,
     MalformedCrl,
     MalformedTrustCertificate,
     // information
@@ -117,6 +120,9 @@ impl Code {
         Code::Pkcs12NeedsPassword,
         Code::WrongPassword,
         Code::IntegrityCheckFailed,
+        Code::IssuerNotInAcceptableCaNames,
+        Code::KeyTypeNotRequested,
+        Code::CaNameEncodingDiffers,
         Code::MalformedCrl,
         Code::MalformedTrustCertificate,
         Code::PrivateKeyMatches,
@@ -169,6 +175,9 @@ impl Code {
             Self::Pkcs12NeedsPassword => "pkcs12_needs_password",
             Self::WrongPassword => "wrong_password",
             Self::IntegrityCheckFailed => "integrity_check_failed",
+            Self::IssuerNotInAcceptableCaNames => "issuer_not_in_acceptable_ca_names",
+            Self::KeyTypeNotRequested => "key_type_not_requested",
+            Self::CaNameEncodingDiffers => "ca_name_encoding_differs",
             Self::MalformedCrl => "malformed_crl",
             Self::MalformedTrustCertificate => "malformed_trust_certificate",
             Self::PrivateKeyMatches => "private_key_matches",
@@ -193,6 +202,9 @@ impl Code {
             | Pkcs12NeedsPassword
             | WrongPassword
             | IntegrityCheckFailed
+            | IssuerNotInAcceptableCaNames
+            | KeyTypeNotRequested
+            | CaNameEncodingDiffers
             | MalformedCrl
             | MalformedTrustCertificate => Severity::Warning,
             PrivateKeyMatches
@@ -649,6 +661,39 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
             format!("{value} Its other contents, and every other input, were still inspected."),
             "Check the password (keyboard layout, trailing spaces). For a Java keystore the \
              key password may differ from the store password: enter both."
+                .to_owned(),
+        ),
+        Code::IssuerNotInAcceptableCaNames => (
+            "Some clients will not send this certificate",
+            format!(
+                "The server's CertificateRequest lists the CA names it accepts, and no issuer in \
+                 the client's chain is one of them. {value} send no certificate at all, and the \
+                 server logs only that none was sent."
+            ),
+            "Add the CA that issued the client's chain to the server's trusted client CAs (e.g. \
+             nginx ssl_client_certificate), or send the intermediate whose issuer is listed."
+                .to_owned(),
+        ),
+        Code::KeyTypeNotRequested => (
+            "The client's key cannot sign with what the server asks for",
+            format!(
+                "The server's CertificateRequest lists signature algorithms, and {value}. Go, \
+                 Java, rustls and browsers then send no certificate; OpenSSL clients fail the \
+                 handshake."
+            ),
+            "Allow the key's algorithm on the server (e.g. ssl_conf_command SignatureAlgorithms), \
+             or issue the client a key of an accepted type."
+                .to_owned(),
+        ),
+        Code::CaNameEncodingDiffers => (
+            "A CA name matches as text but not byte for byte",
+            format!(
+                "An issuer in the client's chain prints like a listed CA name, but its DER \
+                 encoding differs (e.g. PrintableString against UTF8String). {value} compare the \
+                 bytes and send nothing; Java compares the names and sends it."
+            ),
+            "Issue the client's chain from the very CA certificate the server trusts, so that \
+             the issuer name is the same DER."
                 .to_owned(),
         ),
         Code::IntegrityCheckFailed => (

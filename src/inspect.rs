@@ -12,6 +12,7 @@ use crate::report::{
     CertificateEntry, CrlEntry, ExtensionEntry, Finding, InputSummary, KeyEntry, Link, LinkState,
     ProfileResult, Report, Role, Validity, Verdict,
 };
+use crate::request::{CertificateRequest, ClientStack};
 
 /// Certificates inspected at most in one inspection; more are refused with a finding.
 pub const MAX_CERTIFICATES: usize = 20_000;
@@ -53,6 +54,9 @@ pub struct Options {
     /// Passwords to open PKCS#12 files, encrypted keys and keystores with (each is tried on
     /// every protected part; the empty password always is). Never stored, never reported.
     pub passwords: Vec<String>,
+    /// The server's CertificateRequest (from `openssl s_client` output), to say whether each
+    /// client stack would send the certificate at all.
+    pub certificate_request: Option<CertificateRequest>,
 }
 
 impl Options {
@@ -62,6 +66,7 @@ impl Options {
             usage: Usage::Client,
             profiles: Profile::ALL.to_vec(),
             passwords: Vec::new(),
+            certificate_request: None,
         }
     }
 }
@@ -250,6 +255,36 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         Verdict::Rejected
     };
 
+    let client_stacks = match (&options.certificate_request, leaf) {
+        (Some(request), Some(leaf)) => {
+            let stacks = client_stacks(&graph, leaf, request);
+            for code in [
+                Code::IssuerNotInAcceptableCaNames,
+                Code::CaNameEncodingDiffers,
+                Code::KeyTypeNotRequested,
+            ] {
+                let affected: Vec<&str> = stacks
+                    .iter()
+                    .filter(|s| s.codes.contains(&code))
+                    .map(|s| s.label.as_str())
+                    .collect();
+                if affected.is_empty() {
+                    continue;
+                }
+                let value = match code {
+                    Code::KeyTypeNotRequested => stacks
+                        .iter()
+                        .find(|s| s.codes.contains(&code))
+                        .map(|s| s.why.rsplit(": ").next().unwrap_or_default().to_owned())
+                        .unwrap_or_default(),
+                    _ => affected.join(", "),
+                };
+                gathered.note(Violation::new(code, leaf).value(&value), None);
+            }
+            stacks
+        }
+        _ => Vec::new(),
+    };
     let certificates = certificate_entries(
         &graph,
         &gathered.locations,
@@ -295,6 +330,8 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
             .collect(),
         private_keys,
         inputs: gathered.summaries,
+        certificate_request: options.certificate_request.clone(),
+        client_stacks,
     }
 }
 
@@ -415,6 +452,23 @@ fn gather(inputs: &[Input<'_>], passwords: &[String]) -> Gathered {
         gathered.summaries.push(summary);
     }
     gathered
+}
+
+/// The client stacks' decisions: the client holds its client-side certificates, the client
+/// certificate first; the server's CA names come from its trusted certificates.
+fn client_stacks(graph: &Graph<'_>, leaf: usize, request: &CertificateRequest) -> Vec<ClientStack> {
+    let on = |side: Side| {
+        (0..graph.entries().len())
+            .filter(move |&i| graph.side(i) == Some(side))
+            .filter_map(|i| graph.certificate(i))
+    };
+    let Some(client) = graph.certificate(leaf) else {
+        return Vec::new();
+    };
+    let mut sent = vec![client];
+    sent.extend(on(Side::Client).filter(|c| !std::ptr::eq(*c, client)));
+    let trusted: Vec<&Certificate> = on(Side::Trust).collect();
+    crate::request::decide(&sent, &trusted, request)
 }
 
 /// Describes a decoding problem in one sentence.

@@ -33,6 +33,7 @@ pub mod keys;
 pub mod profiles;
 pub mod protected;
 pub mod report;
+pub mod request;
 pub mod rfc3339;
 pub mod share;
 pub mod sort;

@@ -7,6 +7,7 @@ use crate::certificate::{Side, Timestamp};
 use crate::decode::Location;
 use crate::diagnosis::{Code, Severity};
 use crate::profiles::{Profile, Usage};
+use crate::request::{CertificateRequest, ClientStack};
 
 /// The overall or per-profile outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,6 +210,12 @@ pub struct Report {
     pub crls: Vec<CrlEntry>,
     pub private_keys: Vec<KeyEntry>,
     pub inputs: Vec<InputSummary>,
+    /// The server's CertificateRequest, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub certificate_request: Option<CertificateRequest>,
+    /// Whether each client stack would send the certificate (with a CertificateRequest only).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub client_stacks: Vec<ClientStack>,
 }
 
 impl Report {
@@ -275,6 +282,12 @@ impl Report {
                 }
             }
         }
+        if !self.client_stacks.is_empty() {
+            out.push_str("\nWill the client send it? (from the server's CertificateRequest)\n");
+            for stack in &self.client_stacks {
+                out.push_str(&format!("  {:<34} {}\n", stack.label, stack.why));
+            }
+        }
         let mut findings: Vec<&Finding> = self.findings.iter().collect();
         crate::sort::sort_by_key(&mut findings, |f| f.severity);
         if !findings.is_empty() {
@@ -339,6 +352,16 @@ impl Report {
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
+        }
+        if !self.client_stacks.is_empty() {
+            out.push_str("\n## Will the client send it?\n\n| client | |\n|---|---|\n");
+            for stack in &self.client_stacks {
+                out.push_str(&format!(
+                    "| {} | {} |\n",
+                    stack.label,
+                    escape_md(&stack.why)
+                ));
+            }
         }
         if !self.chain.is_empty() {
             out.push_str("\n## Chain\n\n");

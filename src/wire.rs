@@ -15,6 +15,7 @@ use crate::report::{
     CertificateEntry, CrlEntry, ExtensionEntry, Finding, InputSummary, KeyEntry, Link, LinkState,
     LogLine, ProfileResult, Report, Role, Validity, Verdict,
 };
+use crate::request::{CertificateRequest, ClientStack};
 
 /// A value that can be written to and read back from the wire.
 pub trait Wire: Sized {
@@ -237,8 +238,10 @@ wire_struct! {
     }
     Report {
         verdict, validation_time, validation_timestamp, usage, profiles, findings, chain, links,
-        certificates, crls, private_keys, inputs,
+        certificates, crls, private_keys, inputs, certificate_request, client_stacks,
     }
+    CertificateRequest { ca_names, signature_algorithms, certificate_types }
+    ClientStack { name, label, sends, why, codes }
 }
 
 /// A report answering request `id`, as bytes.

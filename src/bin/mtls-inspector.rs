@@ -4,6 +4,7 @@ use mtls_inspector::inspect::borrow_inputs;
 use std::io::Read as _;
 use std::process::ExitCode;
 
+use mtls_inspector::request::CertificateRequest;
 use mtls_inspector::{Options, Profile, Side, Usage, Verdict, inspect};
 
 const USAGE: &str = "\
@@ -12,7 +13,7 @@ mtls-inspector: would this client certificate be accepted by my server?
 Usage:
   mtls-inspector explain LOG_LINE     (what a server or client message means, and what to check)
   mtls-inspector check [--trust FILE]... [--crl FILE]... [--at RFC3339] [--profile NAME]...
-                       [--usage client|server] [--password-file FILE]
+                       [--usage client|server] [--password-file FILE] [--s-client FILE]
                        [--format text|json|markdown] CLIENT_FILE...
 
   CLIENT_FILE        what the client presents: certificate(s), optionally its key ('-' = stdin)
@@ -23,6 +24,8 @@ Usage:
   --usage USAGE      client (clientAuth, default) or server (serverAuth)
   --password-file F  passwords for PKCS#12 files, encrypted keys and Java keystores: one per
                      line, each tried on every protected input (never printed)
+  --s-client FILE    output of `openssl s_client -connect HOST:PORT` against the server: its
+                     CertificateRequest says whether each client stack would send the certificate
   --format FORMAT    text (default), json or markdown
 
 Exit status: 0 accepted, 1 rejected, 2 input or usage error, 3 incomplete.
@@ -43,6 +46,7 @@ struct Command {
     profiles: Vec<Profile>,
     usage: Usage,
     password_file: Option<String>,
+    s_client: Option<String>,
     format: Format,
 }
 
@@ -55,6 +59,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
         profiles: Vec::new(),
         usage: Usage::Client,
         password_file: None,
+        s_client: None,
         format: Format::Text,
     };
     let mut iter = args.iter();
@@ -107,6 +112,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
                 }
             }
             "--password-file" => command.password_file = Some(value(flag)?),
+            "--s-client" => command.s_client = Some(value(flag)?),
             "--format" => {
                 command.format = match value(flag)?.as_str() {
                     "text" => Format::Text,
@@ -203,6 +209,19 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         Some(path) => password_lines(&read(path)?),
         None => Vec::new(),
     };
+    let certificate_request = match &command.s_client {
+        Some(path) => {
+            let text = String::from_utf8_lossy(&read(path)?).into_owned();
+            Some(CertificateRequest::from_s_client(&text).ok_or_else(|| {
+                format!(
+                    "{path} has no CertificateRequest (no \"Acceptable client certificate CA \
+                     names\" or \"Requested Signature Algorithms\"): did the server ask for a \
+                     client certificate?"
+                )
+            })?)
+        }
+        None => None,
+    };
     let mut files: Vec<(Side, String, Vec<u8>)> = Vec::new();
     for path in &command.client {
         let name = if path == "-" {
@@ -221,6 +240,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         usage: command.usage,
         profiles: command.profiles,
         passwords,
+        certificate_request,
     };
     let report = inspect(&inputs, &options);
     let output = match command.format {

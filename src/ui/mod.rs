@@ -19,7 +19,9 @@ use yew::prelude::*;
 
 use diagram::{ChainDiagram, Timeline};
 use inputs::{InputPanel, PasswordPrompt};
-use report_view::{CertificateDetails, ExplainLogLine, Findings, Handshake, VerdictBanner};
+use report_view::{
+    CertificateDetails, CertificateRequestPanel, ExplainLogLine, Findings, Handshake, VerdictBanner,
+};
 use samples::SAMPLES;
 use state::{Action, CLIENT_PASTE, State, TRUST_PASTE};
 
@@ -273,6 +275,7 @@ fn request(id: u32, time: i64, state: &State) -> wasm_bindgen::JsValue {
         passwords.push(&JsValue::from_str(password));
     }
     set(&object, "passwords", passwords.into());
+    set(&object, "s_client", JsValue::from_str(&state.s_client));
     object.into()
 }
 
@@ -308,6 +311,7 @@ struct RequestKey {
     files: Vec<u32>,
     time: i64,
     passwords: Vec<String>,
+    s_client: String,
 }
 
 #[function_component]
@@ -372,6 +376,7 @@ fn App() -> Html {
         files: state.files.iter().map(|f| f.id).collect(),
         time: state.time.unwrap_or(now),
         passwords: state.passwords.clone(),
+        s_client: state.s_client.clone(),
     };
     {
         // Every change of an input or of the time asks for a new inspection.
@@ -541,6 +546,8 @@ fn App() -> Html {
                 <Timeline report={report.clone()} />
                 { exports.unwrap_or_default() }
             }
+            <CertificateRequestPanel report={report.clone()} text={state.s_client.clone()}
+                on_text={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::SClient(text))) }} />
             <ExplainLogLine message={state.log_line.clone()}
                 on_message={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::LogLine(text))) }} />
             <footer>{ "mtls-inspector — rustls-webpki decides rustls' verdict; OpenSSL and nginx rules are checked against openssl verify." }</footer>

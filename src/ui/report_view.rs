@@ -7,6 +7,7 @@ use mtls_inspector::Side;
 use mtls_inspector::diagnosis::Severity;
 use mtls_inspector::handshake::{Party, StepState, handshake};
 use mtls_inspector::report::{Finding, Report, Verdict, role_name, short_subject};
+use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -213,6 +214,62 @@ pub fn Handshake(props: &ReportProps) -> Html {
                 }
             }) }
             </ol>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RequestProps {
+    pub report: Option<Rc<Report>>,
+    pub text: AttrValue,
+    pub on_text: Callback<String>,
+}
+
+/// The server's CertificateRequest (pasted `openssl s_client` output) and, per client stack,
+/// whether it would send the certificate at all.
+#[function_component]
+pub fn CertificateRequestPanel(props: &RequestProps) -> Html {
+    let on_text = props.on_text.clone();
+    let oninput = Callback::from(move |e: InputEvent| {
+        if let Some(area) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        {
+            on_text.emit(area.value());
+        }
+    });
+    let report = props.report.as_ref();
+    let request = report.and_then(|r| r.certificate_request.as_ref());
+    let stacks = report.map(|r| r.client_stacks.clone()).unwrap_or_default();
+    let unread = !props.text.trim().is_empty()
+        && mtls_inspector::request::CertificateRequest::from_s_client(&props.text).is_none();
+    html! {
+        <section class="request" data-testid="certificate-request" aria-labelledby="request-title">
+            <h2 id="request-title">{ "Will the client even send it?" }</h2>
+            <p class="hint">{ "Optional: paste what " }<code>{ "openssl s_client -connect host:port" }</code>
+                { " prints against the server. Its CertificateRequest lists the CA names and signature algorithms the server accepts; Go, Java and browsers send no certificate when the chain does not fit them, and the server then only logs that none was sent." }</p>
+            <textarea data-role="certificate-request" aria-label="Paste openssl s_client output"
+                placeholder="Acceptable client certificate CA names&#10;…&#10;Requested Signature Algorithms: …"
+                value={props.text.clone()} {oninput} spellcheck="false" />
+            if unread {
+                <p class="why" data-testid="request-unread">{ "No CertificateRequest in this text (no \"Acceptable client certificate CA names\" or \"Requested Signature Algorithms\" line): did the server ask for a client certificate?" }</p>
+            }
+            if let Some(request) = request {
+                <p class="hint">{ format!("The server lists {} CA name{} and {} signature algorithm{}.",
+                    request.ca_names.len(), if request.ca_names.len() == 1 { "" } else { "s" },
+                    request.signature_algorithms.len(), if request.signature_algorithms.len() == 1 { "" } else { "s" }) }</p>
+                <table class="stacks">
+                    <thead><tr><th>{ "Client" }</th><th>{ "Sends the certificate?" }</th></tr></thead>
+                    <tbody>
+                    { for stacks.iter().map(|s| html! {
+                        <tr data-stack={s.name.clone()} data-sends={if s.sends { "true" } else { "false" }}>
+                            <td>{ &s.label }</td>
+                            <td class={if s.sends && s.codes.is_empty() { "accepted" } else { "rejected" }}>{ &s.why }</td>
+                        </tr>
+                    }) }
+                    </tbody>
+                </table>
+            }
         </section>
     }
 }

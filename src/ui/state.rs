@@ -33,6 +33,8 @@ pub struct State {
     pub show_all_trusted: bool,
     /// A log line the user wants explained.
     pub log_line: String,
+    /// Pasted `openssl s_client` output with the server's CertificateRequest.
+    pub s_client: String,
     /// Passwords for protected inputs, in the order given. Kept in memory only: never stored,
     /// exported or put in a link.
     pub passwords: Vec<String>,
@@ -56,6 +58,7 @@ pub enum Action {
     LoadExample(&'static Sample),
     ToggleTrusted,
     LogLine(String),
+    SClient(String),
     AddPassword(String),
     ForgetPasswords,
     ShareLink(Option<String>),
@@ -143,6 +146,7 @@ impl State {
             }
             Action::ToggleTrusted => self.show_all_trusted = !self.show_all_trusted,
             Action::LogLine(text) => self.log_line = text,
+            Action::SClient(text) => self.s_client = text,
             Action::AddPassword(password) => {
                 if !password.is_empty() && !self.passwords.contains(&password) {
                     self.passwords.push(password);
@@ -216,6 +220,9 @@ impl State {
         }
         let options = Options {
             passwords: self.passwords.clone(),
+            certificate_request: mtls_inspector::request::CertificateRequest::from_s_client(
+                &self.s_client,
+            ),
             ..Options::at(self.time.unwrap_or(now))
         };
         Some(inspect(&inputs, &options))

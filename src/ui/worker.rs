@@ -1,6 +1,6 @@
 //! The engine in a Web Worker. The page's own module, started by `static/engine-worker.js`
-//! outside a window, runs [`start`]: it answers `{id, time, passwords, inputs: [{side, name,
-//! bytes}]}` with
+//! outside a window, runs [`start`]: it answers `{id, time, passwords, s_client, inputs:
+//! [{side, name, bytes}]}` with
 //! the report in the compact `wire` form (a transferred `Uint8Array`). Announces itself with "ready" (messages sent earlier would be lost).
 
 use mtls_inspector::inspect::borrow_inputs;
@@ -34,8 +34,10 @@ fn handle(request: &JsValue) -> Vec<u8> {
         .filter_map(|p| p.as_string())
         .collect();
     let inputs = borrow_inputs(&files);
+    let s_client = field(request, "s_client").as_string().unwrap_or_default();
     let options = Options {
         passwords,
+        certificate_request: mtls_inspector::request::CertificateRequest::from_s_client(&s_client),
         ..Options::at(time)
     };
     mtls_inspector::wire::encode(id, &inspect(&inputs, &options))

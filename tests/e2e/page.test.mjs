@@ -439,3 +439,40 @@ test('a share link restores the inspection elsewhere and never carries the key',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('pasted s_client output says which clients would not even send the certificate', async () => {
+  // A real s_server asking for a client certificate from another CA only, and a real s_client.
+  const dir = mkdtempSync(join(tmpdir(), 'mtls-sclient-'));
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl(['req', '-x509', ...ec, '-keyout', 'srv.key', '-out', 'srv.pem', '-subj', '/CN=server', '-days', '2'], dir);
+  openssl(['req', '-x509', ...ec, '-keyout', 'other.key', '-out', 'other.pem', '-subj', '/O=Elsewhere/CN=Other CA', '-days', '2'], dir);
+  const port = String(19000 + Math.floor(Math.random() * 1000));
+  const server = spawn('openssl', ['s_server', '-accept', port, '-cert', 'srv.pem', '-key', 'srv.key', '-Verify', '1',
+    '-CAfile', 'other.pem', '-naccept', '1', '-quiet'], { cwd: dir, stdio: 'ignore' });
+  let output = '';
+  for (let i = 0; i < 50 && !output.includes('Acceptable client certificate CA names'); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      output = execFileSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`],
+        { cwd: dir, input: '', stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+    } catch (e) { output = String(e.stdout ?? ''); }
+  }
+  server.kill();
+  assert.match(output, /O = Elsewhere, CN = Other CA/);
+  const { page, context, errors } = await open();
+  await page.fill('textarea[data-role=client]', certs.alice + certs.intermediate);
+  await page.fill('textarea[data-role=trust]', certs.root + readFileSync(join(dir, 'other.pem'), 'utf8'));
+  await verdict(page, 'accepted');
+  await page.fill('textarea[data-role=certificate-request]', output);
+  await page.waitForSelector('[data-stack=go][data-sends=false]');
+  assert.equal(await page.getAttribute('[data-stack=java]', 'data-sends'), 'false');
+  assert.equal(await page.getAttribute('[data-stack=browsers]', 'data-sends'), 'false');
+  assert.equal(await page.getAttribute('[data-stack=rustls]', 'data-sends'), 'true');
+  assert.equal(await page.locator('[data-code=issuer_not_in_acceptable_ca_names]').count(), 1);
+  await page.locator('[data-testid=certificate-request]').screenshot({ path: join(artifacts, 's-client.png') });
+  // Text that is not s_client output says so.
+  await page.fill('textarea[data-role=certificate-request]', 'hello');
+  await page.waitForSelector('[data-testid=request-unread]');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

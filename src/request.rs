@@ -1,0 +1,427 @@
+//! Will the client even send its certificate? The server's CertificateRequest lists the CA
+//! names it accepts and the signature schemes it can verify; Go, Java and browsers silently send
+//! no certificate when none of the chain's issuers matches a listed name, or the key cannot sign
+//! with a listed scheme, and the server then logs only "no certificate".
+//!
+//! The request is read from pasted `openssl s_client` output ("Acceptable client certificate
+//! CA names", "Client Certificate Types", "Requested Signature Algorithms"), and CA names are
+//! compared the way each client stack compares them: Go's crypto/tls and browsers byte for byte
+//! (the issuer's DER against the listed name's DER), Java by the names' canonical string form.
+
+use serde::{Deserialize, Serialize};
+
+use crate::certificate::Certificate;
+use crate::der::{self, tag};
+use crate::keys::KeyAlgorithm;
+
+/// What the server asked for, as `openssl s_client` printed it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateRequest {
+    /// The acceptable CA names in OpenSSL's one-line form; empty when none were sent.
+    pub ca_names: Vec<String>,
+    /// `Requested Signature Algorithms`, as OpenSSL names them (`ECDSA+SHA256`, `ed25519`,
+    /// `RSA-PSS+SHA256`, `rsa_pss_pss_sha256`, `RSA+SHA256`).
+    pub signature_algorithms: Vec<String>,
+    /// TLS 1.2's `Client Certificate Types` (`RSA sign`, `ECDSA sign`); empty in TLS 1.3.
+    pub certificate_types: Vec<String>,
+}
+
+impl CertificateRequest {
+    /// Reads the CertificateRequest sections of `openssl s_client` output; `None` when the text
+    /// has none (the server did not ask for a certificate, or this is not s_client output).
+    pub fn from_s_client(text: &str) -> Option<Self> {
+        let mut request = Self::default();
+        let mut found = false;
+        let mut in_names = false;
+        for line in text.lines().map(|l| l.trim_end_matches('\r')) {
+            if line.starts_with("Acceptable client certificate CA names") {
+                found = true;
+                in_names = true;
+                continue;
+            }
+            if line.starts_with("No client certificate CA names sent") {
+                found = true;
+                in_names = false;
+                continue;
+            }
+            if let Some(types) = line.strip_prefix("Client Certificate Types:") {
+                found = true;
+                in_names = false;
+                request.certificate_types = types
+                    .split(',')
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                continue;
+            }
+            if let Some(list) = line.strip_prefix("Requested Signature Algorithms:") {
+                found = true;
+                in_names = false;
+                request.signature_algorithms = list
+                    .split(':')
+                    .map(|a| a.trim().to_owned())
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                continue;
+            }
+            if in_names {
+                if line.trim().is_empty()
+                    || line.starts_with("---")
+                    || line.contains(": ") && !line.contains(" = ")
+                {
+                    in_names = false;
+                } else {
+                    request.ca_names.push(line.trim().to_owned());
+                }
+            }
+        }
+        found.then_some(request)
+    }
+}
+
+/// A DER Name in OpenSSL's `XN_FLAG_ONELINE` form, as `s_client` prints CA names:
+/// `C = US, O = "Example, Inc.", CN = Example Root CA`.
+pub fn openssl_oneline(raw: &[u8]) -> Option<String> {
+    let name = der::read_all(raw).filter(|t| t.tag == tag::SEQUENCE)?;
+    let mut rdns = Vec::new();
+    for rdn in der::children(name.value)? {
+        let mut attributes = Vec::new();
+        for attribute in der::children(rdn.value)? {
+            let [kind, value] = der::children(attribute.value)?[..] else {
+                return None;
+            };
+            let oid = der::oid_to_string(kind.value);
+            let short = match oid.as_str() {
+                "2.5.4.3" => "CN",
+                "2.5.4.6" => "C",
+                "2.5.4.7" => "L",
+                "2.5.4.8" => "ST",
+                "2.5.4.9" => "street",
+                "2.5.4.10" => "O",
+                "2.5.4.11" => "OU",
+                "2.5.4.5" => "serialNumber",
+                "2.5.4.4" => "SN",
+                "2.5.4.42" => "GN",
+                "2.5.4.12" => "title",
+                "2.5.4.17" => "postalCode",
+                "2.5.4.46" => "dnQualifier",
+                "2.5.4.65" => "pseudonym",
+                "2.5.4.97" => "organizationIdentifier",
+                "1.2.840.113549.1.9.1" => "emailAddress",
+                "0.9.2342.19200300.100.1.25" => "DC",
+                "0.9.2342.19200300.100.1.1" => "UID",
+                other => other,
+            };
+            attributes.push(format!(
+                "{short} = {}",
+                oneline_value(value.tag, value.value)?
+            ));
+        }
+        rdns.push(attributes.join(" + "));
+    }
+    Some(rdns.join(", "))
+}
+
+/// One attribute value with OpenSSL's RFC 2253 escapes, quoting instead of escaping the
+/// specials (`ASN1_STRFLGS_ESC_QUOTE`): bytes above 0x7e and controls as `\XX`.
+fn oneline_value(kind: u8, bytes: &[u8]) -> Option<String> {
+    // BMPString and UniversalString are converted to UTF-8 first (ASN1_STRFLGS_UTF8_CONVERT).
+    let utf8: Vec<u8> = match kind {
+        0x1e => char::decode_utf16(
+            bytes
+                .chunks_exact(2)
+                .map(|p| u16::from_be_bytes([p.first().copied()?, p.get(1).copied()?]).into())
+                .collect::<Option<Vec<u16>>>()?,
+        )
+        .collect::<Result<String, _>>()
+        .ok()?
+        .into_bytes(),
+        0x0c | 0x12 | 0x13 | 0x14 | 0x16 | 0x1a => bytes.to_vec(),
+        _ => return None,
+    };
+    let needs_quotes = utf8.iter().any(|b| b",+\"\\<>;".contains(b));
+    let mut out = String::new();
+    for (i, &byte) in utf8.iter().enumerate() {
+        let edge =
+            (i == 0 && (byte == b' ' || byte == b'#')) || (i + 1 == utf8.len() && byte == b' ');
+        match byte {
+            b'"' | b'\\' if needs_quotes => {
+                out.push('\\');
+                out.push(char::from(byte));
+            }
+            b' ' | b'#' if edge && !needs_quotes => {
+                out.push('\\');
+                out.push(char::from(byte));
+            }
+            0x20..=0x7e => out.push(char::from(byte)),
+            _ => out.push_str(&format!("\\{byte:02X}")),
+        }
+    }
+    Some(if needs_quotes {
+        format!("\"{out}\"")
+    } else {
+        out
+    })
+}
+
+/// Java's `X500Principal` equality, approximately: case-insensitive, spaces collapsed.
+fn canonical(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
+}
+
+/// Can a key of this type sign with one of the requested schemes (and is its type among the
+/// TLS 1.2 certificate types)?
+pub fn key_fits(key: &KeyAlgorithm, spki_oid_is_pss: bool, request: &CertificateRequest) -> bool {
+    let tls12 = !request.certificate_types.is_empty();
+    let schemes = &request.signature_algorithms;
+    let has = |wanted: &dyn Fn(&str) -> bool| schemes.iter().any(|s| wanted(s));
+    let type_listed = |name: &str| !tls12 || request.certificate_types.iter().any(|t| t == name);
+    match key {
+        KeyAlgorithm::Rsa { .. } if spki_oid_is_pss => has(&|s| s.starts_with("rsa_pss_pss_")),
+        KeyAlgorithm::Rsa { .. } => {
+            type_listed("RSA sign")
+                && has(&|s| {
+                    s.starts_with("RSA-PSS+")
+                        || s.starts_with("rsa_pss_rsae_")
+                        || (tls12 && (s.starts_with("RSA+") || s.starts_with("rsa_pkcs1_")))
+                })
+        }
+        KeyAlgorithm::Ec { curve } => {
+            // TLS 1.3 binds each ECDSA scheme to one curve; TLS 1.2 names the hash only.
+            let bound = match curve.as_str() {
+                "P-256" => "SHA256",
+                "P-384" => "SHA384",
+                "P-521" => "SHA512",
+                _ => "",
+            };
+            type_listed("ECDSA sign")
+                && has(&|s| {
+                    let hash = s
+                        .strip_prefix("ECDSA+")
+                        .or_else(|| s.strip_prefix("ecdsa_").and_then(|r| r.rsplit('_').next()));
+                    hash.is_some_and(|h| tls12 || h.eq_ignore_ascii_case(bound))
+                })
+        }
+        KeyAlgorithm::Ed25519 => has(&|s| s.eq_ignore_ascii_case("ed25519")),
+        KeyAlgorithm::Ed448 => has(&|s| s.eq_ignore_ascii_case("ed448")),
+        KeyAlgorithm::Other { .. } => false,
+    }
+}
+
+/// How the chain's issuers compare with the acceptable CA names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NameMatch {
+    /// Some issuer's one-line form equals a listed name.
+    pub by_string: bool,
+    /// Some issuer's DER equals the DER of a listed name, as far as it is known: the DER of a
+    /// listed name is known when the server's trust bundle has a CA with that name (the
+    /// server sends its trusted CAs' subjects). `None` when no listed name's DER is known.
+    pub by_bytes: Option<bool>,
+    /// Java's comparison (canonical form).
+    pub canonical: bool,
+}
+
+/// Compares the issuers of the certificates the client sends with the listed CA names.
+pub fn match_names(
+    sent: &[&Certificate],
+    trusted: &[&Certificate],
+    request: &CertificateRequest,
+) -> NameMatch {
+    let issuers: Vec<(&[u8], Option<String>)> = sent
+        .iter()
+        .map(|c| (c.issuer_raw.as_slice(), openssl_oneline(&c.issuer_raw)))
+        .collect();
+    let listed = |text: &str| request.ca_names.iter().any(|n| n == text);
+    let by_string = issuers
+        .iter()
+        .any(|(_, text)| text.as_deref().is_some_and(listed));
+    let canonical_names: Vec<String> = request.ca_names.iter().map(|n| canonical(n)).collect();
+    let canonical_match = issuers.iter().any(|(_, text)| {
+        text.as_deref()
+            .is_some_and(|t| canonical_names.contains(&canonical(t)))
+    });
+    // The DER the server sends for each listed name: the subjects of its trusted CAs that
+    // print as that name.
+    let known_ders: Vec<&[u8]> = trusted
+        .iter()
+        .filter(|c| {
+            openssl_oneline(&c.subject_raw)
+                .as_deref()
+                .is_some_and(listed)
+        })
+        .map(|c| c.subject_raw.as_slice())
+        .collect();
+    let by_bytes =
+        (!known_ders.is_empty()).then(|| issuers.iter().any(|(raw, _)| known_ders.contains(raw)));
+    NameMatch {
+        by_string,
+        by_bytes,
+        canonical: canonical_match,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_s_client_prints() {
+        let text = "---\nAcceptable client certificate CA names\n\
+            C = US, O = \"Example, Inc.\", CN = Example Root CA\nCN = Caf\\C3\\A9 CA\n\
+            Client Certificate Types: RSA sign, ECDSA sign\n\
+            Requested Signature Algorithms: ECDSA+SHA256:ed25519:RSA-PSS+SHA256\n\
+            Shared Requested Signature Algorithms: ECDSA+SHA256\nPeer signing digest: SHA256\n";
+        let request = CertificateRequest::from_s_client(text).unwrap();
+        assert_eq!(
+            request.ca_names,
+            [
+                "C = US, O = \"Example, Inc.\", CN = Example Root CA",
+                "CN = Caf\\C3\\A9 CA"
+            ]
+        );
+        assert_eq!(request.certificate_types, ["RSA sign", "ECDSA sign"]);
+        assert_eq!(
+            request.signature_algorithms,
+            ["ECDSA+SHA256", "ed25519", "RSA-PSS+SHA256"]
+        );
+        let none =
+            CertificateRequest::from_s_client("No client certificate CA names sent\n").unwrap();
+        assert!(none.ca_names.is_empty());
+        assert_eq!(CertificateRequest::from_s_client("hello\nworld"), None);
+    }
+
+    #[test]
+    fn scheme_fit_follows_the_tls_version() {
+        let tls13 = CertificateRequest {
+            signature_algorithms: vec!["ECDSA+SHA384".into(), "RSA+SHA256".into()],
+            ..CertificateRequest::default()
+        };
+        let p256 = KeyAlgorithm::Ec {
+            curve: "P-256".into(),
+        };
+        let rsa = KeyAlgorithm::Rsa { bits: 2048 };
+        assert!(
+            !key_fits(&p256, false, &tls13),
+            "TLS 1.3 binds P-256 to SHA-256"
+        );
+        assert!(
+            !key_fits(&rsa, false, &tls13),
+            "TLS 1.3 signs with RSA-PSS only"
+        );
+        let tls12 = CertificateRequest {
+            certificate_types: vec!["RSA sign".into(), "ECDSA sign".into()],
+            ..tls13.clone()
+        };
+        assert!(key_fits(&p256, false, &tls12));
+        assert!(key_fits(&rsa, false, &tls12));
+        assert!(!key_fits(&KeyAlgorithm::Ed25519, false, &tls12));
+    }
+}
+
+/// One client stack's answer to "would it send this certificate?".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientStack {
+    /// `go`, `java`, `browsers`, `rustls` or `openssl`.
+    pub name: String,
+    pub label: String,
+    pub sends: bool,
+    /// Why, in one sentence.
+    pub why: String,
+    pub codes: Vec<crate::diagnosis::Code>,
+}
+
+/// Decides for each client stack whether it sends the certificate, given the certificates the
+/// client holds (`sent`, the client certificate first) and the server's trusted CAs.
+pub fn decide(
+    sent: &[&Certificate],
+    trusted: &[&Certificate],
+    request: &CertificateRequest,
+) -> Vec<ClientStack> {
+    use crate::diagnosis::Code;
+    let Some(leaf) = sent.first() else {
+        return Vec::new();
+    };
+    let names = match_names(sent, trusted, request);
+    let listed = !request.ca_names.is_empty();
+    let key_ok = key_fits(&leaf.key, false, request);
+    let by_bytes = names.by_bytes.unwrap_or(names.by_string);
+    let key_words = format!("an {} key", leaf.key);
+    let stack = |name: &str, label: &str, names_ok: bool, compares: &str, checks_names: bool| {
+        let mut codes = Vec::new();
+        let mut why = Vec::new();
+        if checks_names && !names_ok {
+            codes.push(Code::IssuerNotInAcceptableCaNames);
+            if names.by_string && !by_bytes {
+                codes.push(Code::CaNameEncodingDiffers);
+                why.push(format!(
+                    "an issuer's name reads like a listed CA name but its DER differs ({compares})"
+                ));
+            } else {
+                why.push(format!(
+                    "no issuer in the chain is a listed CA name ({compares})"
+                ));
+            }
+        }
+        if !key_ok {
+            codes.push(Code::KeyTypeNotRequested);
+            why.push(format!(
+                "{key_words} cannot sign with any requested signature algorithm"
+            ));
+        }
+        let sends = codes.is_empty() || name == "openssl";
+        let why = match (name, codes.is_empty()) {
+            (_, true) if checks_names && listed => {
+                format!(
+                    "sends it: an issuer matches a listed CA name ({compares}) and {key_words} fits a requested algorithm"
+                )
+            }
+            (_, true) => format!("sends it: {key_words} fits a requested algorithm"),
+            ("openssl", false) => format!(
+                "sends it regardless of the CA names, but the handshake fails: {}",
+                why.join("; ")
+            ),
+            _ => format!("sends no certificate: {}", why.join("; ")),
+        };
+        ClientStack {
+            name: name.to_owned(),
+            label: label.to_owned(),
+            sends,
+            why,
+            codes,
+        }
+    };
+    vec![
+        stack(
+            "go",
+            "Go crypto/tls",
+            !listed || by_bytes,
+            "compared byte for byte",
+            true,
+        ),
+        stack(
+            "browsers",
+            "Browsers (Chrome, Firefox, Safari)",
+            !listed || by_bytes,
+            "compared byte for byte",
+            true,
+        ),
+        stack(
+            "java",
+            "Java (JSSE key managers)",
+            !listed || names.canonical,
+            "compared as X500Principal names",
+            true,
+        ),
+        stack("rustls", "rustls clients", true, "", false),
+        stack(
+            "openssl",
+            "OpenSSL clients (curl, s_client)",
+            true,
+            "",
+            false,
+        ),
+    ]
+}

@@ -1,0 +1,328 @@
+//! "Will the client even send it?", from real `openssl s_client` output against a real
+//! `openssl s_server` that requests a client certificate: the CA names the server lists come
+//! from its CA file, the signature algorithms from `-client_sigalgs`.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use mtls_inspector::diagnosis::Code;
+use mtls_inspector::inspect::borrow_inputs;
+use mtls_inspector::request::CertificateRequest;
+use mtls_inspector::{Options, Report, Side, inspect};
+use rcgen::{DistinguishedName, DnType, DnValue};
+
+/// Runs `s_server` with `ca_file` (and extra flags) and returns what `s_client` printed.
+fn s_client_output(
+    dir: &Path,
+    ca_file: &str,
+    server_flags: &[&str],
+    client_flags: &[&str],
+) -> String {
+    let port = 20000 + (std::process::id() % 5000) as u16 + rand_offset();
+    let accept = port.to_string();
+    let mut args = vec![
+        "s_server",
+        "-accept",
+        &accept,
+        "-cert",
+        "server.pem",
+        "-key",
+        "server.key",
+        "-Verify",
+        "1",
+        "-CAfile",
+        ca_file,
+        "-naccept",
+        "1",
+        "-quiet",
+    ];
+    args.extend(server_flags);
+    let mut server = Command::new("openssl")
+        .args(&args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let target = format!("127.0.0.1:{port}");
+    let mut output = String::new();
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let mut args = vec!["s_client", "-connect", &target];
+        args.extend(client_flags);
+        let run = Command::new("openssl")
+            .args(&args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        output = String::from_utf8_lossy(&run.stdout).into_owned();
+        if output.contains("CONNECTED") {
+            break;
+        }
+    }
+    server.kill().ok();
+    server.wait().ok();
+    output
+}
+
+fn rand_offset() -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    NEXT.fetch_add(7, Ordering::SeqCst)
+}
+
+struct Setup {
+    dir: std::path::PathBuf,
+    chain: String,
+    root: String,
+}
+
+fn setup(label: &str) -> Setup {
+    let pki = common::Pki::new(label);
+    let leaf = pki.client(common::client("alice"));
+    let dir = common::temp_dir(label);
+    common::openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.pem",
+            "-subj",
+            "/CN=server",
+            "-days",
+            "2",
+        ],
+        &dir,
+    );
+    std::fs::write(dir.join("root.pem"), &pki.root.pem).unwrap();
+    let other = common::Pki::new("Unrelated");
+    std::fs::write(dir.join("other.pem"), &other.root.pem).unwrap();
+    Setup {
+        dir,
+        chain: format!("{}{}", leaf.pem, pki.intermediate.pem),
+        root: pki.root.pem,
+    }
+}
+
+fn decide(setup: &Setup, trust: &str, output: &str) -> Report {
+    let request =
+        CertificateRequest::from_s_client(output).expect("a CertificateRequest in the output");
+    let files = vec![
+        (
+            Side::Client,
+            "chain.pem".to_owned(),
+            setup.chain.clone().into_bytes(),
+        ),
+        (
+            Side::Trust,
+            "trust.pem".to_owned(),
+            trust.as_bytes().to_vec(),
+        ),
+    ];
+    let options = Options {
+        certificate_request: Some(request),
+        ..Options::at(common::NOW)
+    };
+    inspect(&borrow_inputs(&files), &options)
+}
+
+fn sends(report: &Report) -> Vec<(String, bool)> {
+    report
+        .client_stacks
+        .iter()
+        .map(|s| (s.name.clone(), s.sends))
+        .collect()
+}
+
+fn all(value: bool) -> Vec<(String, bool)> {
+    ["go", "browsers", "java", "rustls", "openssl"]
+        .iter()
+        .map(|n| ((*n).to_owned(), value))
+        .collect()
+}
+
+#[test]
+fn listed_issuer_and_fitting_key_are_sent_by_every_stack() {
+    let s = setup("sclient-ok");
+    let output = s_client_output(&s.dir, "root.pem", &[], &[]);
+    let request = CertificateRequest::from_s_client(&output).unwrap();
+    assert_eq!(request.ca_names.len(), 1, "{output}");
+    assert!(
+        request.ca_names[0].ends_with("CN = sclient-ok Root CA"),
+        "{:?}",
+        request.ca_names
+    );
+    let report = decide(&s, &s.root, &output);
+    assert_eq!(sends(&report), all(true), "{:#?}", report.client_stacks);
+}
+
+#[test]
+fn an_unlisted_issuer_is_not_sent_by_go_java_or_browsers() {
+    let s = setup("sclient-names");
+    // The server lists another CA only.
+    let output = s_client_output(&s.dir, "other.pem", &[], &[]);
+    let report = decide(&s, &s.root, &output);
+    let expected: Vec<(String, bool)> = [
+        ("go", false),
+        ("browsers", false),
+        ("java", false),
+        ("rustls", true),
+        ("openssl", true),
+    ]
+    .iter()
+    .map(|(n, v)| ((*n).to_owned(), *v))
+    .collect();
+    assert_eq!(sends(&report), expected, "{:#?}", report.client_stacks);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == Code::IssuerNotInAcceptableCaNames)
+    );
+    // The same from the command line.
+    std::fs::write(s.dir.join("s_client.txt"), &output).unwrap();
+    std::fs::write(s.dir.join("chain.pem"), &s.chain).unwrap();
+    let cli = Command::new(env!("CARGO_BIN_EXE_mtls-inspector"))
+        .args([
+            "check",
+            "--trust",
+            "root.pem",
+            "--s-client",
+            "s_client.txt",
+            "--at",
+        ])
+        .arg("2026-06-01T12:00:00Z")
+        .arg("chain.pem")
+        .current_dir(&s.dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&cli.stdout);
+    assert!(text.contains("Will the client send it?"), "{text}");
+    assert!(
+        text.contains("Go crypto/tls") && text.contains("sends no certificate"),
+        "{text}"
+    );
+    assert!(text.contains("issuer_not_in_acceptable_ca_names"), "{text}");
+    let no_request = Command::new(env!("CARGO_BIN_EXE_mtls-inspector"))
+        .args(["check", "--s-client", "chain.pem", "chain.pem"])
+        .current_dir(&s.dir)
+        .output()
+        .unwrap();
+    assert_eq!(no_request.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_request.stderr).contains("no CertificateRequest"));
+}
+
+#[test]
+fn a_key_type_the_server_does_not_request_is_not_sent() {
+    let s = setup("sclient-sigalgs");
+    // TLS 1.3, RSA-PSS only: the client's P-256 key cannot sign.
+    let output = s_client_output(
+        &s.dir,
+        "root.pem",
+        &["-client_sigalgs", "RSA-PSS+SHA256:RSA-PSS+SHA384"],
+        &[],
+    );
+    let report = decide(&s, &s.root, &output);
+    let stacks = &report.client_stacks;
+    assert!(
+        stacks
+            .iter()
+            .filter(|s| s.name != "openssl")
+            .all(|s| !s.sends),
+        "{stacks:#?}"
+    );
+    assert!(
+        stacks
+            .iter()
+            .all(|s| s.codes.contains(&Code::KeyTypeNotRequested))
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == Code::KeyTypeNotRequested)
+    );
+}
+
+#[test]
+fn a_name_equal_as_text_but_not_as_der_splits_go_from_java() {
+    // The server trusts a root whose name is a UTF8String; the client's intermediate was issued
+    // by the same key under the same name as a PrintableString.
+    let named = |value: DnValue| {
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, value);
+        dn
+    };
+    let key = common::key();
+    let mut utf8 = common::ca("unused");
+    utf8.distinguished_name = named(DnValue::Utf8String("Encoding Root".into()));
+    let mut printable = common::ca("unused");
+    printable.distinguished_name = named(DnValue::PrintableString(
+        "Encoding Root".try_into().unwrap(),
+    ));
+    let trusted_root = common::self_signed(utf8, key);
+    let signing_root = common::self_signed(
+        printable,
+        common::KeyPair::from_pem(&trusted_root.key_pem()).unwrap(),
+    );
+    let intermediate = common::issue(
+        common::ca("Encoding Issuing CA"),
+        common::key(),
+        &signing_root,
+    );
+    let leaf = common::issue(common::client("bob"), common::key(), &intermediate);
+    let s = setup("sclient-encoding");
+    std::fs::write(s.dir.join("utf8-root.pem"), &trusted_root.pem).unwrap();
+    let output = s_client_output(&s.dir, "utf8-root.pem", &[], &[]);
+    let request = CertificateRequest::from_s_client(&output).unwrap();
+    assert_eq!(request.ca_names, ["CN = Encoding Root"]);
+    let files = vec![
+        (
+            Side::Client,
+            "chain.pem".to_owned(),
+            format!("{}{}", leaf.pem, intermediate.pem).into_bytes(),
+        ),
+        (
+            Side::Trust,
+            "trust.pem".to_owned(),
+            trusted_root.pem.clone().into_bytes(),
+        ),
+    ];
+    let options = Options {
+        certificate_request: Some(request),
+        ..Options::at(common::NOW)
+    };
+    let report = inspect(&borrow_inputs(&files), &options);
+    let by_name: Vec<(String, bool)> = sends(&report);
+    assert_eq!(
+        by_name[0],
+        ("go".to_owned(), false),
+        "{:#?}",
+        report.client_stacks
+    );
+    assert_eq!(
+        by_name[2],
+        ("java".to_owned(), true),
+        "{:#?}",
+        report.client_stacks
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == Code::CaNameEncodingDiffers)
+    );
+}
