@@ -210,12 +210,29 @@ impl<'a> Graph<'a> {
 
     /// Searches for a path from `leaf` to a certificate that `is_anchor` accepts.
     pub fn search(&self, leaf: usize, is_anchor: &dyn Fn(usize) -> bool) -> Search {
+        self.search_accepting(leaf, is_anchor, None)
+    }
+
+    /// [`Graph::search`] that keeps looking past complete paths `accept` refuses, as
+    /// implementations that build every candidate chain and filter them do (Go). When no path
+    /// is accepted, the first complete one is returned, so that its faults can be shown.
+    pub fn search_accepting(
+        &self,
+        leaf: usize,
+        is_anchor: &dyn Fn(usize) -> bool,
+        accept: Option<&Acceptor<'_>>,
+    ) -> Search {
         let mut state = SearchState {
             steps: 0,
             best: None,
+            accept,
+            first_complete: None,
         };
         let mut path = vec![leaf];
         if let Some(found) = self.extend(&mut path, is_anchor, &mut state) {
+            return Search::Complete(found);
+        }
+        if let Some(found) = state.first_complete {
             return Search::Complete(found);
         }
         match state.best {
@@ -228,10 +245,10 @@ impl<'a> Graph<'a> {
         &self,
         path: &mut Vec<usize>,
         is_anchor: &dyn Fn(usize) -> bool,
-        state: &mut SearchState,
+        state: &mut SearchState<'_>,
     ) -> Option<Vec<usize>> {
         let &last = path.last()?;
-        let dead = |state: &mut SearchState, path: &[usize], dead: Dead| {
+        let dead = |state: &mut SearchState<'_>, path: &[usize], dead: Dead| {
             let better = match &state.best {
                 None => true,
                 Some((best, best_dead)) => {
@@ -265,7 +282,16 @@ impl<'a> Graph<'a> {
             continued = true;
             path.push(issuer);
             if is_anchor(issuer) {
-                return Some(path.clone());
+                match state.accept {
+                    Some(accept) if !accept(path) => {
+                        if state.first_complete.is_none() {
+                            state.first_complete = Some(path.clone());
+                        }
+                        path.pop();
+                        continue;
+                    }
+                    _ => return Some(path.clone()),
+                }
             }
             if let Some(found) = self.extend(path, is_anchor, state) {
                 return Some(found);
@@ -308,9 +334,15 @@ impl<'a> Graph<'a> {
     }
 }
 
-struct SearchState {
+/// A test every complete path must pass (see [`Graph::search_accepting`]).
+pub type Acceptor<'a> = dyn Fn(&[usize]) -> bool + 'a;
+
+struct SearchState<'a> {
     steps: usize,
     best: Option<(Vec<usize>, Dead)>,
+    /// Complete paths must also pass this, when given.
+    accept: Option<&'a Acceptor<'a>>,
+    first_complete: Option<Vec<usize>>,
 }
 
 fn dead_rank(dead: &Dead) -> u8 {

