@@ -32,7 +32,8 @@ clippy:
 	cargo clippy $(WASM) --all-targets -- -D warnings
 
 unit:
-	cargo test --quiet -- --skip limbo_conformance --skip go_profile_agrees_with_go_on_the_limbo_cases
+	cargo test --quiet -- --skip limbo_conformance --skip go_profile_agrees_with_go_on_the_limbo_cases \
+	  --skip java_profile_agrees_with_jsse_on_the_limbo_cases
 
 wasm-test:
 	cargo test $(WASM) --test web
@@ -52,6 +53,7 @@ e2e: e2e-inputs
 conformance:
 	cargo test --release --test limbo -- --nocapture
 	cargo test --release --test go_differential -- --nocapture
+	cargo test --release --test java_differential -- --nocapture
 
 ## screenshot: regenerate docs/screenshot.png from an end-to-end run of the built page
 screenshot: build e2e

@@ -182,6 +182,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
                     (profiles::openssl_rules(&context, &settings), None)
                 }
                 Profile::Go => (profiles::go_rules(&context), None),
+                Profile::Java => (profiles::java_rules(&context), None),
             };
             let mut violations = evaluation.violations;
             if let Some(cert) = graph.certificate(leaf) {

@@ -23,14 +23,18 @@ pub enum Profile {
     Nginx,
     /// Go `crypto/tls` with `RequireAndVerifyClientCert`: `x509.Certificate.Verify`.
     Go,
+    /// Java JSSE (`X509TrustManagerImpl.checkClientTrusted`): PKIX, then the TLS-client
+    /// end-entity checks.
+    Java,
 }
 
 impl Profile {
-    pub const ALL: [Profile; 4] = [
+    pub const ALL: [Profile; 5] = [
         Profile::Webpki,
         Profile::Openssl,
         Profile::Nginx,
         Profile::Go,
+        Profile::Java,
     ];
 
     pub fn name(self) -> &'static str {
@@ -39,6 +43,7 @@ impl Profile {
             Self::Openssl => "openssl",
             Self::Nginx => "nginx",
             Self::Go => "go",
+            Self::Java => "java",
         }
     }
 
@@ -49,6 +54,7 @@ impl Profile {
             Self::Openssl => "OpenSSL",
             Self::Nginx => "nginx",
             Self::Go => "Go",
+            Self::Java => "Java",
         }
     }
 
@@ -688,7 +694,7 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
     for (subject, issuer) in links(&path) {
         signature_rules(context, subject, issuer, false, &mut violations);
     }
-    name_constraints(context, &path, true, &mut violations);
+    name_constraints(context, &path, CommonName::HostWithoutDns, &mut violations);
     if let Some(max) = settings.max_intermediates {
         let intermediates = path.len().saturating_sub(2);
         if matches!(search, Search::Complete(_)) && intermediates > max {
@@ -835,7 +841,165 @@ fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> 
         }
         signature_rules(context, subject, issuer, false, &mut violations);
     }
-    name_constraints(context, path, false, &mut violations);
+    name_constraints(context, path, CommonName::Ignored, &mut violations);
+    violations
+}
+
+// ---------------------------------------------------------------------------------------------
+// Java
+
+/// Critical extensions JSSE's PKIX validation handles in a CA certificate.
+const JAVA_KNOWN_CRITICAL: &[&str] = &[
+    "2.5.29.15", // keyUsage
+    "2.5.29.19", // basicConstraints
+    "2.5.29.17", // subjectAltName
+    "2.5.29.30", // nameConstraints
+    "2.5.29.32", // certificatePolicies
+    "2.5.29.33", // policyMappings
+    "2.5.29.36", // policyConstraints
+    "2.5.29.54", // inhibitAnyPolicy
+];
+
+/// Java's JSSE server check of a client certificate (X509TrustManagerImpl.checkClientTrusted:
+/// sun.security.validator's PKIX validator, variant TLS client), read from the JDK sources and
+/// checked against the JDK by tests/java_differential.rs: any trusted certificate is an anchor
+/// (a trusted client certificate is its own chain, accepted without any check); the anchor
+/// contributes only its name and key; every other certificate must be valid at the time; CAs need basicConstraints CA:TRUE (a
+/// v1 CA only when the anchor issued it to itself) and keyCertSign when key usage is present;
+/// pathLenConstraint counts non-self-issued CAs; MD5 signatures and RSA keys under 1024 bits
+/// are refused by jdk.certpath.disabledAlgorithms (SHA-1 is not, for client certificates);
+/// the client certificate's key usage must allow digitalSignature and its EKU clientAuth or
+/// anyExtendedKeyUsage; a CA's EKU is not checked, and CRLs are not (revocation is off by
+/// default).
+pub fn java_rules(context: &Context<'_>) -> Evaluation {
+    let graph = context.graph;
+    let pinned = (0..graph.entries().len())
+        .any(|i| (context.anchors)(i) && graph.same_certificate(i, context.leaf));
+    let accept = |path: &[usize]| java_path_violations(context, path, true).is_empty();
+    let search = if pinned {
+        Search::Complete(vec![context.leaf])
+    } else {
+        graph.search_accepting(context.leaf, context.anchors, Some(&accept))
+    };
+    let complete = matches!(search, Search::Complete(_));
+    let path = search.path().to_vec();
+    // PKIXValidator returns a trusted client certificate as its own chain before any check,
+    // and the end-entity checks run only on longer chains (Validator.validate).
+    let mut violations = if pinned {
+        Vec::new()
+    } else {
+        java_path_violations(context, &path, complete)
+    };
+    dead_end(&search, &mut violations);
+    Evaluation { search, violations }
+}
+
+/// EndEntityChecker's TLS-client checks.
+fn java_end_entity(context: &Context<'_>, index: usize) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let Some(cert) = context.certificate(index) else {
+        return out;
+    };
+    if let Some(ku) = cert.key_usage
+        && !ku.digital_signature
+    {
+        out.push(
+            Violation::new(Code::LeafKeyUsageMissingDigitalSignature, index)
+                .value(&ku.names().join(", ")),
+        );
+    }
+    if let Some(eku) = &cert.extended_key_usage {
+        let allowed = eku.any
+            || match context.usage {
+                Usage::Client => eku.client_auth,
+                Usage::Server => eku.server_auth,
+            };
+        if !allowed {
+            out.push(
+                Violation::new(Code::ClientAuthEkuMissing, index).value(&eku.purposes.join(", ")),
+            );
+        }
+    }
+    out
+}
+
+/// The PKIX rules on one path (the anchor last when `complete`), and the end-entity checks.
+fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> Vec<Violation> {
+    let mut violations = java_end_entity(context, context.leaf);
+    let checked = without_anchor(path, complete);
+    let mut max_path_length: Option<usize> = None;
+    // PKIX walks from the anchor down; `position` counts from the leaf.
+    for (position, &index) in checked.iter().enumerate().rev() {
+        let Some(cert) = context.certificate(index) else {
+            continue;
+        };
+        validity(cert, index, context.time, &mut violations);
+        if let KeyAlgorithm::Rsa { bits } = cert.key
+            && bits < 1024
+        {
+            violations.push(Violation::new(Code::WeakKey, index).value(&cert.key.to_string()));
+        }
+        // PKIX resolves EKU on the target certificate only (KeyChecker).
+        for oid in cert.critical_extension_oids() {
+            if !JAVA_KNOWN_CRITICAL.contains(&oid) && (position != 0 || oid != "2.5.29.37") {
+                violations
+                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
+            }
+        }
+        if position == 0 {
+            continue;
+        }
+        let issued_by_anchor = complete && position + 1 == checked.len();
+        let path_len = if cert.version < 3 {
+            (issued_by_anchor && cert.is_self_issued()).then_some(usize::MAX)
+        } else {
+            cert.basic_constraints
+                .filter(|bc| bc.ca)
+                .map(|bc| bc.path_len.map_or(usize::MAX, |l| l as usize))
+        };
+        let Some(path_len) = path_len else {
+            violations.push(Violation::new(Code::IssuerNotCa, index));
+            continue;
+        };
+        if let Some(ku) = cert.key_usage
+            && !ku.key_cert_sign
+        {
+            violations.push(
+                Violation::new(Code::IssuerMissingKeyCertSign, index).value(&ku.names().join(", ")),
+            );
+        }
+        if !cert.is_self_issued() {
+            match max_path_length {
+                Some(0) => violations.push(
+                    Violation::new(Code::PathLengthExceeded, index)
+                        .value("a CA above it allows no more intermediates"),
+                ),
+                Some(n) => max_path_length = Some(n - 1),
+                None => {}
+            }
+        }
+        max_path_length = Some(max_path_length.map_or(path_len, |m| m.min(path_len)));
+    }
+    if let Some(&anchor) = path.last().filter(|_| complete)
+        && let Some(KeyAlgorithm::Rsa { bits }) = context.certificate(anchor).map(|c| &c.key)
+        && *bits < 1024
+    {
+        violations.push(Violation::new(Code::WeakKey, anchor).value(&format!("RSA {bits}")));
+    }
+    for (subject, issuer) in links(path) {
+        let Some(cert) = context.certificate(subject) else {
+            continue;
+        };
+        if matches!(cert.signature_algorithm.hash, Hash::Md5 | Hash::Unknown) {
+            violations.push(
+                Violation::new(Code::UnsupportedSignatureAlgorithm, subject)
+                    .value(&cert.signature_algorithm.name),
+            );
+        } else if context.graph.signature(subject, issuer) == SignatureCheck::Invalid {
+            violations.push(Violation::new(Code::BadSignature, subject).related(issuer));
+        }
+    }
+    name_constraints(context, path, CommonName::Java, &mut violations);
     violations
 }
 
@@ -843,10 +1007,23 @@ fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> 
 /// certificate below it (self-issued intermediates excepted), for DNS names, e-mail addresses,
 /// IP addresses and URIs in the subjectAltName, and the leaf's common name when it looks like a
 /// host name and no DNS name is given.
+/// How an implementation treats a subject common name under name constraints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CommonName {
+    /// Ignored (Go).
+    Ignored,
+    /// The client certificate's CN, when it looks like a host name and there is no DNS name
+    /// (OpenSSL).
+    HostWithoutDns,
+    /// Every constrained certificate's CN: as an IP address when it is one and there is no IP
+    /// name, else as a DNS name when there is no DNS name (Java's NameConstraintsExtension).
+    Java,
+}
+
 fn name_constraints(
     context: &Context<'_>,
     path: &[usize],
-    common_name_as_host: bool,
+    common_name: CommonName,
     out: &mut Vec<Violation>,
 ) {
     for (ca_position, &ca_index) in path.iter().enumerate().skip(1) {
@@ -864,13 +1041,25 @@ fn name_constraints(
                 continue;
             }
             let mut names: Vec<String> = cert.subject_alt_names.clone();
-            let has_dns = names.iter().any(|n| n.starts_with("DNS:"));
-            if position == 0
-                && common_name_as_host
-                && !has_dns
-                && let Some(cn) = cert.common_name.as_deref().filter(|cn| looks_like_host(cn))
-            {
-                names.push(format!("DNS:{cn}"));
+            let has = |kind: &str| names.iter().any(|n| n.starts_with(kind));
+            let (has_dns, has_ip) = (has("DNS:"), has("IP:"));
+            let is_ip = |cn: &str| cn.parse::<std::net::IpAddr>().is_ok();
+            match (common_name, cert.common_name.as_deref()) {
+                (CommonName::HostWithoutDns, Some(cn))
+                    if position == 0 && !has_dns && looks_like_host(cn) =>
+                {
+                    names.push(format!("DNS:{cn}"));
+                }
+                // An IP address in the CN counts only when there is no IP name, and never as
+                // a DNS name.
+                (CommonName::Java, Some(cn)) if is_ip(cn) && !has_ip => {
+                    names.push(format!("IP:{cn}"));
+                }
+                (CommonName::Java, Some(cn)) if is_ip(cn) => {}
+                (CommonName::Java, Some(cn)) if !has_dns && looks_like_dns_name(cn) => {
+                    names.push(format!("DNS:{cn}"));
+                }
+                _ => {}
             }
             for name in names {
                 if let Some(reason) =
@@ -885,6 +1074,14 @@ fn name_constraints(
             }
         }
     }
+}
+
+/// What Java's DNSName accepts: letters, digits and hyphens in dot-separated labels.
+fn looks_like_dns_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 fn looks_like_host(name: &str) -> bool {
@@ -1042,6 +1239,15 @@ pub fn handshake_key_violation(
                 Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string()))
             }
             KeyAlgorithm::Rsa { .. } | KeyAlgorithm::Ed25519 => None,
+            KeyAlgorithm::Ec { curve } if ["P-256", "P-384", "P-521"].contains(&curve.as_str()) => {
+                None
+            }
+            _ => Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string())),
+        },
+        // JSSE's signature schemes: RSA (its size is a path rule), ECDSA on P-256/384/521,
+        // Ed25519 and Ed448.
+        Profile::Java => match key {
+            KeyAlgorithm::Rsa { .. } | KeyAlgorithm::Ed25519 | KeyAlgorithm::Ed448 => None,
             KeyAlgorithm::Ec { curve } if ["P-256", "P-384", "P-521"].contains(&curve.as_str()) => {
                 None
             }

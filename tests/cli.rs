@@ -87,9 +87,9 @@ fn json_output_follows_the_spec_shape() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["verdict"], "rejected");
     let profiles = json["profiles"].as_array().unwrap();
-    assert_eq!(profiles.len(), 4);
+    assert_eq!(profiles.len(), 5);
     let names: Vec<&str> = profiles.iter().filter_map(|p| p["name"].as_str()).collect();
-    assert_eq!(names, ["webpki", "openssl", "nginx", "go"]);
+    assert_eq!(names, ["webpki", "openssl", "nginx", "go", "java"]);
     for p in profiles {
         assert!(p["name"].is_string() && p["verdict"].is_string() && p["findings"].is_array());
     }

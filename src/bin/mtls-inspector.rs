@@ -20,7 +20,7 @@ Usage:
   --trust FILE       the server's trusted CAs (e.g. nginx ssl_client_certificate)
   --crl FILE         certificate revocation lists
   --at TIME          validation time, RFC 3339 (default: now)
-  --profile NAME     webpki, openssl, nginx or go (repeatable; default: all)
+  --profile NAME     webpki, openssl, nginx, go or java (repeatable; default: all)
   --usage USAGE      client (clientAuth, default) or server (serverAuth)
   --password-file F  passwords for PKCS#12 files, encrypted keys and Java keystores: one per
                      line, each tried on every protected input (never printed)
@@ -96,7 +96,9 @@ fn parse(args: &[String]) -> Result<Command, String> {
             "--profile" => {
                 let name = value(flag)?;
                 let profile = Profile::from_name(&name).ok_or_else(|| {
-                    format!("unknown profile `{name}` (expected webpki, openssl, nginx or go)")
+                    format!(
+                        "unknown profile `{name}` (expected webpki, openssl, nginx, go or java)"
+                    )
                 })?;
                 command.profiles.push(profile);
             }

@@ -550,7 +550,7 @@ fn App() -> Html {
                 on_text={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::SClient(text))) }} />
             <ExplainLogLine message={state.log_line.clone()}
                 on_message={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::LogLine(text))) }} />
-            <footer>{ "mtls-inspector — rustls-webpki decides rustls' verdict; the OpenSSL and nginx rules are checked against openssl verify, the Go rules against Go's crypto/x509." }</footer>
+            <footer>{ "mtls-inspector — rustls-webpki decides rustls' verdict; the OpenSSL and nginx rules are checked against openssl verify, the Go rules against Go's crypto/x509, the Java rules against the JDK's JSSE." }</footer>
         </main>
     }
 }
