@@ -327,6 +327,15 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
                 next_update: crl.next_update.map(diagnosis::format_time),
                 revoked: crl.revoked.len(),
                 source: location.clone(),
+                expired: crl.next_update.is_some_and(|next| options.time > next),
+                not_yet_valid: crl.this_update > options.time,
+                lists: (0..graph.entries().len())
+                    .filter(|&i| {
+                        graph
+                            .certificate(i)
+                            .is_some_and(|c| c.issuer_raw == crl.issuer_raw && crl.lists(c))
+                    })
+                    .collect(),
                 der: crl.der.clone(),
             })
             .collect(),

@@ -58,6 +58,28 @@ impl Profile {
         }
     }
 
+    /// How the server this profile stands for uses CRLs, in one sentence.
+    pub fn revocation_policy(self) -> &'static str {
+        match self {
+            Self::Webpki => {
+                "rustls checks the supplied CRLs for the whole chain: a certificate no CRL covers \
+                 is rejected (unknown status), an expired CRL is still used"
+            }
+            Self::Openssl => {
+                "openssl verify checks no CRL unless -crl_check is given (the profile assumes it \
+                 is not)"
+            }
+            Self::Nginx => {
+                "nginx with ssl_crl checks every level of the chain: a certificate no CRL covers, \
+                 or an expired CRL, is rejected"
+            }
+            Self::Go => "Go's crypto/tls never checks CRLs",
+            Self::Java => {
+                "Java checks no CRL unless revocation checking is turned on (it is off by default)"
+            }
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == name)
     }

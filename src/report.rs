@@ -166,6 +166,12 @@ pub struct CrlEntry {
     pub next_update: Option<String>,
     pub revoked: usize,
     pub source: Location,
+    /// Past its nextUpdate at the validation time.
+    pub expired: bool,
+    /// Its thisUpdate is after the validation time.
+    pub not_yet_valid: bool,
+    /// The certificates of the report (indexes) that this CRL lists as revoked.
+    pub lists: Vec<usize>,
     /// The CRL itself, for share links (not in the JSON report).
     #[serde(skip_serializing, default)]
     pub der: Vec<u8>,
@@ -223,7 +229,8 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
-    fn label(&self, index: usize) -> String {
+    /// A certificate of the report by its short subject.
+    pub fn label(&self, index: usize) -> String {
         self.certificates
             .get(index)
             .map_or_else(|| format!("#{index}"), |c| short_subject(&c.subject))
@@ -280,6 +287,32 @@ impl Report {
                         cert.source
                     ));
                 }
+            }
+        }
+        if !self.crls.is_empty() {
+            out.push_str("\nCRLs:\n");
+            for crl in &self.crls {
+                let listed: Vec<String> = crl.lists.iter().map(|&i| self.label(i)).collect();
+                out.push_str(&format!(
+                    "  {} (updated {}, next {}{}): {} entries{}\n",
+                    short_subject(&crl.issuer),
+                    crl.this_update,
+                    crl.next_update.as_deref().unwrap_or("none"),
+                    if crl.expired { ", EXPIRED" } else { "" },
+                    crl.revoked,
+                    if listed.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; lists {} as revoked", listed.join(", "))
+                    }
+                ));
+            }
+            for profile in &self.profiles {
+                out.push_str(&format!(
+                    "  {:<8} {}\n",
+                    profile.name.name(),
+                    profile.name.revocation_policy()
+                ));
             }
         }
         if !self.client_stacks.is_empty() {

@@ -227,7 +227,7 @@ wire_struct! {
     LogLine { printed_by, line }
     Finding { code, severity, certificate, profiles, title, detail, remedy, location, log_lines }
     ExtensionEntry { name, oid, critical, value }
-    CrlEntry { issuer, this_update, next_update, revoked, source, der }
+    CrlEntry { issuer, this_update, next_update, revoked, source, expired, not_yet_valid, lists, der }
     KeyEntry { algorithm, matches_client_certificate, source }
     InputSummary { name, side, certificates, crls, private_keys, problems }
     CertificateEntry {

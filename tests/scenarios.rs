@@ -39,7 +39,10 @@ fn every_scenario_gets_the_expected_verdict_per_profile() {
         }
         // Accepted only when every profile accepts (the go and java profiles are checked
         // against Go and the JDK by their differential tests).
-        let all_accept = report.profiles.iter().all(|p| p.verdict == Verdict::Accepted)
+        let all_accept = report
+            .profiles
+            .iter()
+            .all(|p| p.verdict == Verdict::Accepted)
             && scenario.expect.iter().all(|(_, e)| e.is_none());
         let overall = if all_accept {
             Verdict::Accepted

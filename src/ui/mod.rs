@@ -20,7 +20,8 @@ use yew::prelude::*;
 use diagram::{ChainDiagram, Timeline};
 use inputs::{InputPanel, PasswordPrompt};
 use report_view::{
-    CertificateDetails, CertificateRequestPanel, ExplainLogLine, Findings, Handshake, VerdictBanner,
+    CertificateDetails, CertificateRequestPanel, ExplainLogLine, Findings, Handshake, Revocation,
+    VerdictBanner,
 };
 use samples::SAMPLES;
 use state::{Action, CLIENT_PASTE, State, TRUST_PASTE};
@@ -543,6 +544,7 @@ fn App() -> Html {
                 </div>
                 <Findings report={report.clone()} />
                 <Handshake report={report.clone()} />
+                <Revocation report={report.clone()} />
                 <Timeline report={report.clone()} />
                 { exports.unwrap_or_default() }
             }

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use mtls_inspector::Side;
-use mtls_inspector::diagnosis::Severity;
+use mtls_inspector::diagnosis::{Code, Severity};
 use mtls_inspector::handshake::{Party, StepState, handshake};
 use mtls_inspector::report::{Finding, Report, Verdict, role_name, short_subject};
 use wasm_bindgen::JsCast as _;
@@ -214,6 +214,54 @@ pub fn Handshake(props: &ReportProps) -> Html {
                 }
             }) }
             </ol>
+        </section>
+    }
+}
+
+/// The CRLs given, what each lists, and how each server uses them.
+#[function_component]
+pub fn Revocation(props: &ReportProps) -> Html {
+    let report = &props.report;
+    if report.crls.is_empty() {
+        return Html::default();
+    }
+    let revocation_codes = [
+        Code::Revoked,
+        Code::RevocationStatusUnknown,
+        Code::CrlExpired,
+        Code::CrlNotYetValid,
+    ];
+    html! {
+        <section class="revocation" data-testid="revocation" aria-labelledby="revocation-title">
+            <h2 id="revocation-title">{ "Revocation" }</h2>
+            <table>
+                <thead><tr><th>{ "CRL issuer" }</th><th>{ "Updated" }</th><th>{ "Next update" }</th><th>{ "Lists from this inspection" }</th></tr></thead>
+                <tbody>
+                { for report.crls.iter().map(|crl| {
+                    let state = if crl.expired { " (expired)" } else if crl.not_yet_valid { " (not yet valid)" } else { "" };
+                    let listed: Vec<String> = crl.lists.iter().map(|&i| report.label(i)).collect();
+                    html! {
+                        <tr data-crl-expired={crl.expired.to_string()}>
+                            <td>{ short_subject(&crl.issuer) }</td>
+                            <td>{ &crl.this_update }</td>
+                            <td>{ format!("{}{state}", crl.next_update.clone().unwrap_or_else(|| "none".into())) }</td>
+                            <td>{ if listed.is_empty() { format!("none of them ({} entries)", crl.revoked) } else { format!("{} revoked ({} entries)", listed.join(", "), crl.revoked) } }</td>
+                        </tr>
+                    }
+                }) }
+                </tbody>
+            </table>
+            <ul class="policies">
+            { for report.profiles.iter().map(|p| {
+                let found: Vec<&str> = p.findings.iter().filter(|c| revocation_codes.contains(c)).map(|c| c.as_str()).collect();
+                html! {
+                    <li data-profile={p.name.name()} data-revocation={found.join(" ")}>
+                        <strong>{ p.name.server() }</strong>{ ": " }{ p.name.revocation_policy() }
+                        { if found.is_empty() { ".".to_owned() } else { format!(" — here: {}.", found.join(", ")) } }
+                    </li>
+                }
+            }) }
+            </ul>
         </section>
     }
 }
@@ -454,6 +502,39 @@ mod tests {
         assert!(html.contains(r#"data-code="expired""#));
         assert!(html.contains("Fix: "));
         assert!(html.contains("Example Legacy Issuing CA"));
+    }
+
+    #[test]
+    fn revocation_shows_each_crl_and_each_servers_policy() {
+        let mut with_crl = (*report(0)).clone();
+        let without = render::<Revocation>(ReportProps {
+            report: Rc::new(with_crl.clone()),
+        });
+        assert!(!without.contains("data-testid"), "{without}");
+        with_crl.crls.push(mtls_inspector::report::CrlEntry {
+            issuer: "O=Example, CN=Example Issuing CA".into(),
+            this_update: "2026-05-01T00:00:00Z".into(),
+            next_update: Some("2026-05-08T00:00:00Z".into()),
+            revoked: 3,
+            source: with_crl.certificates[0].source.clone(),
+            expired: true,
+            not_yet_valid: false,
+            lists: vec![with_crl.chain[0]],
+            der: Vec::new(),
+        });
+        let html = render::<Revocation>(ReportProps {
+            report: Rc::new(with_crl),
+        });
+        assert!(html.contains(r#"data-crl-expired="true""#));
+        assert!(html.contains("(expired)"));
+        assert!(html.contains("revoked (3 entries)"));
+        for profile in ["webpki", "openssl", "nginx", "go", "java"] {
+            assert!(
+                html.contains(&format!(r#"data-profile="{profile}""#)),
+                "{profile}"
+            );
+        }
+        assert!(html.contains("never checks CRLs"));
     }
 
     #[test]
