@@ -413,7 +413,7 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
             "A CA in the chain is restricted to other purposes",
             format!(
                 "The extended key usage of {who} lists {value} without {eku}; rustls, OpenSSL and \
-                 Go apply a CA's EKU to every certificate it issues."
+                 Go apply a CA's EKU to every certificate it issues (Java does not)."
             ),
             format!(
                 "Re-issue {name} with `extendedKeyUsage = {eku}` added (or without the extension), \
