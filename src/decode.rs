@@ -171,7 +171,7 @@ pub fn decode_with(source: &str, bytes: &[u8], passwords: &[String]) -> Decoded 
     }
     if let [0xfe, 0xed, 0xfe, 0xed, ..] | [0xce, 0xce, 0xce, 0xce, ..] = bytes {
         let opened = protected::open_java_keystore(bytes, keyring);
-        take_opened(opened, "Java keystore", &whole, &mut out);
+        take_opened(opened, Container::Keystore, &whole, &mut out);
         cap_problems(&mut out);
         return out;
     }
@@ -398,7 +398,7 @@ fn decode_pem_block(
         "ENCRYPTED PRIVATE KEY" => decrypt_key(&der, location, keyring, out),
         "PKCS12" => {
             let opened = protected::open_pkcs12(&der, keyring);
-            take_opened(opened, "PKCS#12 file", &location, out);
+            take_opened(opened, Container::Pkcs12, &location, out);
         }
         "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => out.items.push(Item {
             content: Content::CertificateRequest,
@@ -444,15 +444,35 @@ fn decrypt_key(der: &[u8], location: Location, keyring: &mut Keyring<'_>, out: &
 fn key_failure(failure: Failure, location: Location, out: &mut Decoded) {
     let problem = match failure {
         Failure::NeedsPassword => Problem::EncryptedPrivateKey,
-        other => failure_problem(other, "encrypted private key"),
+        other => failure_problem(other, Container::Key),
     };
     out.problem(location, problem);
 }
 
+/// What kind of protected container a part came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Pkcs12,
+    Keystore,
+    Key,
+}
+
+impl Container {
+    fn noun(self) -> &'static str {
+        match self {
+            Self::Pkcs12 => "PKCS#12 file",
+            Self::Keystore => "Java keystore",
+            Self::Key => "encrypted private key",
+        }
+    }
+}
+
 /// The problem for a part that could not be opened.
-fn failure_problem(failure: Failure, what: &'static str) -> Problem {
+fn failure_problem(failure: Failure, container: Container) -> Problem {
+    let what = container.noun();
     match failure {
-        Failure::NeedsPassword if what == "PKCS#12 file" => Problem::Pkcs12,
+        // A keystore's certificates are readable without a password; only its keys need one.
+        Failure::NeedsPassword if container == Container::Pkcs12 => Problem::Pkcs12,
         Failure::NeedsPassword => Problem::EncryptedPrivateKey,
         Failure::WrongPassword => Problem::WrongPassword { what },
         Failure::Malformed(expected) => Problem::MalformedDer { expected },
@@ -481,14 +501,14 @@ fn failure_problem(failure: Failure, what: &'static str) -> Problem {
 /// Adds what a PKCS#12 file or keystore held; one password problem per container.
 fn take_opened(
     opened: Result<protected::Opened, Failure>,
-    what: &'static str,
+    container: Container,
     location: &Location,
     out: &mut Decoded,
 ) {
     let opened = match opened {
         Ok(opened) => opened,
         Err(failure) => {
-            out.problem(location.clone(), failure_problem(failure, what));
+            out.problem(location.clone(), failure_problem(failure, container));
             return;
         }
     };
@@ -517,15 +537,15 @@ fn take_opened(
             Some(entry) if !is_password => location.with_entry(entry),
             _ => location.clone(),
         };
-        let problem = match failure {
-            // A keystore's certificates are readable; only its keys need the password.
-            Failure::NeedsPassword if what == "Java keystore" => Problem::EncryptedPrivateKey,
-            other => failure_problem(other, what),
-        };
-        out.problem(located, problem);
+        out.problem(located, failure_problem(failure, container));
     }
     if opened.integrity_failed {
-        out.problem(location.clone(), Problem::IntegrityFailed { what });
+        out.problem(
+            location.clone(),
+            Problem::IntegrityFailed {
+                what: container.noun(),
+            },
+        );
     }
 }
 
@@ -635,7 +655,7 @@ fn decode_der(
         }
         Shape::Pkcs12 => {
             let opened = protected::open_pkcs12(der_bytes, keyring);
-            take_opened(opened, "PKCS#12 file", &location, out);
+            take_opened(opened, Container::Pkcs12, &location, out);
         }
         Shape::Pkcs8 => push_key(keys::from_pkcs8(der_bytes), location, out),
         Shape::EncryptedPkcs8 => decrypt_key(der_bytes, location, keyring, out),

@@ -94,6 +94,14 @@ pub enum Usage {
 }
 
 impl Usage {
+    /// Does this EKU name the usage (anyExtendedKeyUsage aside)?
+    pub fn listed_in(self, eku: &crate::certificate::ExtendedKeyUsage) -> bool {
+        match self {
+            Self::Client => eku.client_auth,
+            Self::Server => eku.server_auth,
+        }
+    }
+
     pub fn eku_name(self) -> &'static str {
         match self {
             Self::Client => "clientAuth",
@@ -407,10 +415,7 @@ pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
             }
         }
         if let Some(eku) = &cert.extended_key_usage {
-            let allowed = match context.usage {
-                Usage::Client => eku.client_auth,
-                Usage::Server => eku.server_auth,
-            };
+            let allowed = context.usage.listed_in(eku);
             if !allowed {
                 let code = if is_leaf {
                     Code::ClientAuthEkuMissing
@@ -644,10 +649,7 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
         let eku_allows = cert
             .extended_key_usage
             .as_ref()
-            .is_none_or(|eku| match context.usage {
-                Usage::Client => eku.client_auth,
-                Usage::Server => eku.server_auth,
-            });
+            .is_none_or(|eku| context.usage.listed_in(eku));
         if !eku_allows {
             let purposes = cert
                 .extended_key_usage
@@ -738,6 +740,14 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
 // ---------------------------------------------------------------------------------------------
 // Go
 
+/// Do the server's trusted certificates hold the client certificate itself? (Go's
+/// `opts.Roots.contains(c)`, Java's `trustedCerts.contains(chain[0])`.)
+fn is_pinned(context: &Context<'_>) -> bool {
+    let graph = context.graph;
+    (0..graph.entries().len())
+        .any(|i| (context.anchors)(i) && graph.same_certificate(i, context.leaf))
+}
+
 /// Critical extensions Go's `crypto/x509` parser handles (crypto/x509/parser.go).
 const GO_KNOWN_CRITICAL: &[&str] = &[
     "2.5.29.15", // keyUsage
@@ -770,9 +780,7 @@ pub fn go_rules(context: &Context<'_>) -> Evaluation {
     let accept = |path: &[usize]| go_path_violations(context, path, true).is_empty();
     // A client certificate the roots hold is its own chain, whoever issued it
     // (`opts.Roots.contains(c)`).
-    let pinned = (0..graph.entries().len())
-        .any(|i| (context.anchors)(i) && graph.same_certificate(i, context.leaf));
-    let search = if pinned {
+    let search = if is_pinned(context) {
         Search::Complete(vec![context.leaf])
     } else {
         graph.search_accepting(context.leaf, context.anchors, Some(&accept))
@@ -812,11 +820,7 @@ fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> 
             }
         }
         if let Some(eku) = &cert.extended_key_usage {
-            let allowed = eku.any
-                || match context.usage {
-                    Usage::Client => eku.client_auth,
-                    Usage::Server => eku.server_auth,
-                };
+            let allowed = eku.any || context.usage.listed_in(eku);
             if !allowed {
                 let code = if is_leaf {
                     Code::ClientAuthEkuMissing
@@ -895,8 +899,7 @@ const JAVA_KNOWN_CRITICAL: &[&str] = &[
 /// default).
 pub fn java_rules(context: &Context<'_>) -> Evaluation {
     let graph = context.graph;
-    let pinned = (0..graph.entries().len())
-        .any(|i| (context.anchors)(i) && graph.same_certificate(i, context.leaf));
+    let pinned = is_pinned(context);
     let accept = |path: &[usize]| java_path_violations(context, path, true).is_empty();
     let search = if pinned {
         Search::Complete(vec![context.leaf])
@@ -931,11 +934,7 @@ fn java_end_entity(context: &Context<'_>, index: usize) -> Vec<Violation> {
         );
     }
     if let Some(eku) = &cert.extended_key_usage {
-        let allowed = eku.any
-            || match context.usage {
-                Usage::Client => eku.client_auth,
-                Usage::Server => eku.server_auth,
-            };
+        let allowed = eku.any || context.usage.listed_in(eku);
         if !allowed {
             out.push(
                 Violation::new(Code::ClientAuthEkuMissing, index).value(&eku.purposes.join(", ")),
