@@ -297,7 +297,7 @@ pub fn CertificateRequestPanel(props: &RequestProps) -> Html {
             <p class="hint">{ "Optional: paste what " }<code>{ "openssl s_client -connect host:port" }</code>
                 { " prints against the server. Its CertificateRequest lists the CA names and signature algorithms the server accepts; Go, Java and browsers send no certificate when the chain does not fit them, and the server then only logs that none was sent." }</p>
             <textarea data-role="certificate-request" aria-label="Paste openssl s_client output"
-                placeholder="Acceptable client certificate CA names&#10;…&#10;Requested Signature Algorithms: …"
+                placeholder={"Acceptable client certificate CA names\n…\nRequested Signature Algorithms: …"}
                 value={props.text.clone()} {oninput} spellcheck="false" />
             if unread {
                 <p class="why" data-testid="request-unread">{ "No CertificateRequest in this text (no \"Acceptable client certificate CA names\" or \"Requested Signature Algorithms\" line): did the server ask for a client certificate?" }</p>
