@@ -73,14 +73,10 @@ fn s_client_output(
     output
 }
 
-/// Whether a real Go client holding `chain.pem` and `key.pem` (in `dir`) sends its certificate
-/// to an s_server with this CA file and flags; `None` without a Go toolchain.
-fn go_sends(dir: &Path, ca_file: &str, server_flags: &[&str]) -> Option<bool> {
-    let Some(go) = common::go_toolchain() else {
-        eprintln!("SKIPPED: no Go toolchain, the real Go client was not run");
-        return None;
-    };
-    let client = common::go_build(&go, "tests/go/client/main.go", "go-client");
+/// Whether a real client (the program and arguments in `client`, given the server's address
+/// first) sends `chain.pem` with `key.pem` (in `dir`) to an s_server with this CA file and
+/// flags.
+fn client_sends(dir: &Path, ca_file: &str, server_flags: &[&str], client: &[String]) -> bool {
     let port = 25000 + (std::process::id() % 5000) as u16 + rand_offset();
     let accept = port.to_string();
     // -verify (not -Verify): request a certificate without requiring one; -www reports it.
@@ -111,7 +107,9 @@ fn go_sends(dir: &Path, ca_file: &str, server_flags: &[&str]) -> Option<bool> {
     let mut answer = String::new();
     for _ in 0..50 {
         std::thread::sleep(std::time::Duration::from_millis(100));
-        let run = Command::new(&client)
+        let (program, rest) = client.split_first().unwrap();
+        let run = Command::new(program)
+            .args(rest)
             .args([&target, "chain.pem", "key.pem"])
             .current_dir(dir)
             .output()
@@ -124,26 +122,43 @@ fn go_sends(dir: &Path, ca_file: &str, server_flags: &[&str]) -> Option<bool> {
     server.kill().ok();
     server.wait().ok();
     match answer.as_str() {
-        "sent" => Some(true),
-        "not sent" => Some(false),
-        other => panic!("the Go client said {other:?}"),
+        "sent" => true,
+        "not sent" => false,
+        other => panic!("{client:?} said {other:?}"),
     }
 }
 
-/// The go stack's answer, checked against the real Go client when there is one.
-fn go_agrees(report: &Report, dir: &Path, ca_file: &str, server_flags: &[&str]) {
-    let ours = report
-        .client_stacks
-        .iter()
-        .find(|s| s.name == "go")
-        .map(|s| s.sends)
-        .unwrap();
-    if let Some(real) = go_sends(dir, ca_file, server_flags) {
-        println!("real Go client against -CAfile {ca_file} {server_flags:?}: sends = {real}");
+/// The go and java stacks' answers, checked against a real Go client (tests/go/client, when
+/// Go is available) and a real JSSE client (tests/java/Client.java).
+fn real_clients_agree(report: &Report, dir: &Path, ca_file: &str, server_flags: &[&str]) {
+    let ours = |name: &str| {
+        report
+            .client_stacks
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.sends)
+            .unwrap()
+    };
+    let mut clients: Vec<(&str, Vec<String>)> = Vec::new();
+    match common::go_toolchain() {
+        Some(go) => {
+            let binary = common::go_build(&go, "tests/go/client/main.go", "go-client");
+            clients.push(("go", vec![binary.display().to_string()]));
+        }
+        None => eprintln!("SKIPPED: no Go toolchain, the real Go client was not run"),
+    }
+    let java_client = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/java/Client.java");
+    clients.push((
+        "java",
+        vec!["java".into(), java_client.display().to_string()],
+    ));
+    for (name, command) in clients {
+        let real = client_sends(dir, ca_file, server_flags, &command);
+        println!("real {name} client against -CAfile {ca_file} {server_flags:?}: sends = {real}");
         assert_eq!(
-            ours,
+            ours(name),
             real,
-            "Go really {}",
+            "the real {name} client {}",
             if real { "sends" } else { "does not send" }
         );
     }
@@ -251,7 +266,7 @@ fn listed_issuer_and_fitting_key_are_sent_by_every_stack() {
     );
     let report = decide(&s, &s.root, &output);
     assert_eq!(sends(&report), all(true), "{:#?}", report.client_stacks);
-    go_agrees(&report, &s.dir, "root.pem", &[]);
+    real_clients_agree(&report, &s.dir, "root.pem", &[]);
 }
 
 #[test]
@@ -277,7 +292,7 @@ fn an_unlisted_issuer_is_not_sent_by_go_java_or_browsers() {
             .iter()
             .any(|f| f.code == Code::IssuerNotInAcceptableCaNames)
     );
-    go_agrees(&report, &s.dir, "other.pem", &[]);
+    real_clients_agree(&report, &s.dir, "other.pem", &[]);
     // The same from the command line.
     std::fs::write(s.dir.join("s_client.txt"), &output).unwrap();
     std::fs::write(s.dir.join("chain.pem"), &s.chain).unwrap();
@@ -341,7 +356,7 @@ fn a_key_type_the_server_does_not_request_is_not_sent() {
             .iter()
             .any(|f| f.code == Code::KeyTypeNotRequested)
     );
-    go_agrees(
+    real_clients_agree(
         &report,
         &s.dir,
         "root.pem",
@@ -423,5 +438,5 @@ fn a_name_equal_as_text_but_not_as_der_splits_go_from_java() {
     )
     .unwrap();
     std::fs::write(s.dir.join("key.pem"), leaf.key_pem()).unwrap();
-    go_agrees(&report, &s.dir, "utf8-root.pem", &[]);
+    real_clients_agree(&report, &s.dir, "utf8-root.pem", &[]);
 }
