@@ -45,11 +45,15 @@ function makeCertificates() {
   // Alice's chain and key as a PKCS#12 file (OpenSSL 3 defaults: PBES2, AES-256, SHA-256 MAC).
   openssl(['pkcs12', '-export', '-in', 'alice.pem', '-certfile', 'int.pem', '-inkey', 'alice.key',
     '-passout', `pass:${P12_PASSWORD}`, '-out', 'alice.p12'], dir);
+  // The root as a Java trust store (JKS), as keytool writes it.
+  execFileSync('keytool', ['-importcert', '-noprompt', '-alias', 'root', '-file', 'root.pem',
+    '-keystore', 'trust.jks', '-storetype', 'JKS', '-storepass', 'changeit'], { cwd: dir, stdio: 'ignore' });
   const read = (f) => readFileSync(join(dir, f), 'utf8');
   return {
     root: read('root.pem'), intermediate: read('int.pem'),
     alice: read('alice.pem'), aliceKey: read('alice.key'), bob: read('bob.pem'),
     aliceP12: readFileSync(join(dir, 'alice.p12')),
+    trustJks: readFileSync(join(dir, 'trust.jks')),
   };
 }
 
@@ -473,6 +477,19 @@ test('pasted s_client output says which clients would not even send the certific
   // Text that is not s_client output says so.
   await page.fill('textarea[data-role=certificate-request]', 'hello');
   await page.waitForSelector('[data-testid=request-unread]');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a Java trust store (JKS) is read without its password', async () => {
+  const { page, context, errors } = await open();
+  await page.setInputFiles('input[type=file][data-role=trust]', [
+    { name: 'truststore.jks', mimeType: 'application/octet-stream', buffer: certs.trustJks },
+  ]);
+  await page.fill('textarea[data-role=client]', certs.alice + certs.intermediate);
+  await verdict(page, 'accepted');
+  assert.match(await page.locator('li[data-file="truststore.jks"] .found').innerText(), /1 certificate/);
+  assert.equal(await page.locator('[data-testid=password-prompt]').count(), 0, 'no password asked');
   assert.deepEqual(errors, []);
   await context.close();
 });
