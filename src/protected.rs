@@ -74,10 +74,15 @@ impl<'a> Keyring<'a> {
     }
 
     fn spend(&mut self, iterations: u64) -> Result<(), Failure> {
+        self.spend_times(iterations, 1)
+    }
+
+    /// Accounts for `times` derivations (or derived blocks) of `iterations` each.
+    fn spend_times(&mut self, iterations: u64, times: u64) -> Result<(), Failure> {
         if iterations > MAX_ITERATIONS {
             return Err(Failure::TooManyIterations(iterations));
         }
-        self.work = self.work.saturating_add(iterations);
+        self.work = self.work.saturating_add(iterations.saturating_mul(times));
         if self.work > MAX_HASH_WORK {
             return Err(Failure::TooMuchWork);
         }
@@ -378,6 +383,20 @@ impl Scheme {
         }
     }
 
+    /// How many runs of `iterations` hashes one password costs: one per derived block.
+    fn derivations(&self, password: &str) -> u64 {
+        let blocks = |bytes: usize, output: usize| bytes.div_ceil(output.max(1)) as u64;
+        match self {
+            Self::Pbes2 { prf, cipher, .. } => blocks(cipher.key_len(), prf.digest().output_len()),
+            Self::Pkcs12 { cipher, .. } => {
+                let per_secret = blocks(cipher.key_len(), 20) + blocks(cipher.iv_len(), 20);
+                per_secret * bmp_variants(password).len() as u64
+            }
+            Self::JceMd5TripleDes { .. } => 2,
+            Self::JksKeyProtector => 1,
+        }
+    }
+
     /// Decrypts with one password; `None` when this password does not fit.
     fn decrypt(&self, password: &str, data: &[u8]) -> Option<Vec<u8>> {
         match self {
@@ -532,7 +551,7 @@ fn jce_md5_3des_key(password: &str, salt: &[u8], iterations: u64) -> Option<(Vec
 /// Decrypts data under a parsed scheme with the keyring's candidates.
 fn unlock(scheme: &Scheme, data: &[u8], keyring: &mut Keyring<'_>) -> Result<Vec<u8>, Failure> {
     for password in keyring.candidates() {
-        keyring.spend(scheme.iterations())?;
+        keyring.spend_times(scheme.iterations(), scheme.derivations(password))?;
         if let Some(plain) = scheme.decrypt(password, data) {
             // A wrong key passes the padding check about once in 256 tries: the plaintext must
             // also be one DER structure.
@@ -1040,6 +1059,27 @@ mod tests {
             assert_eq!(keyring.spend(MAX_ITERATIONS), Ok(()));
         }
         assert_eq!(keyring.spend(1), Err(Failure::TooMuchWork));
+    }
+
+    #[test]
+    fn work_counts_every_derived_block() {
+        let legacy = Scheme::Pkcs12 {
+            cipher: Cipher::TripleDes3,
+            salt: vec![0; 8],
+            iterations: 700_000,
+        };
+        // 24 key bytes = 2 SHA-1 blocks, 8 IV bytes = 1; the empty password twice (BMP, none).
+        assert_eq!(legacy.derivations("pw"), 3);
+        assert_eq!(legacy.derivations(""), 6);
+        let mut keyring = Keyring::new(&[]);
+        assert_eq!(
+            keyring.spend_times(legacy.iterations(), legacy.derivations("")),
+            Ok(())
+        );
+        assert_eq!(
+            keyring.spend_times(legacy.iterations(), legacy.derivations("")),
+            Err(Failure::TooMuchWork)
+        );
     }
 
     #[test]
