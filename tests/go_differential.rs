@@ -10,6 +10,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use mtls_inspector::profiles::Usage;
 use mtls_inspector::{Profile, Verdict};
 use serde_json::{Value, json};
 
@@ -101,87 +102,30 @@ fn go_profile_agrees_with_go_on_the_limbo_cases() {
         eprintln!("SKIPPED: no Go toolchain: the go profile was not compared on limbo");
         return;
     };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/limbo");
-    let (Ok(cases), Ok(meta)) = (
-        std::fs::read(root.join("limbo-client-subset.json")),
-        std::fs::read(root.join("limbo-client-subset.meta.json")),
-    ) else {
-        eprintln!(
-            "SKIPPED: {} is missing (the shared conformance data)",
-            root.display()
-        );
+    let Some(cases) = common::limbo_cases() else {
         return;
     };
-    let cases: Value = serde_json::from_slice(&cases).unwrap();
-    let meta: Value = serde_json::from_slice(&meta).unwrap();
-    let client_usage: std::collections::HashSet<&str> = meta["testcases"]
-        .as_array()
-        .unwrap()
+    let go_cases: Vec<Value> = cases
         .iter()
-        .filter(|m| m["usage"] == "clientAuth")
-        .filter_map(|m| m["id"].as_str())
-        .collect();
-    let strings = |v: &Value| -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut go_cases = Vec::new();
-    let mut ours = Vec::new();
-    for case in cases["testcases"].as_array().unwrap() {
-        let id = case["id"].as_str().unwrap();
-        let Some(time) = case["validation_time"]
-            .as_str()
-            .and_then(mtls_inspector::rfc3339::parse)
-        else {
-            continue;
-        };
-        let client = client_usage.contains(id);
-        let mut chain = vec![case["peer_certificate"].as_str().unwrap().to_owned()];
-        chain.extend(strings(&case["untrusted_intermediates"]));
-        let roots = strings(&case["trusted_certs"]);
-        go_cases.push(json!({
-            "name": id, "chain": chain, "roots": roots, "time": time,
-            "usage": if client { "client" } else { "server" },
-        }));
-        let files = vec![
-            (
-                mtls_inspector::Side::Client,
-                "peer".to_owned(),
-                chain.concat().into_bytes(),
-            ),
-            (
-                mtls_inspector::Side::Trust,
-                "trusted".to_owned(),
-                roots.concat().into_bytes(),
-            ),
-        ];
-        let options = mtls_inspector::Options {
-            usage: if client {
-                mtls_inspector::profiles::Usage::Client
+        .map(|case| {
+            let usage = if case.usage == Usage::Client {
+                "client"
             } else {
-                mtls_inspector::profiles::Usage::Server
-            },
-            profiles: vec![Profile::Go],
-            ..mtls_inspector::Options::at(time)
-        };
-        let report =
-            mtls_inspector::inspect(&mtls_inspector::inspect::borrow_inputs(&files), &options);
-        let verdict = report
-            .profiles
-            .first()
-            .map(|p| (p.verdict, p.findings.clone()));
-        ours.push(verdict);
-    }
+                "server"
+            };
+            json!({"name": case.id, "chain": case.chain, "roots": case.roots, "time": case.time,
+                   "usage": usage})
+        })
+        .collect();
+    let ours: Vec<_> = cases
+        .iter()
+        .map(|c| common::profile_decides(Profile::Go, &c.chain, &c.roots, c.time, c.usage))
+        .collect();
     let results = run_go(&go, &go_cases);
     let mut disagreements = Vec::new();
     for ((case, result), ours) in go_cases.iter().zip(&results).zip(&ours) {
         let go_accepts = result["ok"].as_bool().unwrap();
-        let accepted = matches!(ours, Some((Verdict::Accepted, _)));
+        let accepted = ours.0 == Verdict::Accepted;
         if go_accepts != accepted {
             disagreements.push(format!(
                 "{}: Go {} ({}) / ours {:?}",

@@ -9,10 +9,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use mtls_inspector::inspect::borrow_inputs;
 use mtls_inspector::profiles::Usage;
-use mtls_inspector::{Options, Profile, Side, Verdict, inspect};
-use serde_json::Value;
+use mtls_inspector::{Profile, Verdict};
 
 struct Case {
     name: String,
@@ -82,31 +80,7 @@ fn java_decides(label: &str, cases: &[Case]) -> Vec<(bool, String)> {
 fn ours(cases: &[Case]) -> Vec<(Verdict, Vec<mtls_inspector::diagnosis::Code>)> {
     cases
         .iter()
-        .map(|case| {
-            let files = vec![
-                (
-                    Side::Client,
-                    "client".to_owned(),
-                    case.chain.concat().into_bytes(),
-                ),
-                (
-                    Side::Trust,
-                    "trust".to_owned(),
-                    case.roots.concat().into_bytes(),
-                ),
-            ];
-            let options = Options {
-                usage: case.usage,
-                profiles: vec![Profile::Java],
-                ..Options::at(case.time)
-            };
-            let report = inspect(&borrow_inputs(&files), &options);
-            report
-                .profiles
-                .first()
-                .map(|p| (p.verdict, p.findings.clone()))
-                .unwrap_or((Verdict::Incomplete, Vec::new()))
-        })
+        .map(|c| common::profile_decides(Profile::Java, &c.chain, &c.roots, c.time, c.usage))
         .collect()
 }
 
@@ -163,57 +137,17 @@ fn java_profile_agrees_with_jsse_on_the_limbo_cases() {
         eprintln!("SKIPPED: no java");
         return;
     };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/limbo");
-    let (Ok(cases), Ok(meta)) = (
-        std::fs::read(root.join("limbo-client-subset.json")),
-        std::fs::read(root.join("limbo-client-subset.meta.json")),
-    ) else {
-        eprintln!(
-            "SKIPPED: {} is missing (the shared conformance data)",
-            root.display()
-        );
+    let Some(limbo) = common::limbo_cases() else {
         return;
     };
-    let cases: Value = serde_json::from_slice(&cases).unwrap();
-    let meta: Value = serde_json::from_slice(&meta).unwrap();
-    let client: std::collections::HashSet<&str> = meta["testcases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["usage"] == "clientAuth")
-        .filter_map(|m| m["id"].as_str())
-        .collect();
-    let strings = |v: &Value| -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let cases: Vec<Case> = cases["testcases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|case| {
-            let id = case["id"].as_str()?;
-            let time = case["validation_time"]
-                .as_str()
-                .and_then(mtls_inspector::rfc3339::parse)?;
-            let mut chain = vec![case["peer_certificate"].as_str()?.to_owned()];
-            chain.extend(strings(&case["untrusted_intermediates"]));
-            Some(Case {
-                name: id.to_owned(),
-                chain,
-                roots: strings(&case["trusted_certs"]),
-                time,
-                usage: if client.contains(id) {
-                    Usage::Client
-                } else {
-                    Usage::Server
-                },
-            })
+    let cases: Vec<Case> = limbo
+        .into_iter()
+        .map(|c| Case {
+            name: c.id,
+            chain: c.chain,
+            roots: c.roots,
+            time: c.time,
+            usage: c.usage,
         })
         .collect();
     let disagreements = compare("java-limbo", &cases);

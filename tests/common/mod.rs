@@ -1229,3 +1229,100 @@ pub fn go_build(go: &std::path::Path, source: &str, name: &str) -> PathBuf {
     );
     binary
 }
+
+/// One x509-limbo client-subset case with a validation time, as the differential tests use it.
+pub struct LimboCase {
+    pub id: String,
+    /// The peer certificate first, then the untrusted intermediates (PEM).
+    pub chain: Vec<String>,
+    pub roots: Vec<String>,
+    pub time: i64,
+    pub usage: mtls_inspector::profiles::Usage,
+}
+
+/// The limbo client subset from `../shared/conformance/limbo/`, the cases with a validation
+/// time; `None` (after saying so) when the shared data is missing.
+pub fn limbo_cases() -> Option<Vec<LimboCase>> {
+    use serde_json::Value;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/limbo");
+    let (Ok(cases), Ok(meta)) = (
+        std::fs::read(root.join("limbo-client-subset.json")),
+        std::fs::read(root.join("limbo-client-subset.meta.json")),
+    ) else {
+        eprintln!(
+            "SKIPPED: {} is missing (the shared conformance data)",
+            root.display()
+        );
+        return None;
+    };
+    let cases: Value = serde_json::from_slice(&cases).ok()?;
+    let meta: Value = serde_json::from_slice(&meta).ok()?;
+    let client: std::collections::HashSet<&str> = meta["testcases"]
+        .as_array()?
+        .iter()
+        .filter(|m| m["usage"] == "clientAuth")
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let cases = cases["testcases"]
+        .as_array()?
+        .iter()
+        .filter_map(|case| {
+            let id = case["id"].as_str()?;
+            let time = case["validation_time"]
+                .as_str()
+                .and_then(mtls_inspector::rfc3339::parse)?;
+            let mut chain = vec![case["peer_certificate"].as_str()?.to_owned()];
+            chain.extend(strings(&case["untrusted_intermediates"]));
+            Some(LimboCase {
+                id: id.to_owned(),
+                chain,
+                roots: strings(&case["trusted_certs"]),
+                time,
+                usage: if client.contains(id) {
+                    mtls_inspector::profiles::Usage::Client
+                } else {
+                    mtls_inspector::profiles::Usage::Server
+                },
+            })
+        })
+        .collect();
+    Some(cases)
+}
+
+/// One profile's verdict and error codes for a client chain against roots.
+pub fn profile_decides(
+    profile: Profile,
+    chain: &[String],
+    roots: &[String],
+    time: i64,
+    usage: mtls_inspector::profiles::Usage,
+) -> (mtls_inspector::Verdict, Vec<Code>) {
+    let files = vec![
+        (
+            Side::Client,
+            "client".to_owned(),
+            chain.concat().into_bytes(),
+        ),
+        (Side::Trust, "trust".to_owned(), roots.concat().into_bytes()),
+    ];
+    let options = Options {
+        usage,
+        profiles: vec![profile],
+        ..Options::at(time)
+    };
+    let report = inspect(&borrow_inputs(&files), &options);
+    report
+        .profiles
+        .first()
+        .map(|p| (p.verdict, p.findings.clone()))
+        .unwrap_or((mtls_inspector::Verdict::Incomplete, Vec::new()))
+}
