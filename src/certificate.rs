@@ -333,7 +333,9 @@ fn directory_string(tlv: &Tlv<'_>) -> Option<String> {
     }
 }
 
-fn attribute_name(oid: &str) -> &str {
+/// The short name of a distinguished-name attribute, as OpenSSL prints it (`Email` for the
+/// e-mail address; OpenSSL's one-line form says `emailAddress`).
+pub(crate) fn attribute_name(oid: &str) -> &str {
     match oid {
         "2.5.4.3" => "CN",
         "2.5.4.6" => "C",

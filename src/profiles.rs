@@ -417,12 +417,7 @@ pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
         if let Some(eku) = &cert.extended_key_usage {
             let allowed = context.usage.listed_in(eku);
             if !allowed {
-                let code = if is_leaf {
-                    Code::ClientAuthEkuMissing
-                } else {
-                    Code::IssuerEkuExcludesClientAuth
-                };
-                violations.push(Violation::new(code, index).value(&eku.purposes.join(", ")));
+                violations.push(eku_violation(is_leaf, index, &eku.purposes));
             }
         }
         if is_leaf {
@@ -453,6 +448,16 @@ pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
     }
     dead_end(&search, &mut violations);
     Evaluation { search, violations }
+}
+
+/// An EKU that does not allow the usage: the client certificate's own, or a CA's.
+fn eku_violation(is_leaf: bool, index: usize, purposes: &[String]) -> Violation {
+    let code = if is_leaf {
+        Code::ClientAuthEkuMissing
+    } else {
+        Code::IssuerEkuExcludesClientAuth
+    };
+    Violation::new(code, index).value(&purposes.join(", "))
 }
 
 /// The certificates of a path whose own fields are checked: the anchor of a complete path
@@ -654,14 +659,9 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
             let purposes = cert
                 .extended_key_usage
                 .as_ref()
-                .map(|e| e.purposes.join(", "))
+                .map(|e| e.purposes.clone())
                 .unwrap_or_default();
-            let code = if is_leaf {
-                Code::ClientAuthEkuMissing
-            } else {
-                Code::IssuerEkuExcludesClientAuth
-            };
-            violations.push(Violation::new(code, index).value(&purposes));
+            violations.push(eku_violation(is_leaf, index, &purposes));
         }
         if let Some(weak) = weak_key_at_level_2(&cert.key) {
             violations.push(Violation::new(Code::WeakKey, index).value(&weak));
@@ -822,12 +822,7 @@ fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> 
         if let Some(eku) = &cert.extended_key_usage {
             let allowed = eku.any || context.usage.listed_in(eku);
             if !allowed {
-                let code = if is_leaf {
-                    Code::ClientAuthEkuMissing
-                } else {
-                    Code::IssuerEkuExcludesClientAuth
-                };
-                violations.push(Violation::new(code, index).value(&eku.purposes.join(", ")));
+                violations.push(eku_violation(is_leaf, index, &eku.purposes));
             }
         }
         if is_leaf {
@@ -936,9 +931,7 @@ fn java_end_entity(context: &Context<'_>, index: usize) -> Vec<Violation> {
     if let Some(eku) = &cert.extended_key_usage {
         let allowed = eku.any || context.usage.listed_in(eku);
         if !allowed {
-            out.push(
-                Violation::new(Code::ClientAuthEkuMissing, index).value(&eku.purposes.join(", ")),
-            );
+            out.push(eku_violation(true, index, &eku.purposes));
         }
     }
     out

@@ -17,13 +17,9 @@ use mtls_inspector::request::CertificateRequest;
 use mtls_inspector::{Options, Report, Side, inspect};
 use rcgen::{DistinguishedName, DnType, DnValue};
 
-/// Runs `s_server` with `ca_file` (and extra flags) and returns what `s_client` printed.
-fn s_client_output(
-    dir: &Path,
-    ca_file: &str,
-    server_flags: &[&str],
-    client_flags: &[&str],
-) -> String {
+/// Starts `openssl s_server` in `dir` with the test's server certificate, this CA file and
+/// `flags`; returns it and the address to connect to.
+fn s_server(dir: &Path, ca_file: &str, flags: &[&str]) -> (std::process::Child, String) {
     let port = 20000 + (std::process::id() % 5000) as u16 + rand_offset();
     let accept = port.to_string();
     let mut args = vec![
@@ -34,16 +30,11 @@ fn s_client_output(
         "server.pem",
         "-key",
         "server.key",
-        "-Verify",
-        "1",
         "-CAfile",
         ca_file,
-        "-naccept",
-        "1",
-        "-quiet",
     ];
-    args.extend(server_flags);
-    let mut server = Command::new("openssl")
+    args.extend(flags);
+    let server = Command::new("openssl")
         .args(&args)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -51,7 +42,20 @@ fn s_client_output(
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let target = format!("127.0.0.1:{port}");
+    (server, format!("127.0.0.1:{port}"))
+}
+
+/// Runs `s_server` with `ca_file` (and extra flags), requiring a client certificate, and returns
+/// what `s_client` printed.
+fn s_client_output(
+    dir: &Path,
+    ca_file: &str,
+    server_flags: &[&str],
+    client_flags: &[&str],
+) -> String {
+    let mut flags = vec!["-Verify", "1", "-naccept", "1", "-quiet"];
+    flags.extend(server_flags);
+    let (mut server, target) = s_server(dir, ca_file, &flags);
     let mut output = String::new();
     for _ in 0..50 {
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -77,33 +81,10 @@ fn s_client_output(
 /// first) sends `chain.pem` with `key.pem` (in `dir`) to an s_server with this CA file and
 /// flags.
 fn client_sends(dir: &Path, ca_file: &str, server_flags: &[&str], client: &[String]) -> bool {
-    let port = 25000 + (std::process::id() % 5000) as u16 + rand_offset();
-    let accept = port.to_string();
     // -verify (not -Verify): request a certificate without requiring one; -www reports it.
-    let mut args = vec![
-        "s_server",
-        "-accept",
-        &accept,
-        "-cert",
-        "server.pem",
-        "-key",
-        "server.key",
-        "-verify",
-        "1",
-        "-CAfile",
-        ca_file,
-        "-www",
-    ];
-    args.extend(server_flags);
-    let mut server = Command::new("openssl")
-        .args(&args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let target = format!("127.0.0.1:{port}");
+    let mut flags = vec!["-verify", "1", "-www"];
+    flags.extend(server_flags);
+    let (mut server, target) = s_server(dir, ca_file, &flags);
     let mut answer = String::new();
     for _ in 0..50 {
         std::thread::sleep(std::time::Duration::from_millis(100));
