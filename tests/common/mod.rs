@@ -140,6 +140,9 @@ pub fn temp_dir(label: &str) -> PathBuf {
         std::process::id(),
         label.replace(['/', ' '], "_")
     ));
+    // Process ids are reused: a directory left by an earlier run must not leak its files (a
+    // keystore keytool would refuse to add to, an openssl CA database) into this one.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
