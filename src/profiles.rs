@@ -785,18 +785,6 @@ pub fn go_rules(context: &Context<'_>) -> Evaluation {
     } else {
         graph.search_accepting(context.leaf, context.anchors, Some(&accept))
     };
-    let search = match search {
-        // A trusted client certificate is its own chain (`opts.Roots.contains(c)`).
-        Search::Complete(path)
-            if path.len() == 2
-                && path
-                    .last()
-                    .is_some_and(|&a| graph.same_certificate(a, context.leaf)) =>
-        {
-            Search::Complete(vec![context.leaf])
-        }
-        other => other,
-    };
     let path = search.path().to_vec();
     let mut violations = go_path_violations(context, &path, matches!(search, Search::Complete(_)));
     dead_end(&search, &mut violations);

@@ -42,8 +42,9 @@ type result struct {
 	Error string `json:"error"`
 }
 
-func ders(pems []string) [][]byte {
-	var out [][]byte
+// blocks returns every PEM block of the client's or the server's files, in order.
+func blocks(pems []string) []*pem.Block {
+	var out []*pem.Block
 	for _, text := range pems {
 		rest := []byte(text)
 		for {
@@ -52,9 +53,17 @@ func ders(pems []string) [][]byte {
 			if block == nil {
 				break
 			}
-			if block.Type == "CERTIFICATE" {
-				out = append(out, block.Bytes)
-			}
+			out = append(out, block)
+		}
+	}
+	return out
+}
+
+func ders(pems []string) [][]byte {
+	var out [][]byte
+	for _, block := range blocks(pems) {
+		if block.Type == "CERTIFICATE" {
+			out = append(out, block.Bytes)
 		}
 	}
 	return out
@@ -62,17 +71,9 @@ func ders(pems []string) [][]byte {
 
 // keyPEM returns the first private key block of the client's files, if any.
 func keyPEM(pems []string) []byte {
-	for _, text := range pems {
-		rest := []byte(text)
-		for {
-			var block *pem.Block
-			block, rest = pem.Decode(rest)
-			if block == nil {
-				break
-			}
-			if strings.HasSuffix(block.Type, "PRIVATE KEY") {
-				return pem.EncodeToMemory(block)
-			}
+	for _, block := range blocks(pems) {
+		if strings.HasSuffix(block.Type, "PRIVATE KEY") {
+			return pem.EncodeToMemory(block)
 		}
 	}
 	return nil
