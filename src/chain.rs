@@ -171,7 +171,7 @@ impl<'a> Graph<'a> {
             .into_iter()
             .filter(|&i| self.signature(index, i) != SignatureCheck::Invalid)
             .collect();
-        crate::sort::sort_by_key(&mut found, |&i| {
+        found.sort_by_key(|&i| {
             (
                 self.side(i) != Some(Side::Trust),
                 !self.key_ids_compatible(index, i),

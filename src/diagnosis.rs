@@ -35,6 +35,8 @@ pub enum Code {
     UnsupportedVersion,
     Revoked,
     PrivateKeyMismatch,
+    PrivateKeyInconsistent,
+    MalformedExtension,
     ChainTooDeep,
     ChainSearchExhausted,
     MalformedCertificate,
@@ -59,6 +61,7 @@ pub enum Code {
     CaNameEncodingDiffers,
     MalformedCrl,
     MalformedTrustCertificate,
+    EncodingNotStrict,
     // information
     PrivateKeyMatches,
     PrivateKeyUnverifiable,
@@ -103,6 +106,8 @@ impl Code {
         Code::UnsupportedVersion,
         Code::Revoked,
         Code::PrivateKeyMismatch,
+        Code::PrivateKeyInconsistent,
+        Code::MalformedExtension,
         Code::ChainTooDeep,
         Code::ChainSearchExhausted,
         Code::MalformedCertificate,
@@ -125,6 +130,7 @@ impl Code {
         Code::CaNameEncodingDiffers,
         Code::MalformedCrl,
         Code::MalformedTrustCertificate,
+        Code::EncodingNotStrict,
         Code::PrivateKeyMatches,
         Code::PrivateKeyUnverifiable,
         Code::AssumedTrustAnchor,
@@ -158,6 +164,8 @@ impl Code {
             Self::UnsupportedVersion => "unsupported_version",
             Self::Revoked => "revoked",
             Self::PrivateKeyMismatch => "private_key_mismatch",
+            Self::PrivateKeyInconsistent => "private_key_inconsistent",
+            Self::MalformedExtension => "malformed_extension",
             Self::ChainTooDeep => "chain_too_deep",
             Self::ChainSearchExhausted => "chain_search_exhausted",
             Self::MalformedCertificate => "malformed_certificate",
@@ -180,6 +188,7 @@ impl Code {
             Self::CaNameEncodingDiffers => "ca_name_encoding_differs",
             Self::MalformedCrl => "malformed_crl",
             Self::MalformedTrustCertificate => "malformed_trust_certificate",
+            Self::EncodingNotStrict => "encoding_not_strict",
             Self::PrivateKeyMatches => "private_key_matches",
             Self::PrivateKeyUnverifiable => "private_key_unverifiable",
             Self::AssumedTrustAnchor => "assumed_trust_anchor",
@@ -206,7 +215,8 @@ impl Code {
             | KeyTypeNotRequested
             | CaNameEncodingDiffers
             | MalformedCrl
-            | MalformedTrustCertificate => Severity::Warning,
+            | MalformedTrustCertificate
+            | EncodingNotStrict => Severity::Warning,
             PrivateKeyMatches
             | PrivateKeyUnverifiable
             | AssumedTrustAnchor
@@ -544,6 +554,25 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
              client.crt` with `openssl pkey -pubout -in client.key`."
                 .to_owned(),
         ),
+        Code::PrivateKeyInconsistent => (
+            "The private key's parts do not belong together",
+            format!(
+                "The supplied private key ({value}) states the public key of {who}, but its \
+                 private part does not belong to that public key: no client can complete a \
+                 handshake with it (the CertificateVerify signature fails)."
+            ),
+            "Use the key that was generated with the certificate's request; this file was \
+             damaged or assembled from two keys (`openssl pkey -check -in client.key` says so)."
+                .to_owned(),
+        ),
+        Code::MalformedExtension => (
+            "An extension is malformed",
+            format!("{who} has {value}."),
+            format!(
+                "Re-issue {name}: the CA software wrote an extension that servers read \
+                 differently, and some refuse the certificate because of it."
+            ),
+        ),
         Code::ChainTooDeep => (
             "The chain is longer than the server allows",
             format!("The chain from {who} has {value}."),
@@ -712,6 +741,13 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
             format!("A certificate in the trust input is not valid DER: {value}; it was skipped."),
             "Export the CA certificate again; a server may fail to load the file.".to_owned(),
         ),
+        Code::EncodingNotStrict => (
+            "A certificate is not encoded as the standard requires",
+            format!("{who}: {value}."),
+            "Re-issue or re-export the certificate with a standard-conforming tool; the servers \
+             that refuse it are listed with the verdict."
+                .to_owned(),
+        ),
         Code::PrivateKeyMatches => (
             "The private key matches the client certificate",
             format!("The supplied private key ({value}) belongs to {who}."),
@@ -720,8 +756,9 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
         Code::PrivateKeyUnverifiable => (
             "The private key could not be compared",
             format!(
-                "The supplied private key ({value}) does not carry its public half, so it could \
-                 not be compared with {who}."
+                "The public half of the supplied private key ({value}) cannot be derived here \
+                 (P-521 and Ed448 keys, EC keys without their public point), so it could not be \
+                 compared with {who}."
             ),
             "Check with `openssl pkey -pubout -in client.key` and compare with the certificate's \
              public key."

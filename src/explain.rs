@@ -705,7 +705,7 @@ pub fn explain(message: &str) -> Vec<&'static Known> {
         .filter(|(_, known)| known.fragments.iter().all(|f| text.contains(&normalise(f))))
         .map(|(order, known)| (known.fragments.iter().map(|f| f.len()).sum(), order, known))
         .collect();
-    crate::sort::sort_by_key(&mut found, |f| (std::cmp::Reverse(f.0), f.1));
+    found.sort_by_key(|f| (std::cmp::Reverse(f.0), f.1));
     found.into_iter().map(|(_, _, known)| known).collect()
 }
 

@@ -112,7 +112,8 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         Profile::ALL.to_vec()
     } else {
         let mut p = options.profiles.clone();
-        crate::sort::sort_dedup(&mut p);
+        p.sort();
+        p.dedup();
         p
     };
     let mut gathered = gather(inputs, &options.passwords);
@@ -208,7 +209,8 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
             if !gathered.unparsed_client.is_empty() {
                 codes.push(Code::MalformedCertificate);
             }
-            crate::sort::sort_dedup(&mut codes);
+            codes.sort();
+            codes.dedup();
             results.push(ProfileResult {
                 name: profile,
                 verdict: if codes.is_empty() {
@@ -409,6 +411,13 @@ fn gather(inputs: &[Input<'_>], passwords: &[String]) -> Gathered {
                             continue;
                         }
                         summary.certificates += 1;
+                        for fault in &certificate.faults {
+                            gathered.note(
+                                Violation::new(Code::EncodingNotStrict, gathered.entries.len())
+                                    .value(&fault.describe()),
+                                Some(item.location.clone()),
+                            );
+                        }
                         gathered.seen.insert(fingerprint, gathered.entries.len());
                         gathered.entries.push(Entry {
                             certificate,
@@ -594,12 +603,25 @@ fn decide_webpki(
     }
 }
 
-/// Does the private key belong to the certificate? `None` when it cannot be told.
+/// Does the private key belong to the certificate? Its public half derived from its private
+/// part must be the certificate's; a key whose parts do not belong together matches nothing.
+/// `None` when it cannot be told.
 pub fn key_matches(key: &PrivateKey, certificate: &Certificate) -> Option<bool> {
+    if key.inconsistent.is_some() {
+        return Some(false);
+    }
     match (&key.public, &certificate.public_value) {
         (PublicValue::Unknown, _) | (_, PublicValue::Unknown) => None,
         (a, b) => Some(a == b),
     }
+}
+
+/// A key that states the certificate's public key but whose private part is another.
+fn inconsistent_for(key: &PrivateKey, certificate: &Certificate) -> Option<&'static str> {
+    key.inconsistent
+        .as_ref()
+        .filter(|i| i.stated == certificate.public_value)
+        .map(|i| i.reason)
 }
 
 fn key_violations(
@@ -619,8 +641,16 @@ fn key_violations(
         .map(|(k, _)| k.algorithm.to_string())
         .collect::<Vec<_>>()
         .join(", ");
+    let inconsistent = keys
+        .iter()
+        .find_map(|(k, _)| inconsistent_for(k, leaf).map(|why| (k, why)));
     if results.contains(&Some(true)) {
         vec![Violation::new(Code::PrivateKeyMatches, leaf_index).value(&algorithms)]
+    } else if let Some((key, why)) = inconsistent {
+        vec![
+            Violation::new(Code::PrivateKeyInconsistent, leaf_index)
+                .value(&format!("{}: {why}", key.algorithm)),
+        ]
     } else if results.contains(&None) {
         vec![Violation::new(Code::PrivateKeyUnverifiable, leaf_index).value(&algorithms)]
     } else {
@@ -707,7 +737,7 @@ fn chain_findings(
         })
         .collect();
     let mut actual = expected.clone();
-    crate::sort::sort_by_key(&mut actual, |&i| i);
+    actual.sort_unstable();
     if expected != actual || client.first() != path.first() {
         gathered.note(Violation::general(Code::BundleOutOfOrder), None);
     }
@@ -826,7 +856,7 @@ pub fn pem(der: &[u8]) -> String {
 
 /// Encodes DER as a PEM block with `label`.
 pub fn pem_block(label: &str, der: &[u8]) -> String {
-    let body = crate::base64::encode(der);
+    let body = crate::read::decode::base64_encode(der);
     let mut out = format!("-----BEGIN {label}-----\n");
     for chunk in body.as_bytes().chunks(64) {
         out.push_str(&String::from_utf8_lossy(chunk));
@@ -875,7 +905,7 @@ fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Option
     merged
         .into_values()
         .map(|mut draft| {
-            crate::sort::sort_by_key(&mut draft.profiles, |&p| p);
+            draft.profiles.sort();
             let v = &draft.violation;
             let certificate = v.certificate.and_then(|i| graph.certificate(i));
             let role = role_words(graph, path, v.certificate);

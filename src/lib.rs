@@ -5,7 +5,7 @@
 //! panics on any input. The page (`src/ui`) and the command-line tool (`src/bin`) call
 //! [`inspect`] and render the [`Report`].
 //!
-//! Pipeline: [`decode`] (bytes → certificates, CRLs, keys) → [`certificate`] (owned summaries) →
+//! Pipeline: [`read`] (bytes → certificates, CRLs, keys, with x509-parser and der-parser) →
 //! [`chain`] (candidate issuers and paths) → [`profiles`] (rustls-webpki's decision, OpenSSL's and
 //! nginx's rules) → [`diagnosis`] (codes and plain-language text) → [`report`].
 
@@ -20,24 +20,21 @@
     )
 )]
 
-pub mod base64;
-pub mod certificate;
 pub mod chain;
-pub mod decode;
-mod der;
 pub mod diagnosis;
 pub mod explain;
 pub mod handshake;
 pub mod inspect;
-pub mod keys;
 pub mod profiles;
-pub mod protected;
+pub mod read;
 pub mod report;
 pub mod request;
 pub mod rfc3339;
 pub mod share;
-pub mod sort;
+pub mod usage;
 pub mod wire;
+
+pub use read::{certificate, decode, keys, protected};
 
 pub use certificate::{Side, Timestamp};
 pub use inspect::{Input, Options, inspect};

@@ -322,7 +322,7 @@ impl Report {
             }
         }
         let mut findings: Vec<&Finding> = self.findings.iter().collect();
-        crate::sort::sort_by_key(&mut findings, |f| f.severity);
+        findings.sort_by_key(|f| f.severity);
         if !findings.is_empty() {
             out.push_str("\nFindings:\n");
         }
@@ -415,7 +415,7 @@ impl Report {
             out.push_str("\n## Findings\n");
         }
         let mut findings: Vec<&Finding> = self.findings.iter().collect();
-        crate::sort::sort_by_key(&mut findings, |f| f.severity);
+        findings.sort_by_key(|f| f.severity);
         for finding in findings {
             out.push_str(&format!(
                 "\n### {} `{}`: {}\n\n{}\n\n**Fix:** {}\n",

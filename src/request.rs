@@ -11,8 +11,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::certificate::Certificate;
-use crate::der::{self, tag};
 use crate::keys::KeyAlgorithm;
+pub use crate::read::names::openssl_oneline;
 
 /// What the server asked for, as `openssl s_client` printed it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,74 +77,6 @@ impl CertificateRequest {
         }
         found.then_some(request)
     }
-}
-
-/// A DER Name in OpenSSL's `XN_FLAG_ONELINE` form, as `s_client` prints CA names:
-/// `C = US, O = "Example, Inc.", CN = Example Root CA`.
-pub fn openssl_oneline(raw: &[u8]) -> Option<String> {
-    let name = der::read_all(raw).filter(|t| t.tag == tag::SEQUENCE)?;
-    let mut rdns = Vec::new();
-    for rdn in der::children(name.value)? {
-        let mut attributes = Vec::new();
-        for attribute in der::children(rdn.value)? {
-            let [kind, value] = der::children(attribute.value)?[..] else {
-                return None;
-            };
-            let oid = der::oid_to_string(kind.value);
-            let short = match oid.as_str() {
-                "1.2.840.113549.1.9.1" => "emailAddress",
-                other => crate::certificate::attribute_name(other),
-            };
-            attributes.push(format!(
-                "{short} = {}",
-                oneline_value(value.tag, value.value)?
-            ));
-        }
-        rdns.push(attributes.join(" + "));
-    }
-    Some(rdns.join(", "))
-}
-
-/// One attribute value with OpenSSL's RFC 2253 escapes, quoting instead of escaping the
-/// specials (`ASN1_STRFLGS_ESC_QUOTE`): bytes above 0x7e and controls as `\XX`.
-fn oneline_value(kind: u8, bytes: &[u8]) -> Option<String> {
-    // BMPString and UniversalString are converted to UTF-8 first (ASN1_STRFLGS_UTF8_CONVERT).
-    let utf8: Vec<u8> = match kind {
-        0x1e => char::decode_utf16(
-            bytes
-                .chunks_exact(2)
-                .map(|p| u16::from_be_bytes([p.first().copied()?, p.get(1).copied()?]).into())
-                .collect::<Option<Vec<u16>>>()?,
-        )
-        .collect::<Result<String, _>>()
-        .ok()?
-        .into_bytes(),
-        0x0c | 0x12 | 0x13 | 0x14 | 0x16 | 0x1a => bytes.to_vec(),
-        _ => return None,
-    };
-    let needs_quotes = utf8.iter().any(|b| b",+\"\\<>;".contains(b));
-    let mut out = String::new();
-    for (i, &byte) in utf8.iter().enumerate() {
-        let edge =
-            (i == 0 && (byte == b' ' || byte == b'#')) || (i + 1 == utf8.len() && byte == b' ');
-        match byte {
-            b'"' | b'\\' if needs_quotes => {
-                out.push('\\');
-                out.push(char::from(byte));
-            }
-            b' ' | b'#' if edge && !needs_quotes => {
-                out.push('\\');
-                out.push(char::from(byte));
-            }
-            0x20..=0x7e => out.push(char::from(byte)),
-            _ => out.push_str(&format!("\\{byte:02X}")),
-        }
-    }
-    Some(if needs_quotes {
-        format!("\"{out}\"")
-    } else {
-        out
-    })
 }
 
 /// Java's `X500Principal` equality, approximately: case-insensitive, spaces collapsed.

@@ -30,7 +30,7 @@ pub struct Shared {
 /// The DER inside one PEM block.
 fn pem_der(pem: &str) -> Option<Vec<u8>> {
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    crate::base64::decode(body.as_bytes())
+    crate::read::decode::base64_decode(body.as_bytes())
 }
 
 impl Shared {

@@ -163,14 +163,15 @@ async fn deflate_raw(bytes: &[u8], compress: bool, limit: usize) -> Option<Vec<u
 }
 
 fn base64url(bytes: &[u8]) -> String {
-    mtls_inspector::base64::encode(bytes)
-        .trim_end_matches('=')
-        .replace('+', "-")
-        .replace('/', "_")
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn from_base64url(text: &str) -> Option<Vec<u8>> {
-    mtls_inspector::base64::decode(text.replace('-', "+").replace('_', "/").as_bytes())
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .ok()
 }
 
 /// Makes the share link of `report` and shows it (and copies it).

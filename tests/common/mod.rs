@@ -8,6 +8,10 @@
     reason = "each test binary uses a different part of the suite"
 )]
 
+pub mod der;
+pub mod malformed;
+pub mod stacks;
+
 use mtls_inspector::inspect::borrow_inputs;
 use std::path::PathBuf;
 use std::process::Command;

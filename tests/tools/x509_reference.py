@@ -18,6 +18,22 @@ SHORT = {
 }
 
 
+def escape(value):
+    """RFC 4514 escapes, as mtls-inspector shows names: specials and edge spaces with a
+    backslash, controls and invisible format characters as the hex of their UTF-8 bytes."""
+    import unicodedata
+    out = []
+    for i, c in enumerate(value):
+        edge = (i == 0 and c in " #") or (i == len(value) - 1 and c == " ")
+        if edge or c in '"+,;<>\\=':
+            out.append("\\" + c)
+        elif unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") or c == "\ufeff":
+            out.append("".join(f"\\{b:02X}" for b in c.encode()))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
 def name(n):
     rdns = []
     for rdn in n.rdns:
@@ -25,7 +41,7 @@ def name(n):
         for attribute in rdn:
             if not isinstance(attribute.value, str):
                 return None
-            parts.append(f"{SHORT.get(attribute.oid.dotted_string, attribute.oid.dotted_string)}={attribute.value}")
+            parts.append(f"{SHORT.get(attribute.oid.dotted_string, attribute.oid.dotted_string)}={escape(attribute.value)}")
         rdns.append(" + ".join(parts))
     return ", ".join(rdns)
 

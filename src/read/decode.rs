@@ -7,9 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::der::{self, tag};
-use crate::keys::{self, PrivateKey};
-use crate::protected::{self, Failure, Keyring};
+use crate::read::asn1::{self, Element, Tag};
+use crate::read::keys::{self, PrivateKey};
+use crate::read::keystore;
+use crate::read::protected::{self, Failure, Keyring};
 
 /// Inputs larger than this are refused outright.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -170,7 +171,7 @@ pub fn decode_with(source: &str, bytes: &[u8], passwords: &[String]) -> Decoded 
         return out;
     }
     if let [0xfe, 0xed, 0xfe, 0xed, ..] | [0xce, 0xce, 0xce, 0xce, ..] = bytes {
-        let opened = protected::open_java_keystore(bytes, keyring);
+        let opened = keystore::open_java_keystore(bytes, keyring);
         take_opened(opened, Container::Keystore, &whole, &mut out);
         cap_problems(&mut out);
         return out;
@@ -183,7 +184,7 @@ pub fn decode_with(source: &str, bytes: &[u8], passwords: &[String]) -> Decoded 
         cap_problems(&mut out);
         return out;
     }
-    if bytes.first() == Some(&tag::SEQUENCE) && der::read(bytes).is_some() {
+    if bytes.first() == Some(&0x30) && asn1::first(bytes).is_some() {
         decode_der(bytes, &whole, None, keyring, &mut out);
         cap_problems(&mut out);
         return out;
@@ -251,14 +252,33 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    crate::base64::decode(text)
+/// The base64 of PEM bodies (RFC 7468): the standard alphabet, padding optional, white space
+/// anywhere skipped.
+pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    let symbols: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    LENIENT.decode(symbols).ok()
+}
+
+/// Standard base64 with padding, as PEM writes it.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// Base64 without armour, accepted only when it decodes to a DER SEQUENCE.
 fn bare_base64(bytes: &[u8]) -> Option<Vec<u8>> {
     let der = base64_decode(bytes)?;
-    (der.first() == Some(&tag::SEQUENCE) && der::read(&der).is_some()).then_some(der)
+    (der.first() == Some(&0x30) && asn1::first(&der).is_some()).then_some(der)
 }
 
 /// Splits text into PEM blocks, line by line, tolerating CRLF, indentation and surrounding text.
@@ -357,12 +377,17 @@ fn decode_pem_block(
     };
     match label {
         "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
-            // OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate.
-            match der::read(&der) {
-                Some((cert, _)) if cert.tag == tag::SEQUENCE => out.items.push(Item {
-                    content: Content::Certificate(cert.raw.to_vec()),
-                    location,
-                }),
+            // OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate; a
+            // plain CERTIFICATE block is kept whole (bytes after the certificate are a fact
+            // the profiles judge).
+            let trusted = label == "TRUSTED CERTIFICATE";
+            match asn1::first(&der) {
+                Some((cert, _)) if trusted && asn1::is_universal(&cert, Tag::Sequence) => {
+                    out.items.push(Item {
+                        content: Content::Certificate(cert.raw.to_vec()),
+                        location,
+                    });
+                }
                 _ => out.items.push(Item {
                     content: Content::Certificate(der),
                     location,
@@ -563,62 +588,75 @@ enum Shape {
     Unknown,
 }
 
-const OID_PKCS7_ARC: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07];
-const OID_PKCS7_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
-const OID_PKCS7_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+const OID_PKCS7_ARC: &str = "1.2.840.113549.1.7.";
+const OID_PKCS7_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
+const OID_PKCS7_DATA: &str = "1.2.840.113549.1.7.1";
+
+/// The tag of an element as one byte (class, constructed bit, number), for matching shapes.
+fn tag_byte(element: &Element<'_>) -> u8 {
+    let class = (element.class() as u8) << 6;
+    let constructed = if element.header.is_constructed() {
+        0x20
+    } else {
+        0
+    };
+    class | constructed | u8::try_from(element.tag().0).unwrap_or(0x1f).min(0x1f)
+}
 
 fn shape(der_bytes: &[u8]) -> Shape {
-    let Some((outer, _)) = der::read(der_bytes) else {
+    let Some((outer, _)) = asn1::first(der_bytes) else {
         return Shape::Unknown;
     };
-    if outer.tag != tag::SEQUENCE {
+    if !asn1::is_universal(&outer, Tag::Sequence) {
         return Shape::Unknown;
     }
-    let Some(parts) = der::children(outer.value) else {
+    let Some(parts) = asn1::children(&outer) else {
         return Shape::Unknown;
     };
-    let tags: Vec<u8> = parts.iter().map(|p| p.tag).collect();
-    let first = parts.first().map(|p| p.value).unwrap_or_default();
-    let second = parts.get(1).map(|p| p.value).unwrap_or_default();
+    let tags: Vec<u8> = parts.iter().map(tag_byte).collect();
+    let first_oid = parts.first().and_then(|p| asn1::oid(p)).unwrap_or_default();
     match tags.as_slice() {
         // Any PKCS#7 content type (1.2.840.113549.1.7.x): SignedData is read, others named.
-        [tag::OID, tag::CONTEXT_0, ..] if first.starts_with(OID_PKCS7_ARC) => Shape::Pkcs7,
-        [tag::INTEGER, tag::SEQUENCE, ..]
-            if first == [3]
-                && der::children(second)
-                    .is_some_and(|c| c.first().is_some_and(|o| o.value == OID_PKCS7_DATA)) =>
+        [0x06, 0xa0, ..] if first_oid.starts_with(OID_PKCS7_ARC) => Shape::Pkcs7,
+        [0x02, 0x30, ..]
+            if parts.first().and_then(|v| asn1::small_uint(v)) == Some(3)
+                && parts
+                    .get(1)
+                    .and_then(|c| asn1::children(c))
+                    .and_then(|c| c.first().and_then(|o| asn1::oid(o)))
+                    .is_some_and(|o| o == OID_PKCS7_DATA) =>
         {
             Shape::Pkcs12
         }
-        [tag::SEQUENCE, tag::SEQUENCE, tag::BIT_STRING] => {
-            let tbs = der::children(first).unwrap_or_default();
-            let tbs_tags: Vec<u8> = tbs.iter().map(|t| t.tag).take(4).collect();
-            let is_request =
-                tbs_tags == [tag::INTEGER, tag::SEQUENCE, tag::SEQUENCE, tag::CONTEXT_0];
-            if is_request {
+        [0x30, 0x30, 0x03] => {
+            let tbs = parts
+                .first()
+                .and_then(|t| asn1::children(t))
+                .unwrap_or_default();
+            let tbs_tags: Vec<u8> = tbs.iter().map(tag_byte).take(4).collect();
+            if tbs_tags == [0x02, 0x30, 0x30, 0xa0] {
                 Shape::CertificateRequest
             } else {
                 Shape::CertificateOrCrl
             }
         }
-        [tag::INTEGER, tag::SEQUENCE, tag::OCTET_STRING, ..] => Shape::Pkcs8,
-        [tag::SEQUENCE, tag::OCTET_STRING] => Shape::EncryptedPkcs8,
-        [tag::INTEGER, tag::OCTET_STRING, ..] => Shape::Sec1,
-        [tag::INTEGER, tag::INTEGER, tag::INTEGER, ..] => Shape::Pkcs1,
+        [0x02, 0x30, 0x04, ..] => Shape::Pkcs8,
+        [0x30, 0x04] => Shape::EncryptedPkcs8,
+        [0x02, 0x04, ..] => Shape::Sec1,
+        [0x02, 0x02, 0x02, ..] => Shape::Pkcs1,
         _ => Shape::Unknown,
     }
 }
 
 fn is_crl(der_bytes: &[u8]) -> bool {
     // A CRL's TBS holds a time right after the issuer; a certificate's holds a validity SEQUENCE.
-    let tbs = der::read(der_bytes)
-        .and_then(|(outer, _)| der::children(outer.value))
-        .and_then(|parts| parts.first().and_then(|tbs| der::children(tbs.value)));
+    let tbs = asn1::first(der_bytes)
+        .and_then(|(outer, _)| asn1::children(&outer))
+        .and_then(|parts| parts.first().and_then(|tbs| asn1::children(tbs)));
     tbs.is_some_and(|fields| {
-        fields
-            .iter()
-            .take(5)
-            .any(|f| f.tag == tag::UTC_TIME || f.tag == tag::GENERALIZED_TIME)
+        fields.iter().take(5).any(|f| {
+            asn1::is_universal(f, Tag::UtcTime) || asn1::is_universal(f, Tag::GeneralizedTime)
+        })
     })
 }
 
@@ -672,40 +710,38 @@ fn decode_der(
 /// Reads the certificates and CRLs of a PKCS#7 SignedData bag. Returns false when the structure
 /// is not a SignedData at all.
 fn decode_pkcs7(der_bytes: &[u8], location: &Location, out: &mut Decoded) -> bool {
-    let Some(content_info) = der::read(der_bytes).and_then(|(outer, _)| der::children(outer.value))
+    let Some(content_info) = asn1::first(der_bytes).and_then(|(outer, _)| asn1::children(&outer))
     else {
         return false;
     };
     let [content_type, explicit, ..] = content_info.as_slice() else {
         return false;
     };
-    if content_type.tag != tag::OID || explicit.tag != tag::CONTEXT_0 {
+    let Some(content_type) = asn1::oid(content_type) else {
+        return false;
+    };
+    if !asn1::is_context(explicit, 0) {
         return false;
     }
-    if content_type.value != OID_PKCS7_SIGNED_DATA {
-        out.problem(
-            location.clone(),
-            Problem::UnsupportedPkcs7 {
-                content_type: der::oid_to_string(content_type.value),
-            },
-        );
+    if content_type != OID_PKCS7_SIGNED_DATA {
+        out.problem(location.clone(), Problem::UnsupportedPkcs7 { content_type });
         return true;
     }
-    let Some(signed_data) = der::read_all(explicit.value)
-        .filter(|sd| sd.tag == tag::SEQUENCE)
-        .and_then(|sd| der::children(sd.value))
+    let Some(signed_data) = asn1::explicit(explicit, 0)
+        .filter(|sd| asn1::is_universal(sd, Tag::Sequence))
+        .and_then(|sd| asn1::children(&sd))
     else {
         return false;
     };
     let mut entry = 0;
     for field in signed_data {
         // certificates [0] IMPLICIT, crls [1] IMPLICIT
-        let is_certificates = field.tag == tag::CONTEXT_0;
-        let is_crls = field.tag == tag::CONTEXT_1;
+        let is_certificates = asn1::is_context(&field, 0);
+        let is_crls = asn1::is_context(&field, 1);
         if !is_certificates && !is_crls {
             continue;
         }
-        let Some(elements) = der::children(field.value) else {
+        let Some(elements) = asn1::children(&field) else {
             out.problem(
                 location.clone(),
                 Problem::MalformedDer {

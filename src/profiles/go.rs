@@ -1,0 +1,112 @@
+//! Go's crypto/tls with `RequireAndVerifyClientCert`: `x509.Certificate.Verify`.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------------
+// Go
+
+/// Critical extensions Go's `crypto/x509` parser handles (crypto/x509/parser.go).
+const GO_KNOWN_CRITICAL: &[&str] = &[
+    "2.5.29.15", // keyUsage
+    "2.5.29.19", // basicConstraints
+    "2.5.29.17", // subjectAltName
+    "2.5.29.30", // nameConstraints
+    "2.5.29.31", // cRLDistributionPoints
+    "2.5.29.35", // authorityKeyIdentifier
+    "2.5.29.36", // policyConstraints
+    "2.5.29.37", // extendedKeyUsage
+    "2.5.29.14", // subjectKeyIdentifier
+    "2.5.29.32", // certificatePolicies
+    "2.5.29.33", // policyMappings
+    "2.5.29.54", // inhibitAnyPolicy
+];
+
+/// Go's `x509.Certificate.Verify` as `crypto/tls` calls it for a client certificate
+/// (`KeyUsages: ClientAuth`, the client's other certificates as intermediates, `ClientCAs` as
+/// roots). Read from Go 1.27's crypto/x509 and checked against it by tests/go_differential.rs:
+/// any trusted certificate is a root; every certificate of the chain, root included, must be
+/// valid at the time, carry no unhandled critical extension and allow the usage in its EKU
+/// (anyExtendedKeyUsage allows everything); every issuer must be a CA (a v1 root may lack
+/// basicConstraints) whose key usage, when present, has keyCertSign; pathLenConstraint counts
+/// every intermediate; SHA-1 and MD5 signatures and RSA keys under 1024 bits verify nothing;
+/// the leaf's key usage is ignored, and CRLs are never checked.
+pub fn go_rules(context: &Context<'_>) -> Evaluation {
+    let graph = context.graph;
+    // Go builds every candidate chain and keeps those that pass: a chain that fails a rule
+    // does not hide another that passes.
+    let accept = |path: &[usize]| go_path_violations(context, path, true).is_empty();
+    // A client certificate the roots hold is its own chain, whoever issued it
+    // (`opts.Roots.contains(c)`).
+    let search = if is_pinned(context) {
+        Search::Complete(vec![context.leaf])
+    } else {
+        graph.search_accepting(context.leaf, context.anchors, Some(&accept))
+    };
+    let path = search.path().to_vec();
+    let mut violations = go_path_violations(context, &path, matches!(search, Search::Complete(_)));
+    dead_end(&search, &mut violations);
+    Evaluation { search, violations }
+}
+
+/// Go's rules on one path (the root last when `complete`).
+fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    for (position, &index) in path.iter().enumerate() {
+        let Some(cert) = context.certificate(index) else {
+            continue;
+        };
+        let is_leaf = position == 0;
+        let is_root = complete && position + 1 == path.len() && !is_leaf;
+        validity(cert, index, context.time, &mut violations);
+        for oid in cert.critical_extension_oids() {
+            if !GO_KNOWN_CRITICAL.contains(&oid) {
+                violations
+                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
+            }
+        }
+        if let Some(eku) = &cert.extended_key_usage {
+            let allowed = eku.any || context.usage.listed_in(eku);
+            if !allowed {
+                violations.push(eku_violation(is_leaf, index, &eku.purposes));
+            }
+        }
+        if is_leaf {
+            continue;
+        }
+        // CheckSignatureFrom (every issuer) and isValid (intermediates).
+        let not_ca = match cert.basic_constraints {
+            Some(bc) => !bc.ca,
+            None => !is_root || cert.version == 3,
+        };
+        if not_ca {
+            violations.push(Violation::new(Code::IssuerNotCa, index));
+        }
+        if let Some(ku) = cert.key_usage
+            && !ku.key_cert_sign
+        {
+            violations.push(
+                Violation::new(Code::IssuerMissingKeyCertSign, index).value(&ku.names().join(", ")),
+            );
+        }
+        if let Some(len) = cert.basic_constraints.and_then(|bc| bc.path_len) {
+            let below = position - 1;
+            if below > len as usize {
+                violations.push(
+                    Violation::new(Code::PathLengthExceeded, index)
+                        .value(&format!("pathlen:{len}, {below} intermediates below it")),
+                );
+            }
+        }
+    }
+    for (subject, issuer) in links(path) {
+        if let Some(KeyAlgorithm::Rsa { bits }) = context.certificate(issuer).map(|c| &c.key)
+            && *bits < 1024
+        {
+            violations.push(Violation::new(Code::WeakKey, issuer).value(&format!("RSA {bits}")));
+            continue;
+        }
+        signature_rules(context, subject, issuer, false, &mut violations);
+    }
+    name_constraints(context, path, CommonName::Ignored, &mut violations);
+    violations
+}

@@ -1,0 +1,154 @@
+//! Java's JSSE server check of a client certificate (sun.security.validator, PKIX).
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------------
+// Java
+
+/// Critical extensions JSSE's PKIX validation handles in a CA certificate.
+const JAVA_KNOWN_CRITICAL: &[&str] = &[
+    "2.5.29.15", // keyUsage
+    "2.5.29.19", // basicConstraints
+    "2.5.29.17", // subjectAltName
+    "2.5.29.30", // nameConstraints
+    "2.5.29.32", // certificatePolicies
+    "2.5.29.33", // policyMappings
+    "2.5.29.36", // policyConstraints
+    "2.5.29.54", // inhibitAnyPolicy
+];
+
+/// Java's JSSE server check of a client certificate (X509TrustManagerImpl.checkClientTrusted:
+/// sun.security.validator's PKIX validator, variant TLS client), read from the JDK sources and
+/// checked against the JDK by tests/java_differential.rs: any trusted certificate is an anchor
+/// (a trusted client certificate is its own chain, accepted without any check); the anchor
+/// contributes only its name and key; every other certificate must be valid at the time; CAs need basicConstraints CA:TRUE (a
+/// v1 CA only when the anchor issued it to itself) and keyCertSign when key usage is present;
+/// pathLenConstraint counts non-self-issued CAs; MD5 signatures and RSA keys under 1024 bits
+/// are refused by jdk.certpath.disabledAlgorithms (SHA-1 is not, for client certificates);
+/// the client certificate's key usage must allow digitalSignature and its EKU clientAuth or
+/// anyExtendedKeyUsage; a CA's EKU is not checked, and CRLs are not (revocation is off by
+/// default).
+pub fn java_rules(context: &Context<'_>) -> Evaluation {
+    let graph = context.graph;
+    let pinned = is_pinned(context);
+    let accept = |path: &[usize]| java_path_violations(context, path, true).is_empty();
+    let search = if pinned {
+        Search::Complete(vec![context.leaf])
+    } else {
+        graph.search_accepting(context.leaf, context.anchors, Some(&accept))
+    };
+    let complete = matches!(search, Search::Complete(_));
+    let path = search.path().to_vec();
+    // PKIXValidator returns a trusted client certificate as its own chain before any check,
+    // and the end-entity checks run only on longer chains (Validator.validate).
+    let mut violations = if pinned {
+        Vec::new()
+    } else {
+        java_path_violations(context, &path, complete)
+    };
+    dead_end(&search, &mut violations);
+    Evaluation { search, violations }
+}
+
+/// EndEntityChecker's TLS-client checks.
+fn java_end_entity(context: &Context<'_>, index: usize) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let Some(cert) = context.certificate(index) else {
+        return out;
+    };
+    if let Some(ku) = cert.key_usage
+        && !ku.digital_signature
+    {
+        out.push(
+            Violation::new(Code::LeafKeyUsageMissingDigitalSignature, index)
+                .value(&ku.names().join(", ")),
+        );
+    }
+    if let Some(eku) = &cert.extended_key_usage {
+        let allowed = eku.any || context.usage.listed_in(eku);
+        if !allowed {
+            out.push(eku_violation(true, index, &eku.purposes));
+        }
+    }
+    out
+}
+
+/// The PKIX rules on one path (the anchor last when `complete`), and the end-entity checks.
+fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> Vec<Violation> {
+    let mut violations = java_end_entity(context, context.leaf);
+    let checked = without_anchor(path, complete);
+    let mut max_path_length: Option<usize> = None;
+    // PKIX walks from the anchor down; `position` counts from the leaf.
+    for (position, &index) in checked.iter().enumerate().rev() {
+        let Some(cert) = context.certificate(index) else {
+            continue;
+        };
+        validity(cert, index, context.time, &mut violations);
+        if let KeyAlgorithm::Rsa { bits } = cert.key
+            && bits < 1024
+        {
+            violations.push(Violation::new(Code::WeakKey, index).value(&cert.key.to_string()));
+        }
+        // PKIX resolves EKU on the target certificate only (KeyChecker).
+        for oid in cert.critical_extension_oids() {
+            if !JAVA_KNOWN_CRITICAL.contains(&oid) && (position != 0 || oid != "2.5.29.37") {
+                violations
+                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
+            }
+        }
+        if position == 0 {
+            continue;
+        }
+        let issued_by_anchor = complete && position + 1 == checked.len();
+        let path_len = if cert.version < 3 {
+            (issued_by_anchor && cert.is_self_issued()).then_some(usize::MAX)
+        } else {
+            cert.basic_constraints
+                .filter(|bc| bc.ca)
+                .map(|bc| bc.path_len.map_or(usize::MAX, |l| l as usize))
+        };
+        let Some(path_len) = path_len else {
+            violations.push(Violation::new(Code::IssuerNotCa, index));
+            continue;
+        };
+        if let Some(ku) = cert.key_usage
+            && !ku.key_cert_sign
+        {
+            violations.push(
+                Violation::new(Code::IssuerMissingKeyCertSign, index).value(&ku.names().join(", ")),
+            );
+        }
+        if !cert.is_self_issued() {
+            match max_path_length {
+                Some(0) => violations.push(
+                    Violation::new(Code::PathLengthExceeded, index)
+                        .value("a CA above it allows no more intermediates"),
+                ),
+                Some(n) => max_path_length = Some(n - 1),
+                None => {}
+            }
+        }
+        max_path_length = Some(max_path_length.map_or(path_len, |m| m.min(path_len)));
+    }
+    if let Some(&anchor) = path.last().filter(|_| complete)
+        && let Some(KeyAlgorithm::Rsa { bits }) = context.certificate(anchor).map(|c| &c.key)
+        && *bits < 1024
+    {
+        violations.push(Violation::new(Code::WeakKey, anchor).value(&format!("RSA {bits}")));
+    }
+    for (subject, issuer) in links(path) {
+        let Some(cert) = context.certificate(subject) else {
+            continue;
+        };
+        if matches!(cert.signature_algorithm.hash, Hash::Md5 | Hash::Unknown) {
+            violations.push(
+                Violation::new(Code::UnsupportedSignatureAlgorithm, subject)
+                    .value(&cert.signature_algorithm.name),
+            );
+        } else if context.graph.signature(subject, issuer) == SignatureCheck::Invalid {
+            violations.push(Violation::new(Code::BadSignature, subject).related(issuer));
+        }
+    }
+    name_constraints(context, path, CommonName::Java, &mut violations);
+    violations
+}

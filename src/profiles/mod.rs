@@ -1,0 +1,350 @@
+//! Server profiles: how each server stack decides on a client certificate.
+//!
+//! `webpki` is decided by rustls-webpki itself, called the way rustls' client-certificate
+//! verifier calls it; its rules only explain that decision. The others are decided by rules
+//! read from their stacks' sources and checked against the real implementations by the
+//! differential tests: [`openssl`] (OpenSSL `X509_verify_cert`, and nginx's settings on top),
+//! [`go`] (Go's crypto/x509 and crypto/tls), [`java`] (JSSE's PKIX). Each walks the same
+//! search over the certificates ([`crate::chain`]) and reads the same facts; what differs is
+//! written in each stack's file.
+
+use serde::{Deserialize, Serialize};
+
+use crate::certificate::{Certificate, Crl, Hash, Side, SignatureCheck, Timestamp};
+use crate::chain::{Dead, Graph, Search};
+use crate::diagnosis::{Code, Violation};
+use crate::keys::KeyAlgorithm;
+pub use crate::usage::Usage;
+
+pub mod go;
+pub mod java;
+mod name_constraints;
+pub mod openssl;
+pub mod webpki;
+
+pub(crate) use name_constraints::{CommonName, name_constraints};
+
+pub use go::go_rules;
+pub use java::java_rules;
+pub use openssl::{OpensslSettings, openssl_rules};
+pub use webpki::{
+    WEBPKI_ALGORITHMS, WebpkiDecision, webpki_error_code, webpki_error_name, webpki_rules,
+    webpki_verify,
+};
+
+/// A server stack whose decision the inspector reproduces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// rustls servers: the exact rustls-webpki decision.
+    Webpki,
+    /// OpenSSL `X509_verify_cert`, purpose sslclient, security level 2.
+    Openssl,
+    /// nginx `ssl_verify_client on`: OpenSSL plus `ssl_verify_depth 1` and `ssl_crl`.
+    Nginx,
+    /// Go `crypto/tls` with `RequireAndVerifyClientCert`: `x509.Certificate.Verify`.
+    Go,
+    /// Java JSSE (`X509TrustManagerImpl.checkClientTrusted`): PKIX, then the TLS-client
+    /// end-entity checks.
+    Java,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 5] = [
+        Profile::Webpki,
+        Profile::Openssl,
+        Profile::Nginx,
+        Profile::Go,
+        Profile::Java,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Webpki => "webpki",
+            Self::Openssl => "openssl",
+            Self::Nginx => "nginx",
+            Self::Go => "go",
+            Self::Java => "java",
+        }
+    }
+
+    /// The server the profile stands for, as a user knows it.
+    pub fn server(self) -> &'static str {
+        match self {
+            Self::Webpki => "rustls",
+            Self::Openssl => "OpenSSL",
+            Self::Nginx => "nginx",
+            Self::Go => "Go",
+            Self::Java => "Java",
+        }
+    }
+
+    /// How the server this profile stands for uses CRLs, in one sentence.
+    pub fn revocation_policy(self) -> &'static str {
+        match self {
+            Self::Webpki => {
+                "rustls checks the supplied CRLs for the whole chain: a certificate no CRL covers \
+                 is rejected (unknown status), an expired CRL is still used"
+            }
+            Self::Openssl => {
+                "openssl verify checks no CRL unless -crl_check is given (the profile assumes it \
+                 is not)"
+            }
+            Self::Nginx => {
+                "nginx with ssl_crl checks every level of the chain: a certificate no CRL covers, \
+                 or an expired CRL, is rejected"
+            }
+            Self::Go => "Go's crypto/tls never checks CRLs",
+            Self::Java => {
+                "Java checks no CRL unless revocation checking is turned on (it is off by default)"
+            }
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// Everything a profile needs to decide.
+pub struct Context<'a> {
+    pub graph: &'a Graph<'a>,
+    pub crls: &'a [Crl],
+    pub time: Timestamp,
+    pub usage: Usage,
+    /// The client certificate.
+    pub leaf: usize,
+    /// Is this certificate a trust anchor for the server?
+    pub anchors: &'a dyn Fn(usize) -> bool,
+}
+
+impl Context<'_> {
+    fn certificate(&self, index: usize) -> Option<&Certificate> {
+        self.graph.certificate(index)
+    }
+}
+
+/// The result of one profile.
+pub struct Evaluation {
+    pub search: Search,
+    pub violations: Vec<Violation>,
+}
+
+/// An EKU that does not allow the usage: the client certificate's own, or a CA's.
+pub(crate) fn eku_violation(is_leaf: bool, index: usize, purposes: &[String]) -> Violation {
+    let code = if is_leaf {
+        Code::ClientAuthEkuMissing
+    } else {
+        Code::IssuerEkuExcludesClientAuth
+    };
+    Violation::new(code, index).value(&purposes.join(", "))
+}
+
+/// The certificates of a path whose own fields are checked: the anchor of a complete path
+/// contributes only its name and key.
+pub(crate) fn without_anchor(path: &[usize], complete: bool) -> &[usize] {
+    match (complete, path.split_last()) {
+        (true, Some((_, rest))) => rest,
+        _ => path,
+    }
+}
+
+/// Each certificate of a path with its issuer.
+pub(crate) fn links(path: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    path.iter().copied().zip(path.iter().copied().skip(1))
+}
+
+pub(crate) fn validity(
+    cert: &Certificate,
+    index: usize,
+    time: Timestamp,
+    out: &mut Vec<Violation>,
+) {
+    if time > cert.not_after {
+        out.push(Violation::new(Code::Expired, index));
+    } else if time < cert.not_before {
+        out.push(Violation::new(Code::NotYetValid, index));
+    }
+}
+
+pub(crate) fn signature_rules(
+    context: &Context<'_>,
+    subject: usize,
+    issuer: usize,
+    webpki_rules: bool,
+    out: &mut Vec<Violation>,
+) {
+    let (Some(cert), Some(issuer_cert)) =
+        (context.certificate(subject), context.certificate(issuer))
+    else {
+        return;
+    };
+    let weak_hash = matches!(
+        cert.signature_algorithm.hash,
+        Hash::Md5 | Hash::Sha1 | Hash::Sha224 | Hash::Unknown
+    );
+    if weak_hash {
+        out.push(
+            Violation::new(Code::UnsupportedSignatureAlgorithm, subject)
+                .value(&cert.signature_algorithm.name),
+        );
+        return;
+    }
+    if webpki_rules {
+        match &issuer_cert.key {
+            KeyAlgorithm::Rsa { bits } if *bits < 2048 => {
+                out.push(Violation::new(Code::WeakKey, issuer).value(&issuer_cert.key.to_string()));
+                return;
+            }
+            KeyAlgorithm::Ec { curve } if curve != "P-256" && curve != "P-384" => {
+                out.push(
+                    Violation::new(Code::UnsupportedSignatureAlgorithm, subject).value(&format!(
+                        "{} by an {} key",
+                        cert.signature_algorithm.name, issuer_cert.key
+                    )),
+                );
+                return;
+            }
+            _ => {}
+        }
+    }
+    if context.graph.signature(subject, issuer) == SignatureCheck::Invalid {
+        out.push(Violation::new(Code::BadSignature, subject).related(issuer));
+    }
+}
+
+pub(crate) fn dead_end(search: &Search, out: &mut Vec<Violation>) {
+    if let Search::Incomplete(_, dead) = search {
+        out.push(match dead {
+            Dead::IssuerNotFound { last } => Violation::new(Code::IssuerNotFound, *last),
+            Dead::IssuerKeyMismatch { last, candidates } => {
+                let mut v = Violation::new(Code::IssuerKeyMismatch, *last);
+                if let Some(&first) = candidates.first() {
+                    v = v.related(first);
+                }
+                v
+            }
+            Dead::UntrustedRoot { root } => Violation::new(Code::UntrustedRoot, *root),
+            Dead::BadSignature { last, issuer } => {
+                Violation::new(Code::BadSignature, *last).related(*issuer)
+            }
+            Dead::Exhausted { last } => Violation::new(Code::ChainSearchExhausted, *last),
+        });
+    }
+}
+
+/// CRL checks for the certificates in `checked` (the anchor excluded).
+pub(crate) fn revocation(
+    context: &Context<'_>,
+    checked: &[usize],
+    profile: Profile,
+    out: &mut Vec<Violation>,
+) {
+    for &index in checked {
+        let Some(cert) = context.certificate(index) else {
+            continue;
+        };
+        let issuers = context.graph.named_issuers(index);
+        let covering: Vec<&Crl> = context
+            .crls
+            .iter()
+            .filter(|crl| {
+                crl.issuer_raw == cert.issuer_raw
+                    && (issuers.is_empty()
+                        || issuers.iter().any(|&i| {
+                            context
+                                .certificate(i)
+                                .is_some_and(|issuer| crl.issued_by(issuer))
+                        }))
+            })
+            .collect();
+        if covering.is_empty() {
+            out.push(Violation::new(Code::RevocationStatusUnknown, index));
+            continue;
+        }
+        if covering.iter().any(|crl| crl.lists(cert)) {
+            out.push(Violation::new(Code::Revoked, index));
+        }
+        if profile != Profile::Webpki {
+            for crl in &covering {
+                if crl.next_update.is_some_and(|next| context.time > next) {
+                    out.push(Violation::new(Code::CrlExpired, index).value(&crl.issuer));
+                } else if crl.this_update > context.time {
+                    out.push(Violation::new(Code::CrlNotYetValid, index).value(&crl.issuer));
+                }
+            }
+        }
+    }
+}
+
+/// OpenSSL security level 2 requires 112 bits of security: RSA and DSA of 2048 bits, EC of 224.
+pub(crate) fn weak_key_at_level_2(key: &KeyAlgorithm) -> Option<String> {
+    match key {
+        KeyAlgorithm::Rsa { bits } if *bits < 2048 => Some(key.to_string()),
+        KeyAlgorithm::Ec { curve } if curve == "P-192" || curve == "secp192k1" => {
+            Some(key.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Can a server of this profile verify the client's CertificateVerify signature made with this
+/// key? rustls (ring) verifies RSA 2048–8192, ECDSA P-256/P-384 and Ed25519.
+pub fn handshake_key_violation(
+    profile: Profile,
+    leaf: usize,
+    key: &KeyAlgorithm,
+) -> Option<Violation> {
+    match profile {
+        Profile::Webpki => match key {
+            KeyAlgorithm::Rsa { bits } if *bits < 2048 => {
+                Some(Violation::new(Code::WeakKey, leaf).value(&key.to_string()))
+            }
+            KeyAlgorithm::Rsa { bits } if *bits > 8192 => {
+                Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string()))
+            }
+            KeyAlgorithm::Rsa { .. } | KeyAlgorithm::Ed25519 => None,
+            KeyAlgorithm::Ec { curve } if curve == "P-256" || curve == "P-384" => None,
+            _ => Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string())),
+        },
+        // Security level 2 key sizes are already part of path validation.
+        Profile::Openssl | Profile::Nginx => None,
+        // crypto/tls refuses RSA keys above 8192 bits outright; crypto/rsa verifies nothing
+        // below 1024 bits; the CertificateVerify schemes cover ECDSA P-256/384/521 and Ed25519.
+        Profile::Go => match key {
+            KeyAlgorithm::Rsa { bits } if *bits < 1024 => {
+                Some(Violation::new(Code::WeakKey, leaf).value(&key.to_string()))
+            }
+            KeyAlgorithm::Rsa { bits } if *bits > 8192 => {
+                Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string()))
+            }
+            KeyAlgorithm::Rsa { .. } | KeyAlgorithm::Ed25519 => None,
+            KeyAlgorithm::Ec { curve } if ["P-256", "P-384", "P-521"].contains(&curve.as_str()) => {
+                None
+            }
+            _ => Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string())),
+        },
+        // JSSE's signature schemes: RSA (its size is a path rule), ECDSA on P-256/384/521,
+        // Ed25519 and Ed448.
+        Profile::Java => match key {
+            KeyAlgorithm::Rsa { .. } | KeyAlgorithm::Ed25519 | KeyAlgorithm::Ed448 => None,
+            KeyAlgorithm::Ec { curve } if ["P-256", "P-384", "P-521"].contains(&curve.as_str()) => {
+                None
+            }
+            _ => Some(Violation::new(Code::UnsupportedKeyType, leaf).value(&key.to_string())),
+        },
+    }
+}
+
+/// Do the server's trusted certificates hold the client certificate itself? (Go's
+/// `opts.Roots.contains(c)`, Java's `trustedCerts.contains(chain[0])`.)
+pub(crate) fn is_pinned(context: &Context<'_>) -> bool {
+    let graph = context.graph;
+    (0..graph.entries().len())
+        .any(|i| (context.anchors)(i) && graph.same_certificate(i, context.leaf))
+}
+
+/// Which side an anchor must come from.
+pub fn is_trusted(graph: &Graph<'_>, index: usize, assumed: &[usize]) -> bool {
+    graph.side(index) == Some(Side::Trust) || assumed.contains(&index)
+}

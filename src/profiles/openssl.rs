@@ -1,0 +1,168 @@
+//! OpenSSL `X509_verify_cert` with purpose sslclient at security level 2, and nginx's
+//! `ssl_verify_depth` and `ssl_crl` on top.
+
+use super::*;
+
+/// Critical extensions OpenSSL 3 understands (`X509_supported_extension`).
+const OPENSSL_KNOWN_CRITICAL: &[&str] = &[
+    "2.16.840.1.113730.1.1", // nsCertType
+    "2.5.29.15",             // keyUsage
+    "2.5.29.17",             // subjectAltName
+    "2.5.29.19",             // basicConstraints
+    "2.5.29.32",             // certificatePolicies
+    "2.5.29.31",             // cRLDistributionPoints
+    "2.5.29.37",             // extendedKeyUsage
+    "1.3.6.1.5.5.7.1.7",     // sbgp-ipAddrBlock
+    "1.3.6.1.5.5.7.1.8",     // sbgp-autonomousSysNum
+    "1.3.6.1.5.5.7.48.1.5",  // OCSP noCheck
+    "2.5.29.36",             // policyConstraints
+    "1.3.6.1.5.5.7.1.14",    // proxyCertInfo
+    "2.5.29.30",             // nameConstraints
+    "2.5.29.33",             // policyMappings
+    "2.5.29.54",             // inhibitAnyPolicy
+];
+
+// ---------------------------------------------------------------------------------------------
+// OpenSSL and nginx
+
+/// OpenSSL's verify settings that the profiles differ in.
+pub struct OpensslSettings {
+    /// `ssl_verify_depth` / `-verify_depth`: most intermediates allowed.
+    pub max_intermediates: Option<usize>,
+    /// `-crl_check_all`: check every certificate against the CRLs.
+    pub crl_check_all: bool,
+}
+
+impl OpensslSettings {
+    pub fn for_profile(profile: Profile, have_crls: bool) -> Self {
+        match profile {
+            Profile::Nginx => Self {
+                max_intermediates: Some(1),
+                crl_check_all: have_crls,
+            },
+            _ => Self {
+                max_intermediates: None,
+                crl_check_all: false,
+            },
+        }
+    }
+}
+
+/// OpenSSL `X509_verify_cert` with purpose sslclient at security level 2, without partial
+/// chains: the path must end at a self-signed certificate of the trust store.
+pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evaluation {
+    let graph = context.graph;
+    let is_anchor = |i: usize| (context.anchors)(i) && graph.is_self_signed(i);
+    let search = match graph.search(context.leaf, &is_anchor) {
+        // A self-signed client certificate that the trust store holds is its own anchor: the
+        // chain is that one certificate.
+        Search::Complete(path)
+            if path.len() == 2
+                && path
+                    .last()
+                    .is_some_and(|&a| graph.same_certificate(a, context.leaf)) =>
+        {
+            Search::Complete(vec![context.leaf])
+        }
+        other => other,
+    };
+    let path = search.path().to_vec();
+    let mut violations = Vec::new();
+    let mut non_self_issued_below = 0usize;
+    for (position, &index) in path.iter().enumerate() {
+        let Some(cert) = context.certificate(index) else {
+            continue;
+        };
+        let is_leaf = position == 0;
+        validity(cert, index, context.time, &mut violations);
+        for oid in cert.critical_extension_oids() {
+            if !OPENSSL_KNOWN_CRITICAL.contains(&oid) {
+                violations
+                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
+            }
+        }
+        let eku_allows = cert
+            .extended_key_usage
+            .as_ref()
+            .is_none_or(|eku| context.usage.listed_in(eku));
+        if !eku_allows {
+            let purposes = cert
+                .extended_key_usage
+                .as_ref()
+                .map(|e| e.purposes.clone())
+                .unwrap_or_default();
+            violations.push(eku_violation(is_leaf, index, &purposes));
+        }
+        if let Some(weak) = weak_key_at_level_2(&cert.key) {
+            violations.push(Violation::new(Code::WeakKey, index).value(&weak));
+        }
+        if is_leaf {
+            if let Some(ku) = cert.key_usage {
+                let needed = match context.usage {
+                    Usage::Client => ku.digital_signature || ku.key_agreement,
+                    Usage::Server => {
+                        ku.digital_signature || ku.key_encipherment || ku.key_agreement
+                    }
+                };
+                if !needed {
+                    violations.push(
+                        Violation::new(Code::LeafKeyUsageMissingDigitalSignature, index)
+                            .value(&ku.names().join(", ")),
+                    );
+                }
+            }
+        } else {
+            // X509_check_ca
+            match (cert.basic_constraints, cert.key_usage) {
+                (_, Some(ku)) if !ku.key_cert_sign => violations.push(
+                    Violation::new(Code::IssuerMissingKeyCertSign, index)
+                        .value(&ku.names().join(", ")),
+                ),
+                (Some(bc), _) if !bc.ca => {
+                    violations.push(Violation::new(Code::IssuerNotCa, index))
+                }
+                (Some(_), _) => {}
+                // OpenSSL 3 accepts a CA without basicConstraints only as a v1 self-signed root.
+                (None, _) => {
+                    let v1_root = cert.version == 1 && graph.is_self_signed(index);
+                    if !v1_root {
+                        violations.push(Violation::new(Code::IssuerNotCa, index));
+                    }
+                }
+            }
+            if position > 1
+                && let Some(len) = cert.basic_constraints.and_then(|bc| bc.path_len)
+                && non_self_issued_below > len as usize
+            {
+                violations.push(
+                    Violation::new(Code::PathLengthExceeded, index).value(&format!(
+                        "pathlen:{len}, {non_self_issued_below} intermediates below it"
+                    )),
+                );
+            }
+            if !cert.is_self_issued() {
+                non_self_issued_below += 1;
+            }
+        }
+    }
+    for (subject, issuer) in links(&path) {
+        signature_rules(context, subject, issuer, false, &mut violations);
+    }
+    name_constraints(context, &path, CommonName::HostWithoutDns, &mut violations);
+    if let Some(max) = settings.max_intermediates {
+        let intermediates = path.len().saturating_sub(2);
+        if matches!(search, Search::Complete(_)) && intermediates > max {
+            violations.push(
+                Violation::new(Code::ChainTooDeep, context.leaf).value(&format!(
+                    "{intermediates} intermediates, ssl_verify_depth {max}"
+                )),
+            );
+        }
+    }
+    if settings.crl_check_all && !context.crls.is_empty() {
+        let checked = without_anchor(&path, matches!(search, Search::Complete(_)));
+        revocation(context, checked, Profile::Nginx, &mut violations);
+    }
+    dead_end(&search, &mut violations);
+    Evaluation { search, violations }
+}

@@ -1,0 +1,156 @@
+//! Navigation over the ASN.1 containers (PKCS#7, PKCS#8, PKCS#12, PKCS#1, SEC1) with
+//! der-parser's ASN.1 layer (asn1-rs): elements are read as `Any` (BER, so that containers
+//! written with indefinite lengths open too) and inspected by tag. Certificates and CRLs are
+//! never read here: x509-parser reads them (src/read/certificate.rs).
+
+pub(crate) use der_parser::asn1_rs::{Any, Class, Tag};
+use der_parser::asn1_rs::{FromBer, Oid};
+
+/// One element: parsed, and its encoding (header included), to hand to other decoders.
+#[derive(Clone, Debug)]
+pub(crate) struct Element<'a> {
+    pub(crate) any: Any<'a>,
+    pub(crate) raw: &'a [u8],
+}
+
+impl<'a> std::ops::Deref for Element<'a> {
+    type Target = Any<'a>;
+
+    fn deref(&self) -> &Any<'a> {
+        &self.any
+    }
+}
+
+/// Reads one element from the front of `input`, and what follows it.
+pub(crate) fn first(input: &[u8]) -> Option<(Element<'_>, &[u8])> {
+    let (rest, any) = Any::from_ber(input).ok()?;
+    let raw = input.get(..input.len() - rest.len())?;
+    Some((Element { any, raw }, rest))
+}
+
+/// Reads exactly one element spanning all of `input`.
+pub(crate) fn whole(input: &[u8]) -> Option<Element<'_>> {
+    match first(input)? {
+        (element, []) => Some(element),
+        _ => None,
+    }
+}
+
+/// The elements inside a constructed value; `None` if any of them is malformed.
+pub(crate) fn children<'a>(any: &Any<'a>) -> Option<Vec<Element<'a>>> {
+    if !any.header.is_constructed() {
+        return None;
+    }
+    let mut rest = any.data;
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let (element, next) = first(rest)?;
+        out.push(element);
+        rest = next;
+    }
+    Some(out)
+}
+
+/// The elements of a SEQUENCE read from the whole of `input`.
+pub(crate) fn sequence(input: &[u8]) -> Option<Vec<Element<'_>>> {
+    let element = whole(input)?;
+    is_universal(&element, Tag::Sequence).then_some(())?;
+    children(&element)
+}
+
+pub(crate) fn is_universal(any: &Any<'_>, tag: Tag) -> bool {
+    any.class() == Class::Universal && any.tag() == tag
+}
+
+pub(crate) fn is_context(any: &Any<'_>, number: u32) -> bool {
+    any.class() == Class::ContextSpecific && any.tag() == Tag(number)
+}
+
+/// An OBJECT IDENTIFIER in dotted form.
+pub(crate) fn oid(any: &Any<'_>) -> Option<String> {
+    is_universal(any, Tag::Oid).then(|| Oid::new(any.data.into()).to_id_string())
+}
+
+/// The contents of an OCTET STRING, primitive or constructed (BER pieces are joined).
+pub(crate) fn octets(any: &Any<'_>) -> Option<Vec<u8>> {
+    if !is_universal(any, Tag::OctetString) {
+        return None;
+    }
+    if !any.header.is_constructed() {
+        return Some(any.data.to_vec());
+    }
+    let mut out = Vec::new();
+    for piece in children(any)? {
+        out.extend(octets(&piece)?);
+    }
+    Some(out)
+}
+
+/// The unsigned value of a small non-negative INTEGER.
+pub(crate) fn small_uint(any: &Any<'_>) -> Option<u64> {
+    if !is_universal(any, Tag::Integer) || any.data.first().is_none_or(|b| b & 0x80 != 0) {
+        return None;
+    }
+    let value = unsigned(any.data);
+    if value.len() > 8 {
+        return None;
+    }
+    Some(value.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
+}
+
+/// The `[number] EXPLICIT` content: the one element inside a context-specific wrapper.
+pub(crate) fn explicit<'a>(any: &Any<'a>, number: u32) -> Option<Element<'a>> {
+    if !is_context(any, number) {
+        return None;
+    }
+    match children(any)?.as_slice() {
+        [inner] => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+/// Strips the leading zero bytes of an unsigned INTEGER's contents.
+pub(crate) fn unsigned(value: &[u8]) -> &[u8] {
+    let start = value.iter().position(|&b| b != 0).unwrap_or(value.len());
+    value.get(start..).unwrap_or_default()
+}
+
+/// The bit length of an unsigned big-endian integer.
+pub(crate) fn bit_length(value: &[u8]) -> usize {
+    let value = unsigned(value);
+    match value.first() {
+        Some(&b) => (value.len() - 1) * 8 + (8 - b.leading_zeros() as usize),
+        None => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_nested_elements_and_refuses_truncation() {
+        let input = [0x30, 0x06, 0x02, 0x01, 0x05, 0x04, 0x01, 0xaa];
+        let parts = sequence(&input).unwrap();
+        assert_eq!(small_uint(&parts[0]), Some(5));
+        assert_eq!(octets(&parts[1]), Some(vec![0xaa]));
+        assert!(sequence(&input[..7]).is_none());
+        assert!(sequence(&[]).is_none());
+    }
+
+    #[test]
+    fn indefinite_lengths_open() {
+        // SEQUENCE (indefinite) { INTEGER 1 } end-of-contents
+        let input = [0x30, 0x80, 0x02, 0x01, 0x01, 0x00, 0x00];
+        let parts = sequence(&input).unwrap();
+        assert_eq!(parts.len(), 1);
+        assert_eq!(small_uint(&parts[0]), Some(1));
+    }
+
+    #[test]
+    fn measures_integers() {
+        assert_eq!(bit_length(&[0x00, 0x80, 0x00]), 16);
+        assert_eq!(bit_length(&[0x01]), 1);
+        assert_eq!(bit_length(&[0x00]), 0);
+    }
+}

@@ -1,0 +1,484 @@
+//! Distinguished names: how people see them, and how each stack compares them.
+//!
+//! Names are read by x509-parser ([`X509Name`]). From one parsed name come:
+//! - [`display`]: the attributes in the certificate's own order, `O=Example\, Inc., CN=alice`,
+//!   with RFC 4514 escaping (separators and specials inside values are escaped, controls and
+//!   invisible characters written as `\XX`), so that two different names never look alike;
+//! - [`openssl_oneline`]: OpenSSL's `XN_FLAG_ONELINE` form, as `s_client` prints CA names;
+//! - [`OpensslCanonical`]: OpenSSL's canonical form (`x509_name_canon` in crypto/x509/x_name.c),
+//!   by which `X509_NAME_cmp` matches an issuer to a subject: string values converted to UTF-8,
+//!   ASCII lower-cased, leading and trailing white space dropped and inner runs collapsed;
+//! - [`java_canonical`]: `X500Principal`'s canonical RFC 2253 form (sun.security.x509.AVA
+//!   `toRFC2253CanonicalString`), by which JSSE's PKIX matches names.
+//!
+//! rustls-webpki and Go compare the encoded bytes (`subject_raw`, `issuer_raw`).
+
+use x509_parser::der_parser::asn1_rs::{Any, Tag};
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::{AttributeTypeAndValue, X509Name};
+
+/// Short names of distinguished-name attributes, as OpenSSL prints them. `Email` is the
+/// one-line form's `emailAddress`.
+const ATTRIBUTE_NAMES: &[(&str, &str)] = &[
+    ("2.5.4.3", "CN"),
+    ("2.5.4.6", "C"),
+    ("2.5.4.7", "L"),
+    ("2.5.4.8", "ST"),
+    ("2.5.4.9", "street"),
+    ("2.5.4.10", "O"),
+    ("2.5.4.11", "OU"),
+    ("2.5.4.5", "serialNumber"),
+    ("2.5.4.4", "SN"),
+    ("2.5.4.42", "GN"),
+    ("2.5.4.12", "title"),
+    ("2.5.4.17", "postalCode"),
+    ("2.5.4.46", "dnQualifier"),
+    ("2.5.4.65", "pseudonym"),
+    ("2.5.4.97", "organizationIdentifier"),
+    ("1.2.840.113549.1.9.1", "Email"),
+    ("0.9.2342.19200300.100.1.25", "DC"),
+    ("0.9.2342.19200300.100.1.1", "UID"),
+];
+
+/// The attribute types RFC 2253 names by keyword; Java writes every other type as its OID and
+/// its value as `#hex`.
+const RFC2253_KEYWORDS: &[&str] = &[
+    "2.5.4.3",
+    "2.5.4.6",
+    "2.5.4.7",
+    "2.5.4.8",
+    "2.5.4.9",
+    "2.5.4.10",
+    "2.5.4.11",
+    "0.9.2342.19200300.100.1.25",
+    "0.9.2342.19200300.100.1.1",
+];
+
+/// The short name of an attribute type, or its dotted OID.
+pub fn attribute_name(oid: &str) -> &str {
+    ATTRIBUTE_NAMES
+        .iter()
+        .find(|(o, _)| *o == oid)
+        .map_or(oid, |(_, name)| name)
+}
+
+/// The value of a string attribute as text, the way OpenSSL's `ASN1_STRING_to_UTF8` converts
+/// it: UTF8String as UTF-8, BMPString as UTF-16, UniversalString as UTF-32, and the single-byte
+/// types (Printable, IA5, Visible, Teletex, Numeric) byte by byte. `None` when the value is not
+/// a string type or its bytes do not decode.
+pub fn string_value(value: &Any<'_>) -> Option<String> {
+    let data = value.data;
+    match value.tag() {
+        Tag::Utf8String => String::from_utf8(data.to_vec()).ok(),
+        Tag::PrintableString
+        | Tag::Ia5String
+        | Tag::VisibleString
+        | Tag::TeletexString
+        | Tag::NumericString => Some(data.iter().map(|&b| char::from(b)).collect()),
+        Tag::BmpString if data.len().is_multiple_of(2) => char::decode_utf16(
+            data.chunks_exact(2)
+                .filter_map(|pair| <[u8; 2]>::try_from(pair).ok())
+                .map(u16::from_be_bytes),
+        )
+        .collect::<Result<String, _>>()
+        .ok(),
+        Tag::UniversalString if data.len().is_multiple_of(4) => data
+            .chunks_exact(4)
+            .filter_map(|c| <[u8; 4]>::try_from(c).ok())
+            .map(|c| char::from_u32(u32::from_be_bytes(c)))
+            .collect(),
+        _ => None,
+    }
+}
+
+/// Parses a DER Name (a certificate's `subject_raw`), the whole input.
+pub fn parse(raw: &[u8]) -> Option<X509Name<'_>> {
+    match X509Name::from_der(raw) {
+        Ok(([], name)) => Some(name),
+        _ => None,
+    }
+}
+
+/// Upper-case hex, no separators.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// The DER of an attribute value (tag, length, contents), as `#hex` forms show it.
+fn value_der(value: &Any<'_>) -> Vec<u8> {
+    let mut out = vec![u8::try_from(value.tag().0).unwrap_or(0x04)];
+    let length = value.data.len();
+    if length < 0x80 {
+        out.push(length as u8);
+    } else {
+        let bytes: Vec<u8> = length
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|&b| b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(value.data);
+    out
+}
+
+/// Characters that could make displayed text mislead a reader: controls (C0, DEL, C1), line
+/// and paragraph separators, and the invisible format characters (Unicode category Cf: bidi
+/// overrides and isolates, zero-width characters, tags).
+pub fn is_deceptive(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+            | '\u{0890}'..='\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// One attribute value with RFC 4514 escapes (section 2.4), every deceptive character as the
+/// `\XX` escapes of its UTF-8 bytes.
+fn escape_rfc4514(text: &str) -> String {
+    let count = text.chars().count();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.chars().enumerate() {
+        let edge = (i == 0 && (c == ' ' || c == '#')) || (i + 1 == count && c == ' ');
+        if edge || matches!(c, '"' | '+' | ',' | ';' | '<' | '>' | '\\' | '=') {
+            out.push('\\');
+            out.push(c);
+        } else if is_deceptive(c) || c == '\0' {
+            let mut buffer = [0u8; 4];
+            for byte in c.encode_utf8(&mut buffer).bytes() {
+                out.push_str(&format!("\\{byte:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn attribute_display(attribute: &AttributeTypeAndValue<'_>) -> String {
+    let oid = attribute.attr_type().to_id_string();
+    let value = attribute.attr_value();
+    let text = match string_value(value) {
+        Some(text) => escape_rfc4514(&text),
+        None => format!("#{}", hex(&value_der(value))),
+    };
+    format!("{}={text}", attribute_name(&oid))
+}
+
+/// The name for people: RDNs in the certificate's order joined by `, `, the attributes of a
+/// multi-valued RDN by ` + `, values escaped as RFC 4514 says.
+pub fn display(name: &X509Name<'_>) -> String {
+    name.iter_rdn()
+        .map(|rdn| {
+            rdn.iter()
+                .map(attribute_display)
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// [`display`] of a DER Name; `#hex` when it does not parse.
+pub fn display_raw(raw: &[u8]) -> String {
+    parse(raw).map_or_else(|| format!("#{}", hex(raw)), |name| display(&name))
+}
+
+/// The first common name, as text.
+pub fn common_name(name: &X509Name<'_>) -> Option<String> {
+    name.iter_common_name()
+        .next()
+        .and_then(|cn| string_value(cn.attr_value()))
+}
+
+/// A DER Name in OpenSSL's `XN_FLAG_ONELINE` form, as `s_client` prints CA names:
+/// `C = US, O = "Example, Inc.", CN = Example Root CA`. `None` for a value OpenSSL would not
+/// print as text.
+pub fn openssl_oneline(raw: &[u8]) -> Option<String> {
+    let name = parse(raw)?;
+    let mut rdns = Vec::new();
+    for rdn in name.iter_rdn() {
+        let mut attributes = Vec::new();
+        for attribute in rdn.iter() {
+            let oid = attribute.attr_type().to_id_string();
+            let short = match oid.as_str() {
+                "1.2.840.113549.1.9.1" => "emailAddress",
+                other => attribute_name(other),
+            };
+            attributes.push(format!(
+                "{short} = {}",
+                oneline_value(attribute.attr_value())?
+            ));
+        }
+        rdns.push(attributes.join(" + "));
+    }
+    Some(rdns.join(", "))
+}
+
+/// One attribute value with OpenSSL's RFC 2253 escapes, quoting instead of escaping the
+/// specials (`ASN1_STRFLGS_ESC_QUOTE`): bytes above 0x7e and controls as `\XX` of the UTF-8.
+fn oneline_value(value: &Any<'_>) -> Option<String> {
+    let utf8 = match value.tag() {
+        Tag::BmpString | Tag::UniversalString | Tag::Utf8String => {
+            string_value(value)?.into_bytes()
+        }
+        Tag::PrintableString
+        | Tag::Ia5String
+        | Tag::VisibleString
+        | Tag::TeletexString
+        | Tag::NumericString => value.data.to_vec(),
+        _ => return None,
+    };
+    let needs_quotes = utf8.iter().any(|b| b",+\"\\<>;".contains(b));
+    let mut out = String::new();
+    for (i, &byte) in utf8.iter().enumerate() {
+        let edge =
+            (i == 0 && (byte == b' ' || byte == b'#')) || (i + 1 == utf8.len() && byte == b' ');
+        match byte {
+            b'"' | b'\\' if needs_quotes => {
+                out.push('\\');
+                out.push(char::from(byte));
+            }
+            b' ' | b'#' if edge && !needs_quotes => {
+                out.push('\\');
+                out.push(char::from(byte));
+            }
+            0x20..=0x7e => out.push(char::from(byte)),
+            _ => out.push_str(&format!("\\{byte:02X}")),
+        }
+    }
+    Some(if needs_quotes {
+        format!("\"{out}\"")
+    } else {
+        out
+    })
+}
+
+/// One attribute of an OpenSSL canonical name: type, value tag and canonical value bytes.
+type CanonicalAttribute = (Vec<u8>, u32, Vec<u8>);
+
+/// OpenSSL's canonical form of a name, compared for equality only: each RDN a set of
+/// attributes (so their order inside a multi-valued RDN does not matter), string values
+/// converted to UTF-8, white space trimmed and collapsed, ASCII upper case folded. `None` when
+/// a string value does not convert (OpenSSL then fails to decode the name).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OpensslCanonical(Vec<Vec<CanonicalAttribute>>);
+
+/// The string types OpenSSL canonicalises (`ASN1_MASK_CANON`); NumericString and the rest are
+/// compared as they are.
+fn openssl_canonicalises(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Utf8String
+            | Tag::BmpString
+            | Tag::UniversalString
+            | Tag::PrintableString
+            | Tag::TeletexString
+            | Tag::Ia5String
+            | Tag::VisibleString
+    )
+}
+
+/// `asn1_string_canon`: trims and collapses ASCII white space, lower-cases ASCII letters,
+/// copies every other byte.
+fn openssl_canonical_string(text: &str) -> Vec<u8> {
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let bytes = text.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|&b| !is_space(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_space(b))
+        .map_or(start, |i| i + 1);
+    let mut out = Vec::with_capacity(end.saturating_sub(start));
+    let mut previous_space = false;
+    for &byte in bytes.get(start..end).unwrap_or_default() {
+        if is_space(byte) {
+            if !previous_space {
+                out.push(b' ');
+            }
+            previous_space = true;
+        } else {
+            out.push(byte.to_ascii_lowercase());
+            previous_space = false;
+        }
+    }
+    out
+}
+
+impl OpensslCanonical {
+    pub fn of(name: &X509Name<'_>) -> Option<Self> {
+        let mut rdns = Vec::new();
+        for rdn in name.iter_rdn() {
+            let mut attributes = Vec::new();
+            for attribute in rdn.iter() {
+                let value = attribute.attr_value();
+                let kind = attribute.attr_type().as_bytes().to_vec();
+                let canonical = if openssl_canonicalises(value.tag()) {
+                    (
+                        kind,
+                        Tag::Utf8String.0,
+                        openssl_canonical_string(&string_value(value)?),
+                    )
+                } else {
+                    (kind, value.tag().0, value.data.to_vec())
+                };
+                attributes.push(canonical);
+            }
+            attributes.sort();
+            rdns.push(attributes);
+        }
+        Some(Self(rdns))
+    }
+}
+
+/// `X500Principal`'s canonical form (RFC 2253 canonical, as sun.security.x509.AVA writes it):
+/// keyword types with PrintableString or UTF8String values as escaped text, inner white space
+/// collapsed and the ends trimmed; every other value as `#` and the hex of its DER; the whole
+/// upper-cased, lower-cased and NFKD-normalised; the attributes of a multi-valued RDN sorted.
+pub fn java_canonical(name: &X509Name<'_>) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    let mut rdns = Vec::new();
+    for rdn in name.iter_rdn() {
+        let mut attributes: Vec<String> = rdn
+            .iter()
+            .map(|attribute| {
+                let oid = attribute.attr_type().to_id_string();
+                let value = attribute.attr_value();
+                let keyword = RFC2253_KEYWORDS.contains(&oid.as_str());
+                let text = match (keyword, value.tag()) {
+                    (true, Tag::PrintableString | Tag::Utf8String) => string_value(value),
+                    _ => None,
+                };
+                let value = match text {
+                    Some(text) => java_canonical_string(&text),
+                    None => format!("#{}", hex(&value_der(value)).to_ascii_lowercase()),
+                };
+                let label = if keyword { attribute_name(&oid) } else { &oid };
+                let canonical = format!("{label}={value}");
+                canonical
+                    .to_uppercase()
+                    .to_lowercase()
+                    .nfkd()
+                    .collect::<String>()
+            })
+            .collect();
+        attributes.sort();
+        rdns.push(attributes.join("+"));
+    }
+    rdns.join(",")
+}
+
+/// AVA's escaping and white-space rules for a string value.
+fn java_canonical_string(text: &str) -> String {
+    const ESCAPEES: &str = ",+<>;\"\\";
+    let printable = |c: char| c.is_ascii_alphanumeric() || " '()+,-./:=?".contains(c);
+    let mut out = String::new();
+    let mut previous_white = false;
+    for (i, c) in text.chars().enumerate() {
+        if printable(c) || ESCAPEES.contains(c) || (i == 0 && c == '#') {
+            if (i == 0 && c == '#') || ESCAPEES.contains(c) {
+                out.push('\\');
+            }
+            if c.is_whitespace() {
+                if previous_white {
+                    continue;
+                }
+                previous_white = true;
+            } else {
+                previous_white = false;
+            }
+            out.push(c);
+        } else {
+            previous_white = false;
+            out.push(c);
+        }
+    }
+    // String.trim(): every character up to U+0020 at either end.
+    out.trim_matches(|c: char| c <= ' ').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `SEQUENCE { SET { SEQUENCE { OID, value } } ... }` from (OID bytes, tag, value) triples,
+    /// one RDN each.
+    fn name(attributes: &[(&[u8], u8, &[u8])]) -> Vec<u8> {
+        fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+            let mut out = vec![tag, content.len() as u8];
+            out.extend_from_slice(content);
+            out
+        }
+        let rdns: Vec<u8> = attributes
+            .iter()
+            .flat_map(|(oid, tag, value)| {
+                let mut ava = tlv(0x06, oid);
+                ava.extend(tlv(*tag, value));
+                tlv(0x31, &tlv(0x30, &ava))
+            })
+            .collect();
+        tlv(0x30, &rdns)
+    }
+
+    const CN: &[u8] = &[0x55, 0x04, 0x03];
+    const O: &[u8] = &[0x55, 0x04, 0x0a];
+
+    #[test]
+    fn a_comma_inside_a_value_is_escaped_so_names_never_look_alike() {
+        let one = name(&[(O, 0x0c, b"Example, CN=Issuing CA")]);
+        let two = name(&[(O, 0x0c, b"Example"), (CN, 0x0c, b"Issuing CA")]);
+        assert_eq!(display_raw(&one), "O=Example\\, CN\\=Issuing CA");
+        assert_eq!(display_raw(&two), "O=Example, CN=Issuing CA");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_shown_as_hex_escapes() {
+        let raw = name(&[(CN, 0x0c, "a\u{1b}[31m\nb\u{202e}c".as_bytes())]);
+        let shown = display_raw(&raw);
+        assert_eq!(shown, "CN=a\\1B[31m\\0Ab\\E2\\80\\AEc");
+        assert!(!shown.chars().any(is_deceptive));
+    }
+
+    #[test]
+    fn openssl_canonical_form_ignores_case_spacing_and_string_type() {
+        let printable = parse_owned(&name(&[(CN, 0x13, b"Example CA")]));
+        let utf8 = parse_owned(&name(&[(CN, 0x0c, b"  example   ca ")]));
+        let other = parse_owned(&name(&[(CN, 0x0c, b"Example CB")]));
+        assert_eq!(printable, utf8);
+        assert_ne!(printable, other);
+    }
+
+    fn parse_owned(raw: &[u8]) -> Option<OpensslCanonical> {
+        OpensslCanonical::of(&parse(raw).unwrap())
+    }
+
+    #[test]
+    fn java_canonical_form_keeps_ia5_and_bmp_values_as_hex() {
+        let canonical = |raw: Vec<u8>| java_canonical(&parse(&raw).unwrap());
+        assert_eq!(
+            canonical(name(&[(CN, 0x13, b"Example  CA")])),
+            canonical(name(&[(CN, 0x0c, b"example ca")]))
+        );
+        assert_ne!(
+            canonical(name(&[(CN, 0x16, b"Example CA")])),
+            canonical(name(&[(CN, 0x0c, b"Example CA")]))
+        );
+        assert_eq!(canonical(name(&[(CN, 0x16, b"A")])), "cn=#160141");
+    }
+
+    #[test]
+    fn s_client_one_line_form_quotes_values_with_specials() {
+        let raw = name(&[(O, 0x13, b"Example, Inc."), (CN, 0x0c, "Café".as_bytes())]);
+        assert_eq!(
+            openssl_oneline(&raw).unwrap(),
+            "O = \"Example, Inc.\", CN = Caf\\C3\\A9"
+        );
+    }
+}
