@@ -7,6 +7,20 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::certificate::{Certificate, Side, SignatureCheck, signed_by};
+use crate::read::names::OpensslCanonical;
+
+/// How an issuer's name is matched to a subject's: each stack has its own rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameMatching {
+    /// The encoded bytes (rustls-webpki, Go's `CertPool`).
+    Exact,
+    /// OpenSSL's canonical form (`X509_NAME_cmp`): case, spacing and string type aside.
+    Openssl,
+    /// Java's `X500Principal` equality (its canonical RFC 2253 form).
+    Java,
+    /// Any of these: for drawing the certificates and choosing the client's.
+    Any,
+}
 
 /// The longest path the search follows (leaf and anchor included).
 pub const MAX_PATH_LENGTH: usize = 12;
@@ -64,25 +78,31 @@ pub struct Graph<'a> {
     checks: std::cell::Cell<usize>,
     by_issuer: HashMap<&'a [u8], Vec<usize>>,
     by_subject: HashMap<&'a [u8], Vec<usize>>,
-    by_subject_text: HashMap<&'a str, Vec<usize>>,
+    by_subject_openssl: HashMap<&'a OpensslCanonical, Vec<usize>>,
+    by_subject_java: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Graph<'a> {
     pub fn new(entries: &'a [Entry]) -> Self {
         let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
-        let mut by_subject_text: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_subject_openssl: HashMap<&OpensslCanonical, Vec<usize>> = HashMap::new();
+        let mut by_subject_java: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_issuer: HashMap<&[u8], Vec<usize>> = HashMap::new();
         for (index, entry) in entries.iter().enumerate() {
+            let certificate = &entry.certificate;
             by_issuer
-                .entry(entry.certificate.issuer_raw.as_slice())
+                .entry(certificate.issuer_raw.as_slice())
                 .or_default()
                 .push(index);
             by_subject
-                .entry(entry.certificate.subject_raw.as_slice())
+                .entry(certificate.subject_raw.as_slice())
                 .or_default()
                 .push(index);
-            by_subject_text
-                .entry(entry.certificate.subject.as_str())
+            if let Some(canonical) = &certificate.subject_canonical {
+                by_subject_openssl.entry(canonical).or_default().push(index);
+            }
+            by_subject_java
+                .entry(certificate.subject_java.as_str())
                 .or_default()
                 .push(index);
         }
@@ -92,7 +112,8 @@ impl<'a> Graph<'a> {
             checks: std::cell::Cell::new(0),
             by_issuer,
             by_subject,
-            by_subject_text,
+            by_subject_openssl,
+            by_subject_java,
         }
     }
 
@@ -127,28 +148,31 @@ impl<'a> Graph<'a> {
         result
     }
 
-    /// Certificates whose subject is `index`'s issuer name (byte-equal or equal as text),
-    /// excluding `index` itself.
-    pub fn named_issuers(&self, index: usize) -> Vec<usize> {
+    /// Certificates whose subject matches `index`'s issuer name as `matching` says, excluding
+    /// `index` itself.
+    pub fn named_issuers(&self, index: usize, matching: NameMatching) -> Vec<usize> {
         let Some(cert) = self.certificate(index) else {
             return Vec::new();
         };
-        let mut found: Vec<usize> = self
-            .by_subject
-            .get(cert.issuer_raw.as_slice())
-            .cloned()
-            .unwrap_or_default();
-        for other in self
-            .by_subject_text
-            .get(cert.issuer.as_str())
-            .into_iter()
-            .flatten()
-        {
-            if !found.contains(other) {
-                found.push(*other);
+        let exact = || self.by_subject.get(cert.issuer_raw.as_slice());
+        let openssl = || {
+            cert.issuer_canonical
+                .as_ref()
+                .and_then(|c| self.by_subject_openssl.get(c))
+        };
+        let java = || self.by_subject_java.get(cert.issuer_java.as_str());
+        let lists: Vec<Option<&Vec<usize>>> = match matching {
+            NameMatching::Exact => vec![exact()],
+            NameMatching::Openssl => vec![openssl()],
+            NameMatching::Java => vec![java()],
+            NameMatching::Any => vec![exact(), openssl(), java()],
+        };
+        let mut found: Vec<usize> = Vec::new();
+        for &other in lists.into_iter().flatten().flatten() {
+            if other != index && !found.contains(&other) {
+                found.push(other);
             }
         }
-        found.retain(|&i| i != index);
         found
     }
 
@@ -165,9 +189,9 @@ impl<'a> Graph<'a> {
 
     /// Named issuers whose key verifiably (or possibly, for algorithms we cannot check)
     /// signed `index`, best first: trust store first, then matching key ids, then input order.
-    pub fn issuers(&self, index: usize) -> Vec<usize> {
+    pub fn issuers(&self, index: usize, matching: NameMatching) -> Vec<usize> {
         let mut found: Vec<usize> = self
-            .named_issuers(index)
+            .named_issuers(index, matching)
             .into_iter()
             .filter(|&i| self.signature(index, i) != SignatureCheck::Invalid)
             .collect();
@@ -197,20 +221,25 @@ impl<'a> Graph<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Does `issuer` appear to have issued `subject` (name match and a signature that is not
-    /// known to be wrong)?
+    /// Does `issuer` appear to have issued `subject` (a name match of any stack and a signature
+    /// that is not known to be wrong)?
     pub fn issued(&self, issuer: usize, subject: usize) -> bool {
         issuer != subject
             && self
-                .certificate(subject)
-                .zip(self.certificate(issuer))
-                .is_some_and(|(s, i)| s.issuer_raw == i.subject_raw || s.issuer == i.subject)
+                .named_issuers(subject, NameMatching::Any)
+                .contains(&issuer)
             && self.signature(subject, issuer) != SignatureCheck::Invalid
     }
 
-    /// Searches for a path from `leaf` to a certificate that `is_anchor` accepts.
-    pub fn search(&self, leaf: usize, is_anchor: &dyn Fn(usize) -> bool) -> Search {
-        self.search_accepting(leaf, is_anchor, None)
+    /// Searches for a path from `leaf` to a certificate that `is_anchor` accepts, matching
+    /// names as `matching` says.
+    pub fn search(
+        &self,
+        leaf: usize,
+        matching: NameMatching,
+        is_anchor: &dyn Fn(usize) -> bool,
+    ) -> Search {
+        self.search_accepting(leaf, matching, is_anchor, None)
     }
 
     /// [`Graph::search`] that keeps looking past complete paths `accept` refuses, as
@@ -219,10 +248,12 @@ impl<'a> Graph<'a> {
     pub fn search_accepting(
         &self,
         leaf: usize,
+        matching: NameMatching,
         is_anchor: &dyn Fn(usize) -> bool,
         accept: Option<&Acceptor<'_>>,
     ) -> Search {
         let mut state = SearchState {
+            matching,
             steps: 0,
             best: None,
             accept,
@@ -264,8 +295,8 @@ impl<'a> Graph<'a> {
             dead(state, path, Dead::Exhausted { last });
             return None;
         }
-        let named = self.named_issuers(last);
-        let issuers = self.issuers(last);
+        let named = self.named_issuers(last, state.matching);
+        let issuers = self.issuers(last, state.matching);
         // A self-signed leaf that the trust store holds (pinned) is its own anchor.
         let mut continued = false;
         for issuer in issuers {
@@ -338,6 +369,7 @@ impl<'a> Graph<'a> {
 pub type Acceptor<'a> = dyn Fn(&[usize]) -> bool + 'a;
 
 struct SearchState<'a> {
+    matching: NameMatching,
     steps: usize,
     best: Option<(Vec<usize>, Dead)>,
     /// Complete paths must also pass this, when given.

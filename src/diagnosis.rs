@@ -589,10 +589,13 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
             "Remove unrelated and duplicate certificates from the bundles.".to_owned(),
         ),
         Code::MalformedCertificate => (
-            "A certificate could not be read",
-            format!("A certificate in the client input is not valid DER: {value}."),
-            "Export the certificate again (PEM or DER) from its source; a server cannot use it \
-             either."
+            "A certificate is malformed",
+            match s.certificate {
+                Some(_) => format!("{who} is malformed for this server's TLS stack: {value}."),
+                None => format!("A certificate in the client input cannot be read: {value}."),
+            },
+            "Export the certificate again (PEM or DER) from its source; if it comes out the same, \
+             have the CA re-issue it with a standard-conforming tool."
                 .to_owned(),
         ),
         Code::RevocationStatusUnknown => (
@@ -1134,6 +1137,54 @@ pub fn log_lines(code: Code) -> &'static [LogLine] {
             LogLine {
                 printed_by: "server",
                 line: "TLS alert decrypt_error (51) after the client's CertificateVerify",
+            },
+        ],
+        Code::PrivateKeyInconsistent => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "tls_process_cert_verify:bad signature",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "tlsv1 alert decrypt error:../ssl/record/rec_layer_s3.c:1601:SSL alert number 51",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "ossl_ec_key_pairwise_check:invalid private key",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "tls: private key does not match public key",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "tls: failed to parse private key: x509: failed to parse RSA private key embedded in PKCS#8: crypto/rsa: p * q != n",
+            },
+        ],
+        Code::MalformedExtension => &[
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "error 20 at 0 depth lookup: unable to get local issuer certificate",
+            },
+            LogLine {
+                printed_by: "OpenSSL",
+                line: "X509 V3 routines:ossl_x509v3_cache_extensions:invalid certificate",
+            },
+            LogLine {
+                printed_by: "rustls",
+                line: "invalid peer certificate: BadDer",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "tls: failed to parse client certificate: x509: invalid extended key usages",
+            },
+            LogLine {
+                printed_by: "Go",
+                line: "tls: failed to parse client certificate: x509: certificate contains duplicate extension with OID \"2.5.29.19\"",
+            },
+            LogLine {
+                printed_by: "Java",
+                line: "java.security.cert.CertificateParsingException: java.io.IOException: Duplicate extensions not allowed",
             },
         ],
         Code::ChainTooDeep => &[

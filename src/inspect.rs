@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::certificate::{Certificate, Crl, Side, Timestamp};
-use crate::chain::{self, Entry, Graph, Search};
+use crate::chain::{self, Entry, Graph, NameMatching, Search};
 use crate::decode::{self, Content, Location, Problem};
 use crate::diagnosis::{self, Code, Severity, Subject, Violation};
 use crate::keys::{PrivateKey, PublicValue};
@@ -581,6 +581,17 @@ fn decide_webpki(
                 .retain(|v| v.code.severity() != Severity::Error);
             (evaluation, None)
         }
+        WebpkiDecision::CrlRefused(error) => {
+            let name = profiles::webpki_error_name(&error).to_owned();
+            evaluation
+                .violations
+                .push(Violation::new(Code::CrlUnusable, context.leaf).value(
+                &format!(
+                    "rustls refuses to load a supplied CRL ({name}), so it accepts no client at all"
+                ),
+            ));
+            (evaluation, Some(name))
+        }
         WebpkiDecision::Rejected(error) => {
             let name = profiles::webpki_error_name(&error).to_owned();
             let code = profiles::webpki_error_code(&error);
@@ -828,7 +839,7 @@ fn links(graph: &Graph<'_>, path: &[usize]) -> Vec<Link> {
         if !relevant {
             continue;
         }
-        for issuer in graph.named_issuers(subject) {
+        for issuer in graph.named_issuers(subject, NameMatching::Any) {
             let state = match graph.signature(subject, issuer) {
                 crate::certificate::SignatureCheck::Valid => LinkState::Verified,
                 crate::certificate::SignatureCheck::Invalid => LinkState::SignatureFails,

@@ -19,6 +19,14 @@ impl Usage {
         }
     }
 
+    /// The purpose's OID, dotted.
+    pub fn oid(self) -> &'static str {
+        match self {
+            Self::Client => "1.3.6.1.5.5.7.3.2",
+            Self::Server => "1.3.6.1.5.5.7.3.1",
+        }
+    }
+
     pub fn eku_name(self) -> &'static str {
         match self {
             Self::Client => "clientAuth",

@@ -2,6 +2,50 @@
 
 use super::*;
 
+/// The extensions Go's parser decodes (crypto/x509/parser.go `processExtensions`): one that does
+/// not decode makes the whole certificate unparseable.
+const GO_PARSED: &[&str] = &[
+    "2.5.29.15",         // keyUsage
+    "2.5.29.19",         // basicConstraints
+    "2.5.29.17",         // subjectAltName
+    "2.5.29.30",         // nameConstraints
+    "2.5.29.31",         // cRLDistributionPoints
+    "2.5.29.35",         // authorityKeyIdentifier
+    "2.5.29.37",         // extendedKeyUsage
+    "2.5.29.14",         // subjectKeyIdentifier
+    "2.5.29.32",         // certificatePolicies
+    "2.5.29.33",         // policyMappings
+    "2.5.29.36",         // policyConstraints
+    "2.5.29.54",         // inhibitAnyPolicy
+    "1.3.6.1.5.5.7.1.1", // authorityInfoAccess
+];
+
+/// Why Go's `x509.ParseCertificate` refuses a certificate (crypto/tls then rejects the client's
+/// whole Certificate message: "tls: failed to parse client certificate"): anything not strict
+/// DER (bytes after it, long or indefinite lengths, a BER boolean, a padded OID, a serial with
+/// needless leading bytes), a name value invalid for its string type, a repeated extension, an
+/// extension it decodes that does not decode, a version above 3, dates not in RFC 5280's forms
+/// (a UTCTime without seconds excepted), a signature algorithm that differs inside and out, a
+/// signature BIT STRING with unused bits. Data after the extensions it ignores.
+pub(crate) fn unparseable(cert: &Certificate) -> Option<String> {
+    if cert.version > 3 {
+        return Some(format!("its version field says {}", cert.version));
+    }
+    for (field, time) in [
+        ("notBefore", &cert.not_before_encoding),
+        ("notAfter", &cert.not_after_encoding),
+    ] {
+        if !time_form_ok(time, true) {
+            return Some(format!("its {field} \"{}\" is malformed", time.text));
+        }
+    }
+    first_fault(cert, |f| match f {
+        Fault::DataAfterExtensions => false,
+        Fault::UndecodableExtension { oid, .. } => GO_PARSED.contains(&oid.as_str()),
+        _ => true,
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Go
 
@@ -40,10 +84,16 @@ pub fn go_rules(context: &Context<'_>) -> Evaluation {
     let search = if is_pinned(context) {
         Search::Complete(vec![context.leaf])
     } else {
-        graph.search_accepting(context.leaf, context.anchors, Some(&accept))
+        graph.search_accepting(
+            context.leaf,
+            NameMatching::Exact,
+            context.anchors,
+            Some(&accept),
+        )
     };
     let path = search.path().to_vec();
     let mut violations = go_path_violations(context, &path, matches!(search, Search::Complete(_)));
+    unreadable_sent(context, unparseable, &mut violations);
     dead_end(&search, &mut violations);
     Evaluation { search, violations }
 }
@@ -64,7 +114,12 @@ fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> 
                     .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
             }
         }
-        if let Some(eku) = &cert.extended_key_usage {
+        // An empty EKU is no EKU for Go (`len(c.ExtKeyUsage) == 0`).
+        if let Some(eku) = cert
+            .extended_key_usage
+            .as_ref()
+            .filter(|e| !e.purposes.is_empty())
+        {
             let allowed = eku.any || context.usage.listed_in(eku);
             if !allowed {
                 violations.push(eku_violation(is_leaf, index, &eku.purposes));

@@ -2,6 +2,59 @@
 
 use super::*;
 
+/// Why the JDK's `CertificateFactory` refuses a certificate (JSSE then rejects the client's
+/// Certificate message): bytes after it, a signature algorithm that differs inside and out, a
+/// repeated extension, a critical extension that does not decode (a non-critical one is kept
+/// unparsed and ignored), extensions in a v1 or v2 certificate, a version above 3.
+pub(crate) fn unparseable(cert: &Certificate) -> Option<String> {
+    let has_extensions = !cert.extensions.is_empty();
+    match cert.version {
+        1 | 2 if has_extensions => {
+            return Some(format!(
+                "it is a version {} certificate with extensions",
+                cert.version
+            ));
+        }
+        version if version > 3 => return Some(format!("its version field says {version}")),
+        _ => {}
+    }
+    first_fault(cert, |f| match f {
+        Fault::TrailingData { .. }
+        | Fault::SignatureAlgorithmMismatch
+        | Fault::DuplicateExtension { .. } => true,
+        Fault::UndecodableExtension { critical, .. } => *critical,
+        _ => false,
+    })
+}
+
+/// Java verifies a signature over the signed part as it re-encodes it: when the original was
+/// written with a longer length than DER's, the signature does not verify.
+fn signed_part_not_der(cert: &Certificate) -> bool {
+    cert.faults.iter().any(|f| {
+        matches!(
+            f,
+            Fault::NotDer {
+                part: "its signed part"
+            }
+        )
+    })
+}
+
+/// Does the EKU allow the usage, for Java? A purpose written with a padded OID reads as the
+/// purpose it spells.
+fn java_eku_allows(
+    cert: &Certificate,
+    eku: &crate::certificate::ExtendedKeyUsage,
+    usage: Usage,
+) -> bool {
+    eku.any
+        || usage.listed_in(eku)
+        || cert
+            .faults
+            .iter()
+            .any(|f| matches!(f, Fault::NonMinimalOid { purpose, .. } if *purpose == usage.oid()))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Java
 
@@ -35,7 +88,12 @@ pub fn java_rules(context: &Context<'_>) -> Evaluation {
     let search = if pinned {
         Search::Complete(vec![context.leaf])
     } else {
-        graph.search_accepting(context.leaf, context.anchors, Some(&accept))
+        graph.search_accepting(
+            context.leaf,
+            NameMatching::Java,
+            context.anchors,
+            Some(&accept),
+        )
     };
     let complete = matches!(search, Search::Complete(_));
     let path = search.path().to_vec();
@@ -46,6 +104,7 @@ pub fn java_rules(context: &Context<'_>) -> Evaluation {
     } else {
         java_path_violations(context, &path, complete)
     };
+    unreadable_sent(context, unparseable, &mut violations);
     dead_end(&search, &mut violations);
     Evaluation { search, violations }
 }
@@ -64,11 +123,10 @@ fn java_end_entity(context: &Context<'_>, index: usize) -> Vec<Violation> {
                 .value(&ku.names().join(", ")),
         );
     }
-    if let Some(eku) = &cert.extended_key_usage {
-        let allowed = eku.any || context.usage.listed_in(eku);
-        if !allowed {
-            out.push(eku_violation(true, index, &eku.purposes));
-        }
+    if let Some(eku) = &cert.extended_key_usage
+        && !java_eku_allows(cert, eku, context.usage)
+    {
+        out.push(eku_violation(true, index, &eku.purposes));
     }
     out
 }
@@ -145,7 +203,9 @@ fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -
                 Violation::new(Code::UnsupportedSignatureAlgorithm, subject)
                     .value(&cert.signature_algorithm.name),
             );
-        } else if context.graph.signature(subject, issuer) == SignatureCheck::Invalid {
+        } else if context.graph.signature(subject, issuer) == SignatureCheck::Invalid
+            || signed_part_not_der(cert)
+        {
             violations.push(Violation::new(Code::BadSignature, subject).related(issuer));
         }
     }

@@ -10,7 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::certificate::{Certificate, Crl, Hash, Side, SignatureCheck, Timestamp};
+use crate::certificate::{
+    Certificate, Crl, CrlFault, Fault, Hash, Side, SignatureCheck, TimeEncoding, Timestamp,
+};
+pub use crate::chain::NameMatching;
 use crate::chain::{Dead, Graph, Search};
 use crate::diagnosis::{Code, Violation};
 use crate::keys::KeyAlgorithm;
@@ -233,48 +236,91 @@ pub(crate) fn dead_end(search: &Search, out: &mut Vec<Violation>) {
     }
 }
 
-/// CRL checks for the certificates in `checked` (the anchor excluded).
+/// CRL checks for the certificates in `checked` (the anchor excluded): each needs a CRL from its
+/// issuer, and a CRL counts only when its issuer's key verifies it, that issuer may sign CRLs,
+/// and it has no critical extension the stack does not process (OpenSSL errors 8, 35 and 36;
+/// rustls refuses to load such a CRL at all).
 pub(crate) fn revocation(
     context: &Context<'_>,
     checked: &[usize],
     profile: Profile,
+    matching: NameMatching,
     out: &mut Vec<Violation>,
 ) {
     for &index in checked {
         let Some(cert) = context.certificate(index) else {
             continue;
         };
-        let issuers = context.graph.named_issuers(index);
-        let covering: Vec<&Crl> = context
-            .crls
-            .iter()
-            .filter(|crl| {
-                crl.issuer_raw == cert.issuer_raw
-                    && (issuers.is_empty()
-                        || issuers.iter().any(|&i| {
-                            context
-                                .certificate(i)
-                                .is_some_and(|issuer| crl.issued_by(issuer))
-                        }))
-            })
-            .collect();
-        if covering.is_empty() {
+        let names_issuer = |crl: &&Crl| match matching {
+            NameMatching::Openssl => {
+                crl.issuer_canonical.is_some() && crl.issuer_canonical == cert.issuer_canonical
+            }
+            _ => crl.issuer_raw == cert.issuer_raw,
+        };
+        let named: Vec<&Crl> = context.crls.iter().filter(names_issuer).collect();
+        if named.is_empty() {
             out.push(Violation::new(Code::RevocationStatusUnknown, index));
             continue;
         }
-        if covering.iter().any(|crl| crl.lists(cert)) {
-            out.push(Violation::new(Code::Revoked, index));
-        }
-        if profile != Profile::Webpki {
-            for crl in &covering {
-                if crl.next_update.is_some_and(|next| context.time > next) {
-                    out.push(Violation::new(Code::CrlExpired, index).value(&crl.issuer));
-                } else if crl.this_update > context.time {
-                    out.push(Violation::new(Code::CrlNotYetValid, index).value(&crl.issuer));
-                }
+        let issuers = context.graph.named_issuers(index, matching);
+        for crl in named {
+            if let Some(reason) = crl_unusable(context, crl, &issuers) {
+                out.push(Violation::new(Code::CrlUnusable, index).value(&reason));
+                continue;
+            }
+            if crl.lists(cert) {
+                out.push(Violation::new(Code::Revoked, index));
+            }
+            if profile == Profile::Webpki {
+                continue;
+            }
+            if crl.next_update.is_some_and(|next| context.time > next) {
+                out.push(Violation::new(Code::CrlExpired, index).value(&crl.issuer));
+            } else if crl.this_update > context.time {
+                out.push(Violation::new(Code::CrlNotYetValid, index).value(&crl.issuer));
             }
         }
     }
+}
+
+/// Why a CRL naming the right issuer cannot be used: no issuer's key verifies it, its issuer
+/// may not sign CRLs, or it carries a critical extension no stack processes.
+fn crl_unusable(context: &Context<'_>, crl: &Crl, issuers: &[usize]) -> Option<String> {
+    let signer = issuers.iter().find_map(|&i| {
+        let issuer = context.certificate(i)?;
+        (crl.signature_by(issuer) != SignatureCheck::Invalid).then_some(issuer)
+    });
+    let Some(signer) = signer else {
+        return Some(format!(
+            "the CRL of `{}` is not signed by the key of any certificate with that name (CRL \
+             signature failure)",
+            crl.issuer
+        ));
+    };
+    if signer.key_usage.is_some_and(|ku| !ku.crl_sign) {
+        return Some(format!(
+            "the key usage of `{}` does not include cRLSign, so its CRL does not count",
+            signer.label()
+        ));
+    }
+    crl.faults.first().map(|fault| match fault {
+        CrlFault::UnknownCriticalExtension { oid } => {
+            format!(
+                "the CRL of `{}` has the unknown critical extension {oid}",
+                crl.issuer
+            )
+        }
+        CrlFault::UnknownCriticalEntryExtension { oid } => format!(
+            "an entry of the CRL of `{}` has the unknown critical extension {oid}",
+            crl.issuer
+        ),
+        CrlFault::UndecodableExtension { oid } => {
+            format!(
+                "the extension {oid} of the CRL of `{}` does not decode",
+                crl.issuer
+            )
+        }
+    })
 }
 
 /// OpenSSL security level 2 requires 112 bits of security: RSA and DSA of 2048 bits, EC of 224.
@@ -342,6 +388,43 @@ pub(crate) fn is_pinned(context: &Context<'_>) -> bool {
     let graph = context.graph;
     (0..graph.entries().len())
         .any(|i| (context.anchors)(i) && graph.same_certificate(i, context.leaf))
+}
+
+/// `MalformedCertificate` for each certificate the client sends that its stack cannot read:
+/// a server reads the whole Certificate message before it decides anything.
+pub(crate) fn unreadable_sent(
+    context: &Context<'_>,
+    unreadable: fn(&Certificate) -> Option<String>,
+    out: &mut Vec<Violation>,
+) {
+    let graph = context.graph;
+    for index in 0..graph.entries().len() {
+        if graph.side(index) != Some(Side::Client) {
+            continue;
+        }
+        if let Some(reason) = graph.certificate(index).and_then(unreadable) {
+            out.push(Violation::new(Code::MalformedCertificate, index).value(&reason));
+        }
+    }
+}
+
+/// The first fault `judge` finds in `cert`, described.
+pub(crate) fn first_fault(cert: &Certificate, judge: impl Fn(&Fault) -> bool) -> Option<String> {
+    cert.faults.iter().find(|f| judge(f)).map(Fault::describe)
+}
+
+/// Is a validity date written as RFC 5280 says (`YYMMDDHHMMSSZ`, `YYYYMMDDHHMMSSZ`), or, with
+/// `seconds_optional`, also without its seconds (Go's UTCTime)?
+pub(crate) fn time_form_ok(time: &TimeEncoding, seconds_optional: bool) -> bool {
+    let digits = time.text.len().saturating_sub(1);
+    let expected = if time.generalized { 14 } else { 12 };
+    time.text.is_empty()
+        || (time.text.ends_with('Z')
+            && time
+                .text
+                .get(..digits)
+                .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+            && (digits == expected || (seconds_optional && !time.generalized && digits == 10)))
 }
 
 /// Which side an anchor must come from.

@@ -22,6 +22,97 @@ const OPENSSL_KNOWN_CRITICAL: &[&str] = &[
     "2.5.29.54",             // inhibitAnyPolicy
 ];
 
+/// The extensions `ossl_x509v3_cache_extensions` decodes: when one of them does not decode or
+/// appears twice, OpenSSL marks the certificate invalid (EXFLAG_INVALID), and no chain can be
+/// built through it (`X509_check_issued` fails: "unable to get local issuer certificate").
+const OPENSSL_CACHED: &[&str] = &[
+    "2.5.29.19",             // basicConstraints
+    "1.3.6.1.5.5.7.1.14",    // proxyCertInfo
+    "2.5.29.15",             // keyUsage
+    "2.5.29.37",             // extendedKeyUsage
+    "2.16.840.1.113730.1.1", // nsCertType
+    "2.5.29.14",             // subjectKeyIdentifier
+    "2.5.29.35",             // authorityKeyIdentifier
+    "2.5.29.17",             // subjectAltName
+    "2.5.29.30",             // nameConstraints
+    "2.5.29.31",             // cRLDistributionPoints
+    "1.3.6.1.5.5.7.1.7",     // sbgp-ipAddrBlock
+    "1.3.6.1.5.5.7.1.8",     // sbgp-autonomousSysNum
+];
+
+/// The universal tags a name's value may have for OpenSSL (`ASN1_PRINTABLE`, the mask
+/// `B_ASN1_PRINTABLE` through `ASN1_tag2bit`): the usual string types, BIT STRING, SEQUENCE and
+/// the tags it calls unknown. VisibleString, OCTET STRING, INTEGER, times and the rest make the
+/// name, and so the certificate, unreadable.
+const OPENSSL_NAME_VALUE_TAGS: &[u32] = &[
+    3, 7, 8, 9, 11, 12, 13, 14, 15, 16, 18, 19, 20, 22, 28, 29, 30, 31,
+];
+
+/// Why OpenSSL cannot read a certificate at all (`d2i_X509` fails): a name value of a type it
+/// does not take, or that does not convert to its canonical form, a serial number with
+/// needless leading bytes, data after the extensions. A server fails the handshake on it; a
+/// client cannot load its bundle.
+pub(crate) fn unreadable(cert: &Certificate) -> Option<String> {
+    let value_types_ok = [&cert.subject_raw, &cert.issuer_raw].iter().all(|raw| {
+        crate::read::names::parse(raw).is_some_and(|name| {
+            crate::read::names::value_tags(&name)
+                .iter()
+                .all(|(class, tag)| {
+                    *class == der_parser::asn1_rs::Class::Universal
+                        && OPENSSL_NAME_VALUE_TAGS.contains(tag)
+                })
+        })
+    });
+    if !value_types_ok {
+        return Some("a name value is of a type OpenSSL does not read in names".to_owned());
+    }
+    if cert.subject_canonical.is_none() || cert.issuer_canonical.is_none() {
+        return Some("a name value does not decode as its string type".to_owned());
+    }
+    first_fault(cert, |f| {
+        matches!(f, Fault::SerialNotMinimal | Fault::DataAfterExtensions)
+    })
+}
+
+/// What OpenSSL refuses in a certificate of the path: an invalid extension (one it decodes that
+/// does not, or appears twice, or lists a purpose with a padded OID), dates not in RFC 5280's
+/// forms (errors 13 and 14), a signature whose algorithm differs inside and outside or whose
+/// BIT STRING has unused bits (error 7).
+fn path_faults(cert: &Certificate, index: usize, out: &mut Vec<Violation>) {
+    let invalid = first_fault(cert, |f| match f {
+        Fault::UndecodableExtension { oid, .. } | Fault::DuplicateExtension { oid, .. } => {
+            OPENSSL_CACHED.contains(&oid.as_str())
+        }
+        Fault::NonMinimalOid { .. } => true,
+        _ => false,
+    });
+    if let Some(reason) = invalid {
+        out.push(Violation::new(Code::MalformedExtension, index).value(&reason));
+    }
+    for (field, time) in [
+        ("notBefore", &cert.not_before_encoding),
+        ("notAfter", &cert.not_after_encoding),
+    ] {
+        if !time_form_ok(time, false) {
+            out.push(
+                Violation::new(Code::MalformedCertificate, index).value(&format!(
+                    "its {field} \"{}\" is not in the form RFC 5280 requires",
+                    time.text
+                )),
+            );
+        }
+    }
+    let signature = first_fault(cert, |f| {
+        matches!(
+            f,
+            Fault::SignatureAlgorithmMismatch | Fault::SignatureUnusedBits
+        )
+    });
+    if let Some(reason) = signature {
+        out.push(Violation::new(Code::MalformedCertificate, index).value(&reason));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // OpenSSL and nginx
 
@@ -53,7 +144,7 @@ impl OpensslSettings {
 pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evaluation {
     let graph = context.graph;
     let is_anchor = |i: usize| (context.anchors)(i) && graph.is_self_signed(i);
-    let search = match graph.search(context.leaf, &is_anchor) {
+    let search = match graph.search(context.leaf, NameMatching::Openssl, &is_anchor) {
         // A self-signed client certificate that the trust store holds is its own anchor: the
         // chain is that one certificate.
         Search::Complete(path)
@@ -75,6 +166,7 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
         };
         let is_leaf = position == 0;
         validity(cert, index, context.time, &mut violations);
+        path_faults(cert, index, &mut violations);
         for oid in cert.critical_extension_oids() {
             if !OPENSSL_KNOWN_CRITICAL.contains(&oid) {
                 violations
@@ -161,8 +253,15 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
     }
     if settings.crl_check_all && !context.crls.is_empty() {
         let checked = without_anchor(&path, matches!(search, Search::Complete(_)));
-        revocation(context, checked, Profile::Nginx, &mut violations);
+        revocation(
+            context,
+            checked,
+            Profile::Nginx,
+            NameMatching::Openssl,
+            &mut violations,
+        );
     }
+    unreadable_sent(context, unreadable, &mut violations);
     dead_end(&search, &mut violations);
     Evaluation { search, violations }
 }

@@ -33,6 +33,9 @@ pub enum WebpkiDecision {
         intermediates: Vec<Vec<u8>>,
     },
     Rejected(::webpki::Error),
+    /// rustls refuses to build its verifier with one of the CRLs (it does not parse, or has a
+    /// critical extension webpki does not process): every client is then refused.
+    CrlRefused(::webpki::Error),
 }
 
 /// Calls rustls-webpki exactly as rustls' `WebPkiClientVerifier` does: every trusted
@@ -69,7 +72,7 @@ pub fn webpki_verify(
         match ::webpki::OwnedCertRevocationList::from_der(crl) {
             Ok(crl) => parsed_crls.push(::webpki::CertRevocationList::from(crl)),
             // rustls refuses to build a verifier with an unparseable CRL.
-            Err(error) => return WebpkiDecision::Rejected(error),
+            Err(error) => return WebpkiDecision::CrlRefused(error),
         }
     }
     let crl_refs: Vec<&::webpki::CertRevocationList<'_>> = parsed_crls.iter().collect();
@@ -243,7 +246,9 @@ const WEBPKI_KNOWN_CRITICAL: &[&str] = &[
 /// Explains a path under rustls-webpki's rules. The decision itself comes from
 /// [`webpki_verify`]; these rules say which certificate and which field.
 pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
-    let search = context.graph.search(context.leaf, context.anchors);
+    let search = context
+        .graph
+        .search(context.leaf, NameMatching::Exact, context.anchors);
     let path = search.path().to_vec();
     let mut violations = Vec::new();
     let complete = matches!(search, Search::Complete(_));
@@ -294,7 +299,13 @@ pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
         signature_rules(context, subject, issuer, true, &mut violations);
     }
     if !context.crls.is_empty() {
-        revocation(context, checked, Profile::Webpki, &mut violations);
+        revocation(
+            context,
+            checked,
+            Profile::Webpki,
+            NameMatching::Exact,
+            &mut violations,
+        );
     }
     dead_end(&search, &mut violations);
     Evaluation { search, violations }

@@ -15,6 +15,7 @@ use x509_parser::public_key::RSAPublicKey;
 use x509_parser::revocation_list::CertificateRevocationList;
 use x509_parser::x509::AlgorithmIdentifier;
 
+use crate::read::faults;
 use crate::read::keys::{self, KeyAlgorithm, PublicValue};
 use crate::read::names::{self, OpensslCanonical};
 
@@ -160,40 +161,7 @@ pub struct NameConstraints {
     pub excluded: Vec<String>,
 }
 
-/// Something about a certificate that the stacks judge differently: each profile decides on it
-/// as its stack does (see src/profiles).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Fault {
-    /// Bytes follow the certificate's DER (OpenSSL reads the certificate and ignores them).
-    TrailingData { bytes: usize },
-    /// A known extension whose value does not decode; the field it carries is left unset.
-    UndecodableExtension { oid: String, name: String },
-    /// The same extension appears more than once; the first is used.
-    DuplicateExtension { oid: String, name: String },
-}
-
-impl Fault {
-    /// What is wrong, in words for people.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::TrailingData { bytes } => {
-                format!("{bytes} bytes follow the end of its DER encoding")
-            }
-            Self::UndecodableExtension { oid, name } if name == oid => {
-                format!("its extension {oid} does not decode")
-            }
-            Self::UndecodableExtension { oid, name } => {
-                format!("its {name} extension ({oid}) does not decode")
-            }
-            Self::DuplicateExtension { oid, name } if name == oid => {
-                format!("its extension {oid} appears more than once")
-            }
-            Self::DuplicateExtension { oid, name } => {
-                format!("its {name} extension ({oid}) appears more than once")
-            }
-        }
-    }
-}
+pub use crate::read::faults::{Fault, TimeEncoding};
 
 /// An owned, parsed certificate.
 #[derive(Clone, Debug)]
@@ -220,6 +188,9 @@ pub struct Certificate {
     pub version: u32,
     pub not_before: Timestamp,
     pub not_after: Timestamp,
+    /// The dates as written (their type and text), which the stacks check differently.
+    pub not_before_encoding: TimeEncoding,
+    pub not_after_encoding: TimeEncoding,
     pub key: KeyAlgorithm,
     pub public_value: PublicValue,
     /// The SubjectPublicKeyInfo's key bits and algorithm parameters, for signature checks.
@@ -248,8 +219,10 @@ pub struct Certificate {
 pub struct ParseError(pub String);
 
 impl Certificate {
-    /// Parses one DER certificate with x509-parser. Bytes after it are kept as a
-    /// [`Fault::TrailingData`], not an error: OpenSSL ignores them.
+    /// Parses one certificate with x509-parser. What a strict reader would refuse (bytes after
+    /// it, BER lengths, data after the extensions…) is kept as a [`Fault`], not an error:
+    /// OpenSSL and Java read some of it, Go and rustls-webpki none; `der` keeps the input's
+    /// exact bytes.
     pub fn parse(der: &[u8]) -> Result<Self, ParseError> {
         parse_certificate(der)
             .map_err(|reason| ParseError(format!("not a valid certificate: {reason}")))
@@ -356,15 +329,13 @@ fn offset_of(outer: &[u8], inner: &[u8]) -> std::ops::Range<usize> {
 }
 
 fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
-    let (rest, cert) = X509Certificate::from_der(der_bytes).map_err(|e| describe_error(&e))?;
-    let der = der_bytes
-        .get(..der_bytes.len() - rest.len())
+    let walk = faults::walk(der_bytes);
+    let readable = walk.repaired.as_deref().unwrap_or(der_bytes);
+    let (rest, cert) = X509Certificate::from_der(readable).map_err(|e| describe_error(&e))?;
+    let proper = der_bytes
+        .get(..der_bytes.len().saturating_sub(rest.len()))
         .unwrap_or(der_bytes);
     let tbs = &cert.tbs_certificate;
-    let version = tbs.version.0;
-    if version > 2 {
-        return Err("its version field is invalid".to_owned());
-    }
     let serial_raw = tbs.raw_serial();
     if serial_raw.is_empty() {
         return Err("its serial number is invalid".to_owned());
@@ -372,7 +343,7 @@ fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
     let spki = &tbs.subject_pki;
     let (key, public_value) = public_key(&spki.algorithm, &spki.subject_public_key.data);
     let mut summary = Certificate {
-        der: der.to_vec(),
+        der: der_bytes.to_vec(),
         subject: names::display(&tbs.subject),
         issuer: names::display(&tbs.issuer),
         subject_raw: tbs.subject.as_raw().to_vec(),
@@ -384,22 +355,21 @@ fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
         common_name: names::common_name(&tbs.subject),
         serial: colon_hex(serial_raw),
         serial_raw: serial_raw.to_vec(),
-        version: version + 1,
+        version: tbs.version.0.saturating_add(1),
         not_before: timestamp(&tbs.validity.not_before),
         not_after: timestamp(&tbs.validity.not_after),
+        not_before_encoding: walk.not_before,
+        not_after_encoding: walk.not_after,
         key,
         public_value,
         spki_key: spki.subject_public_key.data.to_vec(),
-        spki_parameters_oid: spki
-            .algorithm
-            .parameters
-            .as_ref()
-            .filter(|p| p.tag() == Tag::Oid)
-            .and_then(|p| Oid::new(p.data.into()).to_id_string().into()),
+        spki_parameters_oid: parameters_oid(&spki.algorithm),
         spki_algorithm_oid: spki.algorithm.algorithm.to_id_string(),
         signature_algorithm: signature_algorithm(&cert.signature_algorithm),
         signature: cert.signature_value.data.to_vec(),
-        tbs: offset_of(der_bytes, tbs.as_ref()),
+        tbs: walk
+            .tbs
+            .unwrap_or_else(|| offset_of(der_bytes, tbs.as_ref())),
         basic_constraints: None,
         key_usage: None,
         extended_key_usage: None,
@@ -408,29 +378,48 @@ fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
         subject_alt_names: Vec::new(),
         name_constraints: None,
         extensions: Vec::new(),
-        faults: Vec::new(),
-        sha256: digest_hex(&ring::digest::SHA256, der),
-        sha1: digest_hex(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der),
+        faults: walk.faults,
+        sha256: digest_hex(&ring::digest::SHA256, proper),
+        sha1: digest_hex(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, proper),
     };
-    if !rest.is_empty() {
-        summary
-            .faults
-            .push(Fault::TrailingData { bytes: rest.len() });
+    for (field, name) in [("subject", &tbs.subject), ("issuer", &tbs.issuer)] {
+        if let Some(problem) = names::invalid_value(name) {
+            summary
+                .faults
+                .push(Fault::InvalidNameValue { field, problem });
+        }
     }
     for extension in tbs.extensions() {
-        read_extension(extension, &mut summary);
+        read_extension(extension, &walk.ber_critical, &mut summary);
+    }
+    if walk.ber_ca
+        && !summary
+            .faults
+            .iter()
+            .any(|f| matches!(f, Fault::BerBoolean { field: "cA", .. }))
+    {
+        summary.faults.push(Fault::BerBoolean {
+            oid: OID_BASIC_CONSTRAINTS.to_owned(),
+            name: "basicConstraints".to_owned(),
+            field: "cA",
+        });
     }
     Ok(summary)
+}
+
+/// The named curve (or other OID parameter) of an AlgorithmIdentifier.
+fn parameters_oid(algorithm: &AlgorithmIdentifier<'_>) -> Option<String> {
+    algorithm
+        .parameters
+        .as_ref()
+        .filter(|p| p.tag() == Tag::Oid)
+        .map(|p| Oid::new(p.data.into()).to_id_string())
 }
 
 /// The key's algorithm and the public value a private key is matched by.
 fn public_key(algorithm: &AlgorithmIdentifier<'_>, bits: &[u8]) -> (KeyAlgorithm, PublicValue) {
     let oid = algorithm.algorithm.to_id_string();
-    let parameters_oid = algorithm
-        .parameters
-        .as_ref()
-        .filter(|p| p.tag() == Tag::Oid)
-        .map(|p| Oid::new(p.data.into()).to_id_string());
+    let parameters_oid = parameters_oid(algorithm);
     let point = || PublicValue::Point(bits.to_vec());
     match oid.as_str() {
         "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => match RSAPublicKey::from_der(bits) {
@@ -706,10 +695,22 @@ fn access_method(oid: &Oid<'_>) -> &'static str {
 }
 
 /// Reads one extension into `summary`: its field (for the ones the checks use), its line for
-/// people, and any fault.
-fn read_extension(extension: &X509Extension<'_>, summary: &mut Certificate) {
+/// people, and any fault. `ber_critical` lists the extensions whose critical flag is a BER
+/// boolean.
+fn read_extension(
+    extension: &X509Extension<'_>,
+    ber_critical: &[String],
+    summary: &mut Certificate,
+) {
     let oid = extension.oid.to_id_string();
     let name = extension_name(&oid);
+    if ber_critical.contains(&oid) {
+        summary.faults.push(Fault::BerBoolean {
+            oid: oid.clone(),
+            name: name.clone(),
+            field: "critical flag",
+        });
+    }
     if summary.extensions.iter().any(|e| e.oid == oid) {
         summary.faults.push(Fault::DuplicateExtension {
             oid: oid.clone(),
@@ -724,21 +725,52 @@ fn read_extension(extension: &X509Extension<'_>, summary: &mut Certificate) {
         return;
     }
     let value = match extension.parsed_extension() {
-        ParsedExtension::ParseError { .. } => {
-            summary.faults.push(Fault::UndecodableExtension {
-                oid: oid.clone(),
-                name: name.clone(),
-            });
-            "could not be decoded".to_owned()
+        ParsedExtension::ParseError { .. } if oid == OID_BASIC_CONSTRAINTS => {
+            lenient_basic_constraints(extension.value, summary)
         }
-        parsed => describe_extension(parsed, extension.value, summary),
+        ParsedExtension::ParseError { .. } => None,
+        parsed => Some(describe_extension(parsed, extension.value, summary)),
     };
+    let value = value.unwrap_or_else(|| {
+        summary.faults.push(Fault::UndecodableExtension {
+            oid: oid.clone(),
+            name: name.clone(),
+            critical: extension.critical,
+        });
+        "could not be decoded".to_owned()
+    });
     summary.extensions.push(Extension {
         oid,
         name,
         critical: extension.critical,
         value,
     });
+}
+
+const OID_BASIC_CONSTRAINTS: &str = "2.5.29.19";
+
+/// basicConstraints read as BER (der-parser), as OpenSSL and Java read it: a cA written as a
+/// BER boolean counts, and is noted as a fault.
+fn lenient_basic_constraints(value: &[u8], summary: &mut Certificate) -> Option<String> {
+    use der_parser::ber::parse_ber_sequence;
+    let (rest, sequence) = parse_ber_sequence(value).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let items = sequence.as_sequence().ok()?;
+    let (ca, path_len) = match items.as_slice() {
+        [] => (false, None),
+        [flag] => (flag.as_bool().ok()?, None),
+        [flag, length] => (flag.as_bool().ok()?, Some(length.as_u32().ok()?)),
+        _ => return None,
+    };
+    summary.faults.push(Fault::BerBoolean {
+        oid: OID_BASIC_CONSTRAINTS.to_owned(),
+        name: "basicConstraints".to_owned(),
+        field: "cA",
+    });
+    summary.basic_constraints = Some(BasicConstraints { ca, path_len });
+    Some(if ca { "CA:TRUE" } else { "CA:FALSE" }.to_owned())
 }
 
 /// Reads a decoded extension into `summary` and describes it in one line.
@@ -787,6 +819,13 @@ fn describe_extension(
             .map(|(_, name)| (*name).to_owned())
             .collect();
             purposes.extend(eku.other.iter().map(|oid| oid_label(oid, PURPOSES)));
+            for oid in eku.other.iter().filter(|o| !oid_is_minimal(o.as_bytes())) {
+                summary.faults.push(Fault::NonMinimalOid {
+                    oid: "2.5.29.37".to_owned(),
+                    name: "extendedKeyUsage".to_owned(),
+                    purpose: oid.to_id_string(),
+                });
+            }
             let text = purposes.join(", ");
             summary.extended_key_usage = Some(ExtendedKeyUsage {
                 any: eku.any,

@@ -9,6 +9,7 @@
 pub(crate) mod asn1;
 pub mod certificate;
 pub mod decode;
+pub mod faults;
 pub mod keys;
 pub(crate) mod keystore;
 pub mod names;

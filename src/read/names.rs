@@ -13,7 +13,7 @@
 //!
 //! rustls-webpki and Go compare the encoded bytes (`subject_raw`, `issuer_raw`).
 
-use x509_parser::der_parser::asn1_rs::{Any, Tag};
+use x509_parser::der_parser::asn1_rs::{Any, Class, Tag};
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::{AttributeTypeAndValue, X509Name};
 
@@ -89,6 +89,54 @@ pub fn string_value(value: &Any<'_>) -> Option<String> {
             .collect(),
         _ => None,
     }
+}
+
+/// What is wrong with a name's values for Go's parser (`parseASN1String` in
+/// crypto/x509/parser.go, which checks the six string types it decodes and keeps any other
+/// value raw): a UTF8String that is not UTF-8, a PrintableString with other characters (Go
+/// lets `*` and `&` pass), an IA5String beyond ASCII, a NumericString with other than digits
+/// and spaces, a BMPString of odd length or with surrogates or non-characters. `None` when
+/// every value is valid.
+pub fn invalid_value(name: &X509Name<'_>) -> Option<String> {
+    let printable = |b: &u8| b.is_ascii_alphanumeric() || b" '()+,-./:=?*&".contains(b);
+    let bmp_ok = |data: &[u8]| {
+        data.len().is_multiple_of(2)
+            && data.chunks_exact(2).all(|pair| {
+                let unit = u16::from_be_bytes([
+                    pair.first().copied().unwrap_or(0),
+                    pair.get(1).copied().unwrap_or(0),
+                ]);
+                !matches!(unit, 0xfffe | 0xffff | 0xfdd0..=0xfdef | 0xd800..=0xdfff)
+            })
+    };
+    for attribute in name.iter_attributes() {
+        let value = attribute.attr_value();
+        let data = value.data;
+        let problem = match value.tag() {
+            Tag::Utf8String if std::str::from_utf8(data).is_err() => {
+                "a UTF8String that is not UTF-8"
+            }
+            Tag::PrintableString if !data.iter().all(printable) => {
+                "a PrintableString with characters outside its set"
+            }
+            Tag::Ia5String if !data.is_ascii() => "an IA5String with non-ASCII bytes",
+            Tag::NumericString if !data.iter().all(|b| b.is_ascii_digit() || *b == b' ') => {
+                "a NumericString with other than digits"
+            }
+            Tag::BmpString if !bmp_ok(data) => "a BMPString that is not UCS-2",
+            _ => continue,
+        };
+        let label = attribute_name(&attribute.attr_type().to_id_string()).to_owned();
+        return Some(format!("{problem} in its {label} attribute"));
+    }
+    None
+}
+
+/// The class and tag number of every attribute value of a name.
+pub fn value_tags(name: &X509Name<'_>) -> Vec<(Class, u32)> {
+    name.iter_attributes()
+        .map(|a| (a.attr_value().class(), a.attr_value().tag().0))
+        .collect()
 }
 
 /// Parses a DER Name (a certificate's `subject_raw`), the whole input.

@@ -352,6 +352,8 @@ fn extension_cases(pki: &Pki, out: &mut Vec<Case>) {
     let client_auth = der::oid_bytes(der::CLIENT_AUTH);
     let truncated: Vec<u8> = [&client_auth[..client_auth.len() - 1], &[0x82]].concat();
     let padded: Vec<u8> = [&client_auth[..client_auth.len() - 1], &[0x80, 0x02]].concat();
+    let server_auth = der::oid_bytes(der::SERVER_AUTH);
+    let padded_server: Vec<u8> = [&server_auth[..server_auth.len() - 1], &[0x80, 0x01]].concat();
     let leaf_cases: Vec<(&'static str, Cert)> = vec![
         (
             "eku-oid-truncated",
@@ -447,6 +449,63 @@ fn extension_cases(pki: &Pki, out: &mut Vec<Case>) {
                 false,
                 &der::octet_string(b"x"),
             )),
+        ),
+        (
+            "eku-padded-oid-beside-client-auth",
+            leaf().without(eku).with(der::extension(
+                eku,
+                false,
+                &der::seq(&[&der::oid(der::CLIENT_AUTH), &der::tlv(0x06, &padded_server)]),
+            )),
+        ),
+        (
+            "ns-cert-type-garbage",
+            leaf().with(der::extension(
+                "2.16.840.1.113730.1.1",
+                false,
+                &der::integer(3),
+            )),
+        ),
+        (
+            "crl-distribution-points-garbage",
+            leaf().with(der::extension("2.5.29.31", false, &der::integer(3))),
+        ),
+        (
+            "certificate-policies-garbage",
+            leaf().with(der::extension("2.5.29.32", false, &der::integer(3))),
+        ),
+        (
+            "authority-info-access-garbage",
+            leaf().with(der::extension("1.3.6.1.5.5.7.1.1", false, &der::integer(3))),
+        ),
+        (
+            "critical-subject-alt-name-garbage",
+            leaf().without(der::SUBJECT_ALT_NAME).with(der::extension(
+                der::SUBJECT_ALT_NAME,
+                true,
+                &der::integer(5),
+            )),
+        ),
+        (
+            "subject-printablestring-with-at-sign",
+            Cert {
+                subject: der::name(&[(der::CN, der::PRINTABLE, b"alice@example")]),
+                ..leaf()
+            },
+        ),
+        (
+            "subject-visiblestring",
+            Cert {
+                subject: der::name(&[(der::CN, 0x1a, b"alice")]),
+                ..leaf()
+            },
+        ),
+        (
+            "subject-teletexstring-latin-1",
+            Cert {
+                subject: der::name(&[(der::CN, 0x14, b"al\xe9ce")]),
+                ..leaf()
+            },
         ),
         (
             "unknown-extension-100-kilobytes",
@@ -807,6 +866,17 @@ fn openssl_output(args: &[&str], files: &[(&str, &[u8])]) -> Vec<u8> {
     output.stdout
 }
 
+/// A key as unencrypted PKCS#8 PEM, as `openssl pkcs8 -topk8` writes it (keeping whatever
+/// public key the original states).
+fn pkcs8_pem(label: &str, der: &[u8]) -> String {
+    let pem = pem_block(label, der);
+    String::from_utf8(openssl_output(
+        &["pkcs8", "-topk8", "-nocrypt", "-in", "key.pem"],
+        &[("key.pem", pem.as_bytes())],
+    ))
+    .unwrap()
+}
+
 fn pem_block(label: &str, der: &[u8]) -> String {
     let body = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, der);
     let lines: Vec<&str> = body
@@ -860,7 +930,7 @@ fn key_cases(pki: &Pki, out: &mut Vec<Case>) {
         ..pki.leaf.clone()
     };
     let mut case = pki.case("key-ec-good", &leaf);
-    case.key = Some(pem_block("EC PRIVATE KEY", &sec1));
+    case.key = Some(pkcs8_pem("EC PRIVATE KEY", &sec1));
     out.push(case);
     // Another scalar with the same stated public point.
     let other = openssl_output(
@@ -879,7 +949,7 @@ fn key_cases(pki: &Pki, out: &mut Vec<Case>) {
     let at = forged.len() - 65;
     forged[at..].copy_from_slice(&point);
     let mut case = pki.case("key-ec-private-part-of-another-key", &leaf);
-    case.key = Some(pem_block("EC PRIVATE KEY", &forged));
+    case.key = Some(pkcs8_pem("EC PRIVATE KEY", &forged));
     out.push(case);
     // An RSA key whose modulus is the certificate's but whose first prime is not a factor.
     let pkcs1 = pem_der(&openssl_output(&["genrsa", "-traditional", "2048"], &[]));
@@ -894,7 +964,7 @@ fn key_cases(pki: &Pki, out: &mut Vec<Case>) {
         ..pki.leaf.clone()
     };
     let mut case = pki.case("key-rsa-good", &leaf);
-    case.key = Some(pem_block("RSA PRIVATE KEY", &pkcs1));
+    case.key = Some(pkcs8_pem("RSA PRIVATE KEY", &pkcs1));
     out.push(case);
     let (_, fields) = der_parser::der::parse_der_sequence(&pkcs1).unwrap();
     let mut integers: Vec<Vec<u8>> = fields
@@ -908,7 +978,7 @@ fn key_cases(pki: &Pki, out: &mut Vec<Case>) {
     let parts: Vec<Vec<u8>> = integers.iter().map(|i| der::integer_raw(i)).collect();
     let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
     let mut case = pki.case("key-rsa-prime-not-a-factor", &leaf);
-    case.key = Some(pem_block("RSA PRIVATE KEY", &der::seq(&refs)));
+    case.key = Some(pkcs8_pem("RSA PRIVATE KEY", &der::seq(&refs)));
     out.push(case);
 }
 

@@ -1174,8 +1174,9 @@ pub fn openssl_verify(scenario: &Scenario, profile: Profile) -> (bool, String) {
     if !load.status.success() {
         accepted = false;
     }
-    // The server also refuses to start (or the handshake fails) with a key that does not match:
-    // the same check nginx makes at load time (X509_check_private_key).
+    // The handshake fails with a key that does not match (nginx refuses to load one:
+    // X509_check_private_key), or whose own parts do not belong together (its CertificateVerify
+    // does not verify): OpenSSL's `pkey -check` tells the second.
     if let Some(key) = &scenario.key {
         std::fs::write(dir.join("client.key"), key).unwrap();
         let cert_key = Command::new("openssl")
@@ -1188,7 +1189,12 @@ pub fn openssl_verify(scenario: &Scenario, profile: Profile) -> (bool, String) {
             .current_dir(&dir)
             .output()
             .unwrap();
-        if cert_key.stdout != key_pub.stdout {
+        let check = Command::new("openssl")
+            .args(["pkey", "-check", "-noout", "-in", "client.key"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        if cert_key.stdout != key_pub.stdout || !check.status.success() {
             accepted = false;
         }
     }

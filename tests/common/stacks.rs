@@ -71,6 +71,9 @@ pub fn webpki(chain: &Chain<'_>) -> Option<String> {
         Ok(ee) => ee,
         Err(e) => return Some(format!("{e:?}")),
     };
+    if let Some(refused) = rustls_key_refused(chain.client, &ee) {
+        return Some(refused);
+    }
     let time = pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(
         u64::try_from(chain.time).unwrap_or(0),
     ));
@@ -89,6 +92,47 @@ pub fn webpki(chain: &Chain<'_>) -> Option<String> {
     )
     .err()
     .map(|e| format!("{e:?}"))
+}
+
+/// What rustls with its *ring* provider does with the client's key: loads it (*ring* refuses a
+/// key whose parts do not belong together) and signs the CertificateVerify, which the server
+/// verifies with the certificate's key. `None` when that works or no key is given.
+fn rustls_key_refused(client: &[String], ee: &webpki::EndEntityCert<'_>) -> Option<String> {
+    use pki_types::PrivateKeyDer;
+    use ring::signature as sig;
+    let key = client
+        .iter()
+        .find_map(|pem| PrivateKeyDer::from_pem_slice(pem.as_bytes()).ok())?;
+    let PrivateKeyDer::Pkcs8(pkcs8) = key else {
+        return Some("the corpus gives PKCS#8 keys".into());
+    };
+    let random = ring::rand::SystemRandom::new();
+    let message = b"CertificateVerify";
+    let der = pkcs8.secret_pkcs8_der();
+    let signed: Option<(Vec<u8>, &dyn pki_types::SignatureVerificationAlgorithm)> =
+        if let Ok(pair) =
+            sig::EcdsaKeyPair::from_pkcs8(&sig::ECDSA_P256_SHA256_ASN1_SIGNING, der, &random)
+        {
+            Some((
+                pair.sign(&random, message).ok()?.as_ref().to_vec(),
+                webpki::ring::ECDSA_P256_SHA256,
+            ))
+        } else if let Ok(pair) = sig::RsaKeyPair::from_pkcs8(der) {
+            let mut out = vec![0; pair.public().modulus_len()];
+            pair.sign(&sig::RSA_PKCS1_SHA256, &random, message, &mut out)
+                .ok()?;
+            Some((out, webpki::ring::RSA_PKCS1_2048_8192_SHA256))
+        } else if let Ok(pair) = sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
+            Some((pair.sign(message).as_ref().to_vec(), webpki::ring::ED25519))
+        } else {
+            None
+        };
+    let Some((signature, algorithm)) = signed else {
+        return Some("rustls cannot load the private key".into());
+    };
+    ee.verify_signature(algorithm, message, &signature)
+        .err()
+        .map(|e| format!("CertificateVerify: {e:?}"))
 }
 
 /// Builds tests/go/verify.go once into target/; `None` without a Go toolchain.
