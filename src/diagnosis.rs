@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Certificate, Timestamp};
+use crate::escape;
 use crate::profiles::Usage;
 
 /// A stable diagnosis code.
@@ -320,18 +321,22 @@ fn days(seconds: i64) -> String {
 
 /// Writes the title, detail and remedy for one finding.
 pub fn explain(code: Code, s: &Subject<'_>) -> Text {
+    // Every value from a certificate is written so that it cannot end a code span or hide in
+    // the text (src/escape.rs); the exact values stay in the report's certificates.
     let name = s.certificate.map_or_else(
         || "the certificate".to_owned(),
-        |c| format!("`{}`", c.label()),
+        |c| format!("`{}`", escape::in_code_span(&c.label())),
     );
     let who = format!("{} {name}", s.role);
     let related = s.related.map_or_else(
         || "another certificate".to_owned(),
-        |c| format!("`{}`", c.label()),
+        |c| format!("`{}`", escape::in_code_span(&c.label())),
     );
-    let value = s.value.unwrap_or("");
+    let value = escape::in_code_span(s.value.unwrap_or(""));
     let eku = s.usage.eku_name();
-    let issuer_name = s.certificate.map_or_else(String::new, |c| c.issuer.clone());
+    let issuer_name = s
+        .certificate
+        .map_or_else(String::new, |c| escape::in_code_span(&c.issuer));
     let (title, detail, remedy): (&str, String, String) = match code {
         Code::IssuerNotFound => (
             "The issuing CA certificate is missing",

@@ -22,6 +22,7 @@
 
 pub mod chain;
 pub mod diagnosis;
+pub mod escape;
 pub mod explain;
 pub mod handshake;
 pub mod inspect;

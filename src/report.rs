@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::escape;
+
 use crate::certificate::{Side, Timestamp};
 use crate::decode::Location;
 use crate::diagnosis::{Code, Severity};
@@ -229,11 +231,13 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
-    /// A certificate of the report by its short subject.
+    /// A certificate of the report by its short subject, with deceptive characters shown as
+    /// escapes.
     pub fn label(&self, index: usize) -> String {
-        self.certificates
-            .get(index)
-            .map_or_else(|| format!("#{index}"), |c| short_subject(&c.subject))
+        self.certificates.get(index).map_or_else(
+            || format!("#{index}"),
+            |c| escape::visible(&short_subject(&c.subject)),
+        )
     }
 
     /// The text a person reads first: verdict, profiles, chain, findings with fixes.
@@ -280,11 +284,11 @@ impl Report {
                     out.push_str(&format!(
                         "  {depth}. [{}] {}  ({}, {}, until {}, from {})\n",
                         role_name(cert.role),
-                        short_subject(&cert.subject),
-                        cert.key,
-                        cert.signature_algorithm,
+                        escape::visible(&short_subject(&cert.subject)),
+                        escape::visible(&cert.key),
+                        escape::visible(&cert.signature_algorithm),
                         cert.not_after,
-                        cert.source
+                        escape::visible(&cert.source.to_string())
                     ));
                 }
             }
@@ -295,7 +299,7 @@ impl Report {
                 let listed: Vec<String> = crl.lists.iter().map(|&i| self.label(i)).collect();
                 out.push_str(&format!(
                     "  {} (updated {}, next {}{}): {} entries{}\n",
-                    short_subject(&crl.issuer),
+                    escape::visible(&short_subject(&crl.issuer)),
                     crl.this_update,
                     crl.next_update.as_deref().unwrap_or("none"),
                     if crl.expired { ", EXPIRED" } else { "" },
@@ -318,7 +322,11 @@ impl Report {
         if !self.client_stacks.is_empty() {
             out.push_str("\nWill the client send it? (from the server's CertificateRequest)\n");
             for stack in &self.client_stacks {
-                out.push_str(&format!("  {:<34} {}\n", stack.label, stack.why));
+                out.push_str(&format!(
+                    "  {:<34} {}\n",
+                    stack.label,
+                    escape::visible(&stack.why)
+                ));
             }
         }
         let mut findings: Vec<&Finding> = self.findings.iter().collect();
@@ -352,11 +360,14 @@ impl Report {
                 about,
                 profiles
             ));
-            out.push_str(&format!("    {}\n", finding.detail));
+            out.push_str(&format!("    {}\n", escape::visible(&finding.detail)));
             if let Some(location) = &finding.location {
-                out.push_str(&format!("    Where: {location}\n"));
+                out.push_str(&format!(
+                    "    Where: {}\n",
+                    escape::visible(&location.to_string())
+                ));
             }
-            out.push_str(&format!("    Fix: {}\n", finding.remedy));
+            out.push_str(&format!("    Fix: {}\n", escape::visible(&finding.remedy)));
             for log in finding.log_lines.iter().take(3) {
                 out.push_str(&format!("    Seen as ({}): {}\n", log.printed_by, log.line));
             }
@@ -391,8 +402,8 @@ impl Report {
             for stack in &self.client_stacks {
                 out.push_str(&format!(
                     "| {} | {} |\n",
-                    stack.label,
-                    escape_md(&stack.why)
+                    escape::markdown(&stack.label),
+                    escape::markdown(&stack.why)
                 ));
             }
         }
@@ -401,12 +412,12 @@ impl Report {
             for (depth, &index) in self.chain.iter().enumerate() {
                 if let Some(cert) = self.certificates.get(index) {
                     out.push_str(&format!(
-                        "{}. **{}** `{}` — {}, valid until {}\n",
+                        "{}. **{}** {} — {}, valid until {}\n",
                         depth + 1,
                         role_name(cert.role),
-                        escape_md(&cert.subject),
-                        cert.key,
-                        cert.not_after
+                        escape::markdown_code(&cert.subject),
+                        escape::markdown(&cert.key),
+                        escape::markdown(&cert.not_after)
                     ));
                 }
             }
@@ -421,10 +432,16 @@ impl Report {
                 "\n### {} `{}`: {}\n\n{}\n\n**Fix:** {}\n",
                 severity_mark(finding.severity),
                 finding.code,
-                finding.title,
-                escape_md(&finding.detail),
-                escape_md(&finding.remedy)
+                escape::markdown(&finding.title),
+                escape::markdown_prose(&finding.detail),
+                escape::markdown_prose(&finding.remedy)
             ));
+            if let Some(location) = &finding.location {
+                out.push_str(&format!(
+                    "\nWhere: {}\n",
+                    escape::markdown(&location.to_string())
+                ));
+            }
             if !finding.profiles.is_empty() {
                 out.push_str(&format!(
                     "\nApplies to: {}\n",
@@ -437,15 +454,15 @@ impl Report {
                 ));
             }
             for log in &finding.log_lines {
-                out.push_str(&format!("- {}: `{}`\n", log.printed_by, log.line));
+                out.push_str(&format!(
+                    "- {}: {}\n",
+                    escape::markdown(&log.printed_by),
+                    escape::markdown_code(&log.line)
+                ));
             }
         }
         out
     }
-}
-
-fn escape_md(text: &str) -> String {
-    text.replace('|', "\\|")
 }
 
 fn severity_mark(severity: Severity) -> &'static str {

@@ -223,19 +223,60 @@ fn usage_errors_exit_2_with_a_message() {
 }
 
 #[test]
-fn nothing_to_decide_exits_3_with_located_findings() {
+fn a_client_input_nothing_can_be_read_from_exits_2_after_the_report() {
     let dir = files();
     let out = cli(
         &["check", "--at", AT, "--trust", "ca.pem", "junk.bin"],
         &dir,
     );
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("no_client_certificate"), "{text}");
     assert!(text.contains("Where: junk.bin"), "{text}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("mtls-inspector: nothing could be read from junk.bin"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn readable_input_without_a_client_certificate_exits_3() {
+    let dir = files();
+    // A key alone: read, but nothing to decide on.
+    let out = cli(
+        &["check", "--at", AT, "--trust", "ca.pem", "alice.key"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("no_client_certificate")
+    );
     // No trust and no root to assume.
     let out = cli(&["check", "--at", AT, "alice.pem"], &dir);
     assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let dir = files();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef mtls-inspector"),
+        ("fish", "complete -c mtls-inspector"),
+    ] {
+        let out = cli(&["completions", shell], &dir);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(script.contains("password-file"), "{shell}");
+    }
+    assert_eq!(
+        cli(&["completions", "powershell"], &dir).status.code(),
+        Some(2)
+    );
 }
 
 #[test]

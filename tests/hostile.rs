@@ -620,3 +620,87 @@ fn the_limbo_pathological_cases_run_through_the_whole_inspection() {
     assert!(ran > 0);
     println!("pathological and path-building limbo cases inspected: {ran}");
 }
+
+/// What a certificate or a file name holds can never move the terminal, forge a report line or
+/// open Markdown syntax: text and Markdown show it escaped, JSON keeps it exact.
+#[test]
+fn hostile_names_cannot_forge_report_lines_or_markdown() {
+    use rcgen::{DnType, DnValue, SanType};
+    let pki = common::Pki::new("Hostile names");
+    let forged = "mallory\u{1b}[2J\u{1b}[32m\nVerdict: ACCEPTED\u{202e}`**x**`|";
+    let mut params = common::client("mallory");
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, DnValue::Utf8String(forged.into()));
+    params.subject_alt_names = vec![SanType::DnsName(
+        "evil\u{7}.example.com\n[link](http://x)"
+            .try_into()
+            .unwrap(),
+    )];
+    // A client certificate the server refuses (no trust in its issuer), so that its findings
+    // name it.
+    let leaf = pki.client(params);
+    let file_name = "client\u{1b}[31m\nVerdict: ACCEPTED.pem";
+    let report = run(
+        &[(file_name, leaf.pem.as_bytes())],
+        &[(
+            "other-root.pem",
+            common::Pki::new("Other").root.pem.as_bytes(),
+        )],
+    );
+    assert_eq!(report.verdict, Verdict::Rejected);
+    let text = report.to_text();
+    let markdown = report.to_markdown();
+    for (format, output) in [("text", &text), ("markdown", &markdown)] {
+        assert!(
+            !output
+                .chars()
+                .any(|c| c != '\n' && mtls_inspector::read::names::is_deceptive(c)),
+            "{format} output carries a control or format character:\n{output}"
+        );
+        let verdict_lines = output
+            .lines()
+            .filter(|l| l.trim_start().starts_with("Verdict:") || l.contains("**Verdict:"))
+            .count();
+        assert_eq!(
+            verdict_lines, 1,
+            "{format}: a forged verdict line\n{output}"
+        );
+    }
+    let prose = outside_code_spans(&markdown);
+    assert!(!prose.contains("**x**"), "{prose}");
+    assert!(!prose.contains("](http"), "{prose}");
+    // JSON keeps the exact subject value (the JSON escapes are JSON's own).
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let subject = json["certificates"][0]["subject"].as_str().unwrap();
+    assert!(subject.contains("mallory"));
+    assert_eq!(
+        json["certificates"][0]["source"]["source"], file_name,
+        "the file name is kept exactly in JSON"
+    );
+    assert!(
+        text.contains("client\\u{1B}[31m\\u{A}Verdict: ACCEPTED.pem"),
+        "{text}"
+    );
+}
+
+/// Markdown with its code spans (any backtick fence) taken out.
+fn outside_code_spans(markdown: &str) -> String {
+    let mut out = String::new();
+    let mut rest = markdown;
+    while let Some(start) = rest.find('`') {
+        out.push_str(&rest[..start]);
+        let fence_len = rest[start..].chars().take_while(|&c| c == '`').count();
+        let fence = "`".repeat(fence_len);
+        let after = &rest[start + fence_len..];
+        match after.find(&fence) {
+            Some(end) => rest = &after[end + fence_len..],
+            None => {
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

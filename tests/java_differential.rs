@@ -6,9 +6,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
+use common::stacks::{self, Chain};
 use mtls_inspector::profiles::Usage;
 use mtls_inspector::{Profile, Verdict};
 
@@ -20,60 +18,20 @@ struct Case {
     usage: Usage,
 }
 
-fn java_version() -> Option<String> {
-    let output = Command::new("java").arg("-version").output().ok()?;
-    output.status.success().then(|| {
-        String::from_utf8_lossy(&output.stderr)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned()
-    })
-}
-
 /// What the JDK decides for each case: (accepted, message).
 fn java_decides(label: &str, cases: &[Case]) -> Vec<(bool, String)> {
-    let dir = common::temp_dir(label);
-    let mut args: Vec<String> = vec![
-        "--add-exports".into(),
-        "java.base/sun.security.validator=ALL-UNNAMED".into(),
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/java/Verify.java")
-            .display()
-            .to_string(),
-    ];
-    for (i, case) in cases.iter().enumerate() {
-        let case_dir = dir.join(i.to_string());
-        std::fs::create_dir_all(&case_dir).unwrap();
-        std::fs::write(case_dir.join("chain.pem"), case.chain.concat()).unwrap();
-        std::fs::write(case_dir.join("roots.pem"), case.roots.concat()).unwrap();
-        std::fs::write(case_dir.join("time"), case.time.to_string()).unwrap();
-        let usage = if case.usage == Usage::Client {
-            "client"
-        } else {
-            "server"
-        };
-        std::fs::write(case_dir.join("usage"), usage).unwrap();
-        args.push(case_dir.display().to_string());
-    }
-    let output = Command::new("java").args(&args).output().expect("java");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8(output.stdout).unwrap();
-    let results: Vec<(bool, String)> = text
-        .lines()
-        .map(|line| {
-            let mut parts = line.splitn(3, '\t');
-            parts.next();
-            let ok = parts.next() == Some("OK");
-            (ok, parts.next().unwrap_or_default().to_owned())
+    let chains: Vec<Chain<'_>> = cases
+        .iter()
+        .map(|c| Chain {
+            name: &c.name,
+            client: &c.chain,
+            roots: &c.roots,
+            crls: &[],
+            time: c.time,
+            usage: c.usage,
         })
         .collect();
-    assert_eq!(results.len(), cases.len());
-    results
+    stacks::java(label, &chains)
 }
 
 /// The java profile's verdict for each case.
@@ -103,8 +61,8 @@ fn compare(label: &str, cases: &[Case]) -> Vec<String> {
 
 #[test]
 fn java_profile_agrees_with_jsse_on_every_scenario() {
-    let Some(version) = java_version() else {
-        eprintln!("SKIPPED: no java (make setup installs default-jdk-headless)");
+    let Some(version) = stacks::java_version() else {
+        stacks::missing("java");
         return;
     };
     println!("differential against {version}");
@@ -133,10 +91,10 @@ fn java_profile_agrees_with_jsse_on_every_scenario() {
 
 #[test]
 fn java_profile_agrees_with_jsse_on_the_limbo_cases() {
-    let Some(_) = java_version() else {
-        eprintln!("SKIPPED: no java");
+    if stacks::java_version().is_none() {
+        stacks::missing("java");
         return;
-    };
+    }
     let Some(limbo) = common::limbo_cases() else {
         return;
     };

@@ -249,10 +249,7 @@ fn limbo_certificates_read_as_the_reference_reads_them() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/conformance/limbo/limbo-client-subset.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!(
-            "SKIPPED: {} is missing (the shared conformance data)",
-            path.display()
-        );
+        common::stacks::missing(&format!("{} (the shared conformance data)", path.display()));
         return;
     };
     let cases: Value = serde_json::from_str(&text).unwrap();

@@ -126,7 +126,7 @@ fn real_clients_agree(report: &Report, dir: &Path, ca_file: &str, server_flags: 
             let binary = common::go_build(&go, "tests/go/client/main.go", "go-client");
             clients.push(("go", vec![binary.display().to_string()]));
         }
-        None => eprintln!("SKIPPED: no Go toolchain, the real Go client was not run"),
+        None => common::stacks::missing("Go (the real Go client was not run)"),
     }
     let java_client = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/java/Client.java");
     clients.push((

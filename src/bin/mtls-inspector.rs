@@ -1,139 +1,128 @@
-//! The command-line tool: `mtls-inspector check …` (SPEC "Command-line contract").
+//! The command-line tool (SPEC "Command-line contract"): `check`, `explain`, `completions`.
+//! Arguments are read by clap; exit status 0 accepted, 1 rejected, 2 input or usage error, 3
+//! incomplete.
 
-use mtls_inspector::inspect::borrow_inputs;
 use std::io::Read as _;
 use std::process::ExitCode;
 
+use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
+use mtls_inspector::inspect::borrow_inputs;
 use mtls_inspector::request::CertificateRequest;
-use mtls_inspector::{Options, Profile, Side, Usage, Verdict, inspect};
+use mtls_inspector::{Options, Profile, Report, Side, Usage, Verdict, inspect};
 
-const USAGE: &str = "\
-mtls-inspector: would this client certificate be accepted by my server?
-
-Usage:
-  mtls-inspector explain LOG_LINE     (what a server or client message means, and what to check)
-  mtls-inspector check [--trust FILE]... [--crl FILE]... [--at RFC3339] [--profile NAME]...
-                       [--usage client|server] [--password-file FILE] [--s-client FILE]
-                       [--format text|json|markdown] CLIENT_FILE...
-
-  CLIENT_FILE        what the client presents: certificate(s), optionally its key ('-' = stdin)
-  --trust FILE       the server's trusted CAs (e.g. nginx ssl_client_certificate)
-  --crl FILE         certificate revocation lists
-  --at TIME          validation time, RFC 3339 (default: now)
-  --profile NAME     webpki, openssl, nginx, go or java (repeatable; default: all)
-  --usage USAGE      client (clientAuth, default) or server (serverAuth)
-  --password-file F  passwords for PKCS#12 files, encrypted keys and Java keystores: one per
-                     line, each tried on every protected input (never printed)
-  --s-client FILE    output of `openssl s_client -connect HOST:PORT` against the server: its
-                     CertificateRequest says whether each client stack would send the certificate
-  --format FORMAT    text (default), json or markdown
-
-Exit status: 0 accepted, 1 rejected, 2 input or usage error, 3 incomplete.
-";
-
-#[derive(Debug, PartialEq)]
-enum Format {
-    Text,
-    Json,
-    Markdown,
+/// Would this client certificate be accepted by my server, and if not, why?
+#[derive(Parser)]
+#[command(
+    name = "mtls-inspector",
+    version,
+    after_help = "Exit status: 0 accepted, 1 rejected, 2 input or usage error, 3 incomplete."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-struct Command {
+#[derive(Subcommand)]
+enum Command {
+    /// Inspect what a client presents against the server's trusted CAs
+    Check(Check),
+    /// Say what a message a server or client printed means, and what to check
+    Explain {
+        /// The log line (several words are joined with spaces)
+        #[arg(required = true, num_args = 1..)]
+        line: Vec<String>,
+    },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+#[derive(Parser)]
+struct Check {
+    /// What the client presents: certificate(s), its key, PKCS#12, keystores ('-' = stdin)
+    #[arg(required = true, value_name = "CLIENT_FILE")]
     client: Vec<String>,
+    /// The server's trusted CAs (e.g. nginx ssl_client_certificate)
+    #[arg(long, value_name = "FILE")]
     trust: Vec<String>,
-    crls: Vec<String>,
-    at: Option<String>,
-    profiles: Vec<Profile>,
-    usage: Usage,
+    /// Certificate revocation lists the server is configured with
+    #[arg(long, value_name = "FILE")]
+    crl: Vec<String>,
+    /// Validation time, RFC 3339 (default: now)
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    at: Option<i64>,
+    /// Decide with these profiles only (repeatable; default: all)
+    #[arg(long, value_enum, value_name = "NAME")]
+    profile: Vec<ProfileName>,
+    /// The extended key usage to require
+    #[arg(long, value_enum, default_value_t = UsageName::Client)]
+    usage: UsageName,
+    /// Passwords for PKCS#12 files, encrypted keys and Java keystores, one per line, each tried
+    /// on every protected input (never printed)
+    #[arg(long, value_name = "FILE")]
     password_file: Option<String>,
+    /// What `openssl s_client -connect HOST:PORT` printed against the server: its
+    /// CertificateRequest says whether each client stack would send the certificate
+    #[arg(long, value_name = "FILE")]
     s_client: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
 
-fn parse(args: &[String]) -> Result<Command, String> {
-    let mut command = Command {
-        client: Vec::new(),
-        trust: Vec::new(),
-        crls: Vec::new(),
-        at: None,
-        profiles: Vec::new(),
-        usage: Usage::Client,
-        password_file: None,
-        s_client: None,
-        format: Format::Text,
-    };
-    let mut iter = args.iter();
-    match iter.next().map(String::as_str) {
-        Some("check") => {}
-        Some(other) => {
-            return Err(format!(
-                "unknown command `{other}` (expected `check` or `explain`)"
-            ));
-        }
-        None => return Err("missing command `check`".into()),
-    }
-    let mut only_files = false;
-    while let Some(arg) = iter.next() {
-        if only_files || arg == "-" || !arg.starts_with('-') {
-            command.client.push(arg.clone());
-            continue;
-        }
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) => (flag, Some(value.to_owned())),
-            None => (arg.as_str(), None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| iter.next().cloned())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag {
-            "--" => only_files = true,
-            "--trust" => command.trust.push(value(flag)?),
-            "--crl" => command.crls.push(value(flag)?),
-            "--at" => command.at = Some(value(flag)?),
-            "--profile" => {
-                let name = value(flag)?;
-                let profile = Profile::from_name(&name).ok_or_else(|| {
-                    format!(
-                        "unknown profile `{name}` (expected webpki, openssl, nginx, go or java)"
-                    )
-                })?;
-                command.profiles.push(profile);
-            }
-            "--usage" => {
-                command.usage = match value(flag)?.as_str() {
-                    "client" => Usage::Client,
-                    "server" => Usage::Server,
-                    other => {
-                        return Err(format!(
-                            "unknown usage `{other}` (expected client or server)"
-                        ));
-                    }
-                }
-            }
-            "--password-file" => command.password_file = Some(value(flag)?),
-            "--s-client" => command.s_client = Some(value(flag)?),
-            "--format" => {
-                command.format = match value(flag)?.as_str() {
-                    "text" => Format::Text,
-                    "json" => Format::Json,
-                    "markdown" | "md" => Format::Markdown,
-                    other => {
-                        return Err(format!(
-                            "unknown format `{other}` (expected text, json or markdown)"
-                        ));
-                    }
-                }
-            }
-            other => return Err(format!("unknown option `{other}`")),
+#[derive(Clone, Copy, ValueEnum)]
+enum ProfileName {
+    Webpki,
+    Openssl,
+    Nginx,
+    Go,
+    Java,
+}
+
+impl From<ProfileName> for Profile {
+    fn from(name: ProfileName) -> Self {
+        match name {
+            ProfileName::Webpki => Profile::Webpki,
+            ProfileName::Openssl => Profile::Openssl,
+            ProfileName::Nginx => Profile::Nginx,
+            ProfileName::Go => Profile::Go,
+            ProfileName::Java => Profile::Java,
         }
     }
-    if command.client.is_empty() {
-        return Err("no CLIENT_FILE given".into());
-    }
-    Ok(command)
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UsageName {
+    /// clientAuth
+    Client,
+    /// serverAuth, to inspect a server's own chain the same way
+    Server,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    #[value(alias = "md")]
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+fn parse_time(text: &str) -> Result<i64, String> {
+    mtls_inspector::rfc3339::parse(text).ok_or_else(|| {
+        format!(
+            "`{text}` is not an RFC 3339 time with a valid date and a Z or ±HH:MM offset \
+             (e.g. 2026-06-01T12:00:00Z)"
+        )
+    })
 }
 
 fn read(path: &str) -> Result<Vec<u8>, String> {
@@ -147,15 +136,6 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
 }
 
-fn parse_time(text: &str) -> Result<i64, String> {
-    mtls_inspector::rfc3339::parse(text).ok_or_else(|| {
-        format!(
-            "--at `{text}` is not an RFC 3339 time with a valid date and a Z or ±HH:MM offset \
-             (e.g. 2026-06-01T12:00:00Z)"
-        )
-    })
-}
-
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -163,15 +143,12 @@ fn now() -> i64 {
 }
 
 /// `explain`: what a log line means, the diagnoses behind it and what to check.
-fn explain(args: &[String]) -> Result<ExitCode, String> {
-    let message = args.get(1..).unwrap_or_default().join(" ");
-    if message.trim().is_empty() {
-        return Err("explain needs the log line to explain".into());
-    }
+fn explain(line: &[String]) -> ExitCode {
+    let message = line.join(" ");
     let found = mtls_inspector::explain::explain(&message);
     if found.is_empty() {
         println!("No known message matches. Inspect the certificates with `mtls-inspector check`.");
-        return Ok(ExitCode::from(1));
+        return ExitCode::from(1);
     }
     for known in found {
         println!(
@@ -185,7 +162,7 @@ fn explain(args: &[String]) -> Result<ExitCode, String> {
         println!("  Check: {}", known.checks);
         println!("  (wording confirmed against: {})\n", known.confirmed);
     }
-    Ok(ExitCode::SUCCESS)
+    ExitCode::SUCCESS
 }
 
 /// One password per line, line endings (LF or CRLF) removed; as `openssl -passin file:` reads
@@ -198,15 +175,28 @@ fn password_lines(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
-fn run(args: &[String]) -> Result<ExitCode, String> {
-    if args.first().map(String::as_str) == Some("explain") {
-        return explain(args);
-    }
-    let command = parse(args)?;
-    let time = match &command.at {
-        Some(text) => parse_time(text)?,
-        None => now(),
-    };
+/// The client inputs of which nothing at all could be read (and not for want of a password).
+fn unreadable_client_inputs(report: &Report) -> Vec<&str> {
+    use mtls_inspector::diagnosis::Code;
+    report
+        .inputs
+        .iter()
+        .filter(|input| input.side == Side::Client)
+        .filter(|input| input.certificates + input.crls + input.private_keys == 0)
+        .filter(|input| {
+            !report.findings.iter().any(|f| {
+                f.location.as_ref().is_some_and(|l| l.source == input.name)
+                    && matches!(
+                        f.code,
+                        Code::EncryptedPrivateKey | Code::Pkcs12NeedsPassword | Code::WrongPassword
+                    )
+            })
+        })
+        .map(|input| input.name.as_str())
+        .collect()
+}
+
+fn check(command: Check) -> Result<ExitCode, String> {
     let passwords = match &command.password_file {
         Some(path) => password_lines(&read(path)?),
         None => Vec::new(),
@@ -226,58 +216,83 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     };
     let mut files: Vec<(Side, String, Vec<u8>)> = Vec::new();
     for path in &command.client {
-        let name = if path == "-" {
-            "stdin".to_owned()
-        } else {
-            path.clone()
-        };
-        files.push((Side::Client, name, read(path)?));
+        let name = if path == "-" { "stdin" } else { path };
+        files.push((Side::Client, name.to_owned(), read(path)?));
     }
-    for path in command.trust.iter().chain(&command.crls) {
+    for path in command.trust.iter().chain(&command.crl) {
         files.push((Side::Trust, path.clone(), read(path)?));
     }
-    let inputs = borrow_inputs(&files);
     let options = Options {
-        time,
-        usage: command.usage,
-        profiles: command.profiles,
+        time: command.at.unwrap_or_else(now),
+        usage: match command.usage {
+            UsageName::Client => Usage::Client,
+            UsageName::Server => Usage::Server,
+        },
+        profiles: command.profile.into_iter().map(Profile::from).collect(),
         passwords,
         certificate_request,
     };
-    let report = inspect(&inputs, &options);
+    let report = inspect(&borrow_inputs(&files), &options);
     let output = match command.format {
         Format::Text => report.to_text(),
         Format::Json => report.to_json() + "\n",
         Format::Markdown => report.to_markdown(),
     };
-    print!("{output}");
-    Ok(match report.verdict {
-        Verdict::Accepted => ExitCode::from(0),
-        Verdict::Rejected => ExitCode::from(1),
-        Verdict::Incomplete => ExitCode::from(3),
-    })
+    emit(&output);
+    let unreadable = unreadable_client_inputs(&report);
+    if !unreadable.is_empty() {
+        return Err(format!(
+            "nothing could be read from {}",
+            mtls_inspector::escape::visible(&unreadable.join(", "))
+        ));
+    }
+    Ok(ExitCode::from(match report.verdict {
+        Verdict::Accepted => 0,
+        Verdict::Rejected => 1,
+        Verdict::Incomplete => 3,
+    }))
+}
+
+/// Writes to standard output; a reader that went away (`| head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.is_empty() || args.iter().any(|a| a == "--help" || a == "-h") {
-        print!("{USAGE}");
-        return if args.is_empty() {
-            ExitCode::from(2)
-        } else {
-            ExitCode::SUCCESS
-        };
-    }
-    if args.iter().any(|a| a == "--version" || a == "-V") {
-        println!("mtls-inspector {}", env!("CARGO_PKG_VERSION"));
-        return ExitCode::SUCCESS;
-    }
-    match run(&args) {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("mtls-inspector: {message}");
-            eprintln!("Run `mtls-inspector --help` for usage.");
-            ExitCode::from(2)
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => {
+            // --help and --version
+            let _ = error.print();
+            return ExitCode::SUCCESS;
         }
-    }
+        Err(error) => {
+            let rendered = error.render().to_string();
+            eprint!(
+                "mtls-inspector: {}",
+                rendered.strip_prefix("error: ").unwrap_or(&rendered)
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(command) => check(command),
+        Command::Explain { line } => Ok(explain(&line)),
+        Command::Completions { shell } => {
+            let shell = match shell {
+                Shell::Bash => clap_complete::Shell::Bash,
+                Shell::Zsh => clap_complete::Shell::Zsh,
+                Shell::Fish => clap_complete::Shell::Fish,
+            };
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "mtls-inspector", &mut script);
+            emit(&String::from_utf8_lossy(&script));
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("mtls-inspector: {message}");
+        ExitCode::from(2)
+    })
 }

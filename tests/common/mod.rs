@@ -1254,7 +1254,7 @@ pub struct LimboCase {
 }
 
 /// The limbo client subset from `../shared/conformance/limbo/`, the cases with a validation
-/// time; `None` (after saying so) when the shared data is missing.
+/// time; `None` (after saying so, and failing under `CI`) when the shared data is missing.
 pub fn limbo_cases() -> Option<Vec<LimboCase>> {
     use serde_json::Value;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/limbo");
@@ -1262,10 +1262,7 @@ pub fn limbo_cases() -> Option<Vec<LimboCase>> {
         std::fs::read(root.join("limbo-client-subset.json")),
         std::fs::read(root.join("limbo-client-subset.meta.json")),
     ) else {
-        eprintln!(
-            "SKIPPED: {} is missing (the shared conformance data)",
-            root.display()
-        );
+        stacks::missing(&format!("{} (the shared conformance data)", root.display()));
         return None;
     };
     let cases: Value = serde_json::from_slice(&cases).ok()?;
