@@ -10,9 +10,8 @@ use crate::certificate::{Certificate, Timestamp};
 use crate::escape;
 use crate::profiles::Usage;
 
-/// A stable diagnosis code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// A stable diagnosis code, written as its snake_case name (see [`Code::as_str`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Code {
     // errors: they make a profile reject
     IssuerNotFound,
@@ -230,6 +229,25 @@ impl Code {
     }
 }
 
+// By hand, through the one table of names, rather than derived: serde's derive writes a matcher
+// of its own for every variant, twice, which the page paid for in bytes.
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown diagnosis code `{name}`")))
+    }
+}
+
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -276,14 +294,6 @@ impl Violation {
         self.value = Some(value.to_owned());
         self
     }
-}
-
-/// A log line a server or client prints for a failure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct LogLine {
-    /// Who prints it: nginx, OpenSSL, rustls, Go, Java, …
-    pub printed_by: &'static str,
-    pub line: &'static str,
 }
 
 /// The plain-language text of a finding.
@@ -827,459 +837,6 @@ fn capitalise(text: &str) -> String {
     }
 }
 
-/// What servers print for a code, so a user can recognise their own log.
-pub fn log_lines(code: Code) -> &'static [LogLine] {
-    match code {
-        Code::IssuerNotFound => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (20:unable to get local issuer certificate)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 20 at 0 depth lookup: unable to get local issuer certificate",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 2 at 1 depth lookup: unable to get issuer certificate",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: UnknownIssuer",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "tls: failed to verify certificate: x509: certificate signed by unknown authority",
-            },
-            LogLine {
-                printed_by: "Java",
-                line: "PKIX path building failed: unable to find valid certification path to requested target",
-            },
-            LogLine {
-                printed_by: "PostgreSQL",
-                line: "Client certificate verification failed at depth 0: unable to get local issuer certificate",
-            },
-        ],
-        Code::UntrustedRoot => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (19:self-signed certificate in certificate chain)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 18 at 0 depth lookup: self-signed certificate",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: UnknownIssuer",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: certificate signed by unknown authority",
-            },
-            LogLine {
-                printed_by: "Java",
-                line: "PKIX path building failed: unable to find valid certification path to requested target",
-            },
-        ],
-        Code::IssuerKeyMismatch => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 7 at 0 depth lookup: certificate signature failure",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: UnknownIssuer",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: certificate signed by unknown authority (possibly because of \"crypto/rsa: verification error\" while trying to verify candidate authority certificate …)",
-            },
-        ],
-        Code::BadSignature => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 7 at 0 depth lookup: certificate signature failure",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: BadSignature",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: certificate signed by unknown authority (possibly because of \"crypto/ecdsa: verification error\" …)",
-            },
-        ],
-        Code::Expired => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (10:certificate has expired)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 10 at 0 depth lookup: certificate has expired",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: Expired",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: certificate has expired or is not yet valid: current time … is after …",
-            },
-            LogLine {
-                printed_by: "Java",
-                line: "java.security.cert.CertificateExpiredException: NotAfter: …",
-            },
-            LogLine {
-                printed_by: "AWS ALB",
-                line: "tls_verify_status Failed:ClientCertExpired",
-            },
-        ],
-        Code::NotYetValid => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (9:certificate is not yet valid)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 9 at 0 depth lookup: certificate is not yet valid",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: NotValidYet",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: certificate has expired or is not yet valid: current time … is before …",
-            },
-            LogLine {
-                printed_by: "Java",
-                line: "java.security.cert.CertificateNotYetValidException: NotBefore: …",
-            },
-        ],
-        Code::ClientAuthEkuMissing | Code::IssuerEkuExcludesClientAuth => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (26:unsupported certificate purpose)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 26 at 0 depth lookup: unsupported certificate purpose",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: InvalidPurpose",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "tls: failed to verify certificate: x509: certificate specifies an incompatible key usage",
-            },
-            LogLine {
-                printed_by: "Java",
-                line: "Extended key usage does not permit use for TLS client authentication",
-            },
-        ],
-        Code::IssuerNotCa => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 79 at 1 depth lookup: invalid CA certificate",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: Other(OtherError(EndEntityUsedAsCa))",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: certificate signed by unknown authority",
-            },
-        ],
-        Code::IssuerMissingKeyCertSign => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 79 at 1 depth lookup: invalid CA certificate",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: certificate signed by unknown authority",
-            },
-        ],
-        Code::LeafKeyUsageMissingDigitalSignature => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (26:unsupported certificate purpose)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 26 at 0 depth lookup: unsupported certificate purpose",
-            },
-            LogLine {
-                printed_by: "Java",
-                line: "KeyUsage does not allow digital signatures",
-            },
-        ],
-        Code::CaUsedAsClientCertificate => &[LogLine {
-            printed_by: "rustls",
-            line: "invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))",
-        }],
-        Code::PathLengthExceeded => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 25 at 2 depth lookup: path length constraint exceeded",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: Other(OtherError(PathLenConstraintViolated))",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: too many intermediates for path length constraint",
-            },
-        ],
-        Code::NameConstraintsViolated => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 47 at 0 depth lookup: permitted subtree violation",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 48 at 0 depth lookup: excluded subtree violation",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: Other(OtherError(NameConstraintViolation))",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: a root or intermediate certificate is not authorized to sign for this name",
-            },
-        ],
-        Code::UnsupportedSignatureAlgorithm => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (68:CA signature digest algorithm too weak)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 68 at 0 depth lookup: CA signature digest algorithm too weak",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: UnsupportedSignatureAlgorithm",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: cannot verify signature: insecure algorithm SHA1-RSA",
-            },
-        ],
-        Code::WeakKey => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (66:EE certificate key too weak)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 67 at 1 depth lookup: CA certificate key too weak",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: UnsupportedSignatureAlgorithmForPublicKey",
-            },
-            LogLine {
-                printed_by: "curl",
-                line: "unable to set private key file … ee key too small",
-            },
-        ],
-        Code::UnsupportedKeyType => &[LogLine {
-            printed_by: "rustls",
-            line: "peer misbehaved: … signature scheme not supported / UnsupportedSignatureAlgorithm",
-        }],
-        Code::UnsupportedCriticalExtension => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 34 at 0 depth lookup: unhandled critical extension",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: Other(OtherError(UnsupportedCriticalExtension))",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "x509: unhandled critical extension",
-            },
-        ],
-        Code::UnsupportedVersion => &[LogLine {
-            printed_by: "rustls",
-            line: "invalid peer certificate: Other(OtherError(UnsupportedCertVersion))",
-        }],
-        Code::Revoked => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (23:certificate revoked)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 23 at 0 depth lookup: certificate revoked",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: Revoked",
-            },
-            LogLine {
-                printed_by: "Envoy",
-                line: "SSLV3_ALERT_CERTIFICATE_REVOKED",
-            },
-        ],
-        Code::PrivateKeyMismatch => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "X509_check_private_key:key values mismatch",
-            },
-            LogLine {
-                printed_by: "curl",
-                line: "curl: (58) unable to set private key file",
-            },
-            LogLine {
-                printed_by: "server",
-                line: "TLS alert decrypt_error (51) after the client's CertificateVerify",
-            },
-        ],
-        Code::PrivateKeyInconsistent => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "tls_process_cert_verify:bad signature",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "tlsv1 alert decrypt error:../ssl/record/rec_layer_s3.c:1601:SSL alert number 51",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "ossl_ec_key_pairwise_check:invalid private key",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "tls: private key does not match public key",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "tls: failed to parse private key: x509: failed to parse RSA private key embedded in PKCS#8: crypto/rsa: p * q != n",
-            },
-        ],
-        Code::MalformedExtension => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 20 at 0 depth lookup: unable to get local issuer certificate",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "X509 V3 routines:ossl_x509v3_cache_extensions:invalid certificate",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: BadDer",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "tls: failed to parse client certificate: x509: invalid extended key usages",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "tls: failed to parse client certificate: x509: certificate contains duplicate extension with OID \"2.5.29.19\"",
-            },
-            LogLine {
-                printed_by: "Java",
-                line: "java.security.cert.CertificateParsingException: java.io.IOException: Duplicate extensions not allowed",
-            },
-        ],
-        Code::ChainTooDeep => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (22:certificate chain too long)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 22 at 0 depth lookup: certificate chain too long",
-            },
-        ],
-        Code::ChainSearchExhausted => &[LogLine {
-            printed_by: "rustls",
-            line: "invalid peer certificate: Other(OtherError(MaximumPathBuildCallsExceeded))",
-        }],
-        Code::MalformedCertificate => &[
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: BadEncoding",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error:0680007B:asn1 encoding routines::header too long",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "tls: failed to parse client certificate: x509: malformed certificate",
-            },
-        ],
-        Code::RevocationStatusUnknown => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (3:unable to get certificate CRL)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 3 at 0 depth lookup: unable to get certificate CRL",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: UnknownRevocationStatus",
-            },
-        ],
-        Code::CrlExpired => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client SSL certificate verify error: (12:CRL has expired)",
-            },
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 12 at 0 depth lookup: CRL has expired",
-            },
-        ],
-        Code::CrlNotYetValid => &[LogLine {
-            printed_by: "OpenSSL",
-            line: "error 11 at 0 depth lookup: CRL is not yet valid",
-        }],
-        Code::CrlUnusable => &[
-            LogLine {
-                printed_by: "OpenSSL",
-                line: "error 8 at 0 depth lookup: CRL signature failure",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "invalid peer certificate: IssuerInvalidForCrl",
-            },
-        ],
-        Code::NoClientCertificate => &[
-            LogLine {
-                printed_by: "nginx",
-                line: "client sent no required SSL certificate while reading client request headers",
-            },
-            LogLine {
-                printed_by: "Go",
-                line: "tls: client didn't provide a certificate",
-            },
-            LogLine {
-                printed_by: "rustls",
-                line: "peer sent no certificates",
-            },
-            LogLine {
-                printed_by: "Java",
-                line: "Empty client certificate chain",
-            },
-        ],
-        _ => &[],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1307,7 +864,10 @@ mod tests {
     fn every_error_code_lists_a_log_line() {
         for &code in Code::ALL {
             if code.severity() == Severity::Error {
-                assert!(!log_lines(code).is_empty(), "{code} has no log lines");
+                assert!(
+                    !crate::messages::log_lines(code).is_empty(),
+                    "{code} has no log lines"
+                );
             }
         }
     }

@@ -338,7 +338,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
                             .is_some_and(|c| c.issuer_raw == crl.issuer_raw && crl.lists(c))
                     })
                     .collect(),
-                der: crl.der.clone(),
+                pem: pem_block("X509 CRL", &crl.der),
             })
             .collect(),
         private_keys,
@@ -621,9 +621,13 @@ pub fn key_matches(key: &PrivateKey, certificate: &Certificate) -> Option<bool> 
     if key.inconsistent.is_some() {
         return Some(false);
     }
-    match (&key.public, &certificate.public_value) {
-        (PublicValue::Unknown, _) | (_, PublicValue::Unknown) => None,
-        (a, b) => Some(a == b),
+    match (&key.public, &key.stated, &certificate.public_value) {
+        (_, _, PublicValue::Unknown) => None,
+        (PublicValue::Unknown, PublicValue::Unknown, _) => None,
+        // A key whose stated half is another's cannot be this certificate's.
+        (PublicValue::Unknown, stated, ours) if stated != ours => Some(false),
+        (PublicValue::Unknown, ..) => None,
+        (derived, _, ours) => Some(derived == ours),
     }
 }
 
@@ -940,11 +944,11 @@ fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Option
                 detail: text.detail,
                 remedy: text.remedy,
                 location: draft.location,
-                log_lines: diagnosis::log_lines(v.code)
+                log_lines: crate::messages::log_lines(v.code)
                     .iter()
                     .map(|l| crate::report::LogLine {
                         printed_by: l.printed_by.to_owned(),
-                        line: l.line.to_owned(),
+                        line: l.example.to_owned(),
                     })
                     .collect(),
             }

@@ -21,11 +21,12 @@
 )]
 
 pub mod chain;
+pub mod channel;
 pub mod diagnosis;
 pub mod escape;
-pub mod explain;
 pub mod handshake;
 pub mod inspect;
+pub mod messages;
 pub mod profiles;
 pub mod read;
 pub mod report;
@@ -33,7 +34,6 @@ pub mod request;
 pub mod rfc3339;
 pub mod share;
 pub mod usage;
-pub mod wire;
 
 pub use read::{certificate, decode, keys, protected};
 

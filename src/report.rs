@@ -146,8 +146,8 @@ pub struct CertificateEntry {
     pub sha256: String,
     pub sha1: String,
     pub source: Location,
-    /// The certificate in PEM, for copying (never a key). Not in the JSON report.
-    #[serde(skip_serializing, default)]
+    /// The certificate in PEM (for the page's copy and share links; left out of the JSON
+    /// report).
     pub pem: String,
 }
 
@@ -174,9 +174,8 @@ pub struct CrlEntry {
     pub not_yet_valid: bool,
     /// The certificates of the report (indexes) that this CRL lists as revoked.
     pub lists: Vec<usize>,
-    /// The CRL itself, for share links (not in the JSON report).
-    #[serde(skip_serializing, default)]
-    pub der: Vec<u8>,
+    /// The CRL itself, in PEM (for share links; left out of the JSON report).
+    pub pem: String,
 }
 
 /// A private key as reported: algorithm and match, never its content.
@@ -227,8 +226,23 @@ pub struct Report {
 }
 
 impl Report {
+    /// The SPEC's JSON report. The certificates' and CRLs' PEM stay out of it (the page uses
+    /// them; the JSON names each by its fingerprint and source).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        let mut value = match serde_json::to_value(self) {
+            Ok(value) => value,
+            Err(e) => return format!("{{\"error\": \"{e}\"}}"),
+        };
+        for list in ["certificates", "crls"] {
+            if let Some(items) = value.get_mut(list).and_then(|v| v.as_array_mut()) {
+                for item in items {
+                    if let Some(object) = item.as_object_mut() {
+                        object.remove("pem");
+                    }
+                }
+            }
+        }
+        serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
     /// A certificate of the report by its short subject, with deceptive characters shown as

@@ -5,32 +5,34 @@
 //! By construction the payload is made from the report alone, and a report holds no key
 //! material (the keys are reduced to their algorithm and whether they match).
 
+use serde::{Deserialize, Serialize};
+
 use crate::certificate::{Side, Timestamp};
 use crate::inspect::OwnedInput;
 use crate::report::{Report, Role};
-use crate::wire::Wire;
 
-/// The payload format; a link made by another format version is refused, not misread.
-const VERSION: u64 = 1;
+/// The payload format (a version byte, then the fields in postcard's compact serde form); a
+/// link made by another format version is refused, not misread.
+const VERSION: u8 = 2;
 /// Trusted CAs beyond this many bytes are left out unless the inspection used them (a whole
 /// system trust store would make a link of hundreds of kilobytes).
 pub const MAX_TRUST_BYTES: usize = 48 * 1024;
 
 /// What a share link carries.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shared {
     pub time: Timestamp,
-    pub client: Vec<Vec<u8>>,
-    pub trust: Vec<Vec<u8>>,
-    pub crls: Vec<Vec<u8>>,
+    pub client: Vec<serde_bytes::ByteBuf>,
+    pub trust: Vec<serde_bytes::ByteBuf>,
+    pub crls: Vec<serde_bytes::ByteBuf>,
     /// How many trusted CAs were left out for size.
     pub trust_left_out: usize,
 }
 
 /// The DER inside one PEM block.
-fn pem_der(pem: &str) -> Option<Vec<u8>> {
+fn pem_der(pem: &str) -> Option<serde_bytes::ByteBuf> {
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    crate::read::decode::base64_decode(body.as_bytes())
+    crate::read::decode::base64_decode(body.as_bytes()).map(serde_bytes::ByteBuf::from)
 }
 
 impl Shared {
@@ -60,41 +62,32 @@ impl Shared {
                 Side::Trust => shared.trust_left_out += 1,
             }
         }
-        shared.crls = report.crls.iter().map(|c| c.der.clone()).collect();
+        shared.crls = report.crls.iter().filter_map(|c| pem_der(&c.pem)).collect();
         shared
     }
 
     /// The uncompressed payload.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        VERSION.put(&mut out);
-        self.time.put(&mut out);
-        self.client.put(&mut out);
-        self.trust.put(&mut out);
-        self.crls.put(&mut out);
-        self.trust_left_out.put(&mut out);
+        let mut out = vec![VERSION];
+        out.extend(postcard::to_allocvec(self).unwrap_or_default());
         out
     }
 
     /// Reads a payload; `None` unless it is exactly one payload of this version.
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        let mut input = bytes;
-        if u64::take(&mut input)? != VERSION {
+        let (&version, payload) = bytes.split_first()?;
+        if version != VERSION {
             return None;
         }
-        let shared = Self {
-            time: Wire::take(&mut input)?,
-            client: Wire::take(&mut input)?,
-            trust: Wire::take(&mut input)?,
-            crls: Wire::take(&mut input)?,
-            trust_left_out: Wire::take(&mut input)?,
-        };
-        input.is_empty().then_some(shared)
+        match postcard::take_from_bytes(payload) {
+            Ok((shared, [])) => Some(shared),
+            _ => None,
+        }
     }
 
     /// The inputs to inspect again: one PEM file per side (the CRLs with the trust).
     pub fn inputs(&self) -> Vec<OwnedInput> {
-        let pem = |label: &str, ders: &[Vec<u8>]| -> String {
+        let pem = |label: &str, ders: &[serde_bytes::ByteBuf]| -> String {
             ders.iter()
                 .map(|der| crate::inspect::pem_block(label, der))
                 .collect()

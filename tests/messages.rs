@@ -6,7 +6,8 @@ mod common;
 
 use mtls_inspector::Usage;
 use mtls_inspector::certificate::Certificate;
-use mtls_inspector::diagnosis::{Code, Subject, explain, log_lines};
+use mtls_inspector::diagnosis::{Code, Subject, explain};
+use mtls_inspector::messages::log_lines;
 
 fn looks_like_debug(text: &str) -> bool {
     ["Some(", "None", "{ ", "\\u{", "Vec<", "[]", "Error("]
@@ -37,8 +38,8 @@ fn every_code_renders_a_readable_title_detail_and_remedy() {
             text.title, text.detail, text.remedy
         );
         for line in log_lines(code) {
-            println!("  {}: {}", line.printed_by, line.line);
-            assert!(!line.line.is_empty() && !line.printed_by.is_empty());
+            println!("  {}: {}", line.printed_by, line.example);
+            assert!(!line.example.is_empty() && !line.printed_by.is_empty());
         }
         for part in [&text.title, &text.detail, &text.remedy] {
             assert!(part.len() > 10, "{code}: too short: {part:?}");

@@ -114,3 +114,53 @@ fn hostile_bytes_do_not_panic_in_the_browser() {
             .any(|f| f.code == Code::UnreadableInput)
     );
 }
+
+/// The page and the worker exchange a request and its report through serde-wasm-bindgen: what
+/// arrives is what was sent, bytes as `Uint8Array`s.
+#[wasm_bindgen_test]
+fn a_request_and_its_report_cross_the_worker_boundary_intact() {
+    use mtls_inspector::channel::{File, Inspection, Reply, Request};
+    use wasm_bindgen::JsCast as _;
+    let (client, trust) = chain(ExtendedKeyUsagePurpose::ServerAuth);
+    let request = Request::Inspect(Inspection {
+        id: 7,
+        time: NOW,
+        passwords: vec!["pw".into()],
+        s_client: String::new(),
+        inputs: vec![
+            File {
+                side: Side::Client,
+                name: "client.pem".into(),
+                bytes: client.into_bytes(),
+            },
+            File {
+                side: Side::Trust,
+                name: "trust.pem".into(),
+                bytes: trust.into_bytes(),
+            },
+        ],
+    });
+    let sent = serde_wasm_bindgen::to_value(&request).unwrap();
+    let bytes = js_sys::Reflect::get(
+        &js_sys::Reflect::get(&sent, &"inputs".into())
+            .map(|inputs| js_sys::Array::from(&inputs).get(0))
+            .unwrap(),
+        &"bytes".into(),
+    )
+    .unwrap();
+    assert!(bytes.is_instance_of::<js_sys::Uint8Array>());
+    let received: Request = serde_wasm_bindgen::from_value(sent).unwrap();
+    assert_eq!(received, request);
+    let Request::Inspect(inspection) = received else {
+        panic!("an inspection")
+    };
+    let reply = inspection.answer();
+    let Reply::Report { id, report } = &reply else {
+        panic!("a report")
+    };
+    assert_eq!(*id, 7u32);
+    assert_eq!(report.verdict, Verdict::Rejected);
+    let back: Reply =
+        serde_wasm_bindgen::from_value(serde_wasm_bindgen::to_value(&reply).unwrap()).unwrap();
+    assert_eq!(back, reply);
+}

@@ -145,7 +145,7 @@ fn now() -> i64 {
 /// `explain`: what a log line means, the diagnoses behind it and what to check.
 fn explain(line: &[String]) -> ExitCode {
     let message = line.join(" ");
-    let found = mtls_inspector::explain::explain(&message);
+    let found = mtls_inspector::messages::explain(&message);
     if found.is_empty() {
         println!("No known message matches. Inspect the certificates with `mtls-inspector check`.");
         return ExitCode::from(1);

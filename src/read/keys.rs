@@ -60,8 +60,12 @@ impl std::fmt::Debug for PublicValue {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrivateKey {
     pub algorithm: KeyAlgorithm,
-    /// The public half, derived from (or checked against) the private part.
+    /// The public half, derived from (or checked against) the private part; `Unknown` when
+    /// that cannot be done here.
     pub public: PublicValue,
+    /// The public half as the file states it (`Unknown` when it states none). A key whose
+    /// stated half differs from a certificate's does not belong to it, whatever else is true.
+    pub stated: PublicValue,
     /// Set when the key's parts do not belong together: the public half it states, and why.
     /// Such a key matches no certificate; no client could sign with it.
     pub inconsistent: Option<Inconsistency>,
@@ -107,10 +111,6 @@ pub fn curve_name(oid: &str) -> String {
         .to_owned()
 }
 
-/// The largest RSA modulus whose private key is checked (larger ones are not used by any TLS
-/// stack, and the check's cost grows with the size).
-const MAX_RSA_BITS: usize = 16_384;
-
 /// PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5958).
 pub fn from_pkcs8(input: &[u8]) -> Result<PrivateKey, KeyError> {
     let fields = asn1::sequence(input).ok_or(KeyError::Malformed)?;
@@ -142,6 +142,7 @@ pub fn from_pkcs8(input: &[u8]) -> Result<PrivateKey, KeyError> {
         OID_ED448 => Ok(PrivateKey {
             algorithm: KeyAlgorithm::Ed448,
             public: PublicValue::Unknown,
+            stated: public_v2.map_or(PublicValue::Unknown, PublicValue::Point),
             inconsistent: None,
         }),
         other => Err(KeyError::Unsupported(other.to_owned())),
@@ -166,42 +167,40 @@ fn ed25519(private: &[u8], stated: Option<Vec<u8>>) -> Result<PrivateKey, KeyErr
     });
     Ok(PrivateKey {
         algorithm: KeyAlgorithm::Ed25519,
+        stated: PublicValue::Point(derived.clone()),
         public: PublicValue::Point(derived),
         inconsistent,
     })
 }
 
-/// PKCS#1 RSAPrivateKey: the modulus counts only when the rsa crate finds the primes and the
-/// exponents consistent with it.
+/// PKCS#1 RSAPrivateKey: the modulus counts only when *ring* finds the primes and the exponents
+/// consistent with it (`RsaKeyPair::from_der`: p·q = n, d and the CRT values).
 pub fn from_pkcs1(input: &[u8]) -> Result<PrivateKey, KeyError> {
     let fields = asn1::sequence(input).ok_or(KeyError::Malformed)?;
-    let integers: Vec<&[u8]> = fields
+    let integers = fields
         .iter()
         .take(6)
-        .map(|f| asn1::is_universal(f, Tag::Integer).then_some(f.data))
-        .collect::<Option<_>>()
-        .ok_or(KeyError::Malformed)?;
-    let [_, n, e, d, p, q] = integers[..] else {
+        .all(|f| asn1::is_universal(f, Tag::Integer));
+    let n = fields.get(1).map(|f| f.data);
+    let (true, Some(n)) = (integers && fields.len() >= 9, n) else {
         return Err(KeyError::Malformed);
     };
     let modulus = unsigned(n).to_vec();
-    let bits = bit_length(&modulus);
-    let algorithm = KeyAlgorithm::Rsa { bits };
-    let stated = PublicValue::RsaModulus(modulus.clone());
-    let checked = if bits <= MAX_RSA_BITS {
-        rsa_consistent(n, e, d, p, q)
-    } else {
-        None
+    let algorithm = KeyAlgorithm::Rsa {
+        bits: bit_length(&modulus),
     };
-    Ok(match checked {
+    let stated = PublicValue::RsaModulus(modulus);
+    Ok(match rsa_consistent(input) {
         Some(true) => PrivateKey {
             algorithm,
-            public: stated,
+            public: stated.clone(),
+            stated,
             inconsistent: None,
         },
         Some(false) => PrivateKey {
             algorithm,
             public: PublicValue::Unknown,
+            stated: stated.clone(),
             inconsistent: Some(Inconsistency {
                 stated,
                 reason: "its primes and exponents do not belong to its modulus",
@@ -210,43 +209,23 @@ pub fn from_pkcs1(input: &[u8]) -> Result<PrivateKey, KeyError> {
         None => PrivateKey {
             algorithm,
             public: PublicValue::Unknown,
+            stated,
             inconsistent: None,
         },
     })
 }
 
-/// Do p·q = n and e·d ≡ 1 hold (the rsa crate's key validation)? `None` for a public exponent
-/// above 2^33 − 1, which the crate does not check (no TLS stack uses one).
-fn rsa_consistent(n: &[u8], e: &[u8], d: &[u8], p: &[u8], q: &[u8]) -> Option<bool> {
-    use rsa::BoxedUint;
-    let negative = [n, e, d, p, q]
-        .iter()
-        .any(|v| v.first().is_some_and(|b| b & 0x80 != 0));
-    if negative {
-        return Some(false);
+/// Are an RSA key's parts consistent, as *ring* checks them? `None` for keys *ring* does not
+/// take (moduli outside 2048–4096 bits or not a multiple of 512, public exponents below
+/// 65537): their private part is not checked here.
+fn rsa_consistent(pkcs1: &[u8]) -> Option<bool> {
+    match ring::signature::RsaKeyPair::from_der(pkcs1) {
+        Ok(_) => Some(true),
+        Err(rejected) => match rejected.to_string().as_str() {
+            "InconsistentComponents" | "InvalidComponent" | "InvalidEncoding" => Some(false),
+            _ => None,
+        },
     }
-    let exponent = unsigned(e);
-    let exponent = (exponent.len() <= 8).then(|| {
-        exponent
-            .iter()
-            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
-    })?;
-    if exponent < 2 {
-        return Some(false);
-    }
-    if exponent > (1 << 33) - 1 {
-        return None;
-    }
-    let number = |bytes: &[u8]| BoxedUint::from_be_slice_vartime(unsigned(bytes));
-    Some(
-        rsa::PrivateKey::from_components(
-            number(n),
-            number(e),
-            number(d),
-            vec![number(p), number(q)],
-        )
-        .is_ok(),
-    )
 }
 
 /// SEC1 ECPrivateKey; `curve` comes from the PKCS#8 wrapper when there is one. The public
@@ -271,6 +250,9 @@ pub fn from_sec1(input: &[u8], curve: Option<String>) -> Result<PrivateKey, KeyE
         }
     }
     let curve = curve.unwrap_or_else(|| "unknown curve".into());
+    let stated_value = stated
+        .clone()
+        .map_or(PublicValue::Unknown, PublicValue::Point);
     let (public, inconsistent) = match stated {
         Some(point) => match ec_consistent(&curve, &scalar, &point) {
             Some(true) => (PublicValue::Point(point), None),
@@ -288,6 +270,7 @@ pub fn from_sec1(input: &[u8], curve: Option<String>) -> Result<PrivateKey, KeyE
     Ok(PrivateKey {
         algorithm: KeyAlgorithm::Ec { curve },
         public,
+        stated: stated_value,
         inconsistent,
     })
 }
@@ -336,24 +319,22 @@ mod tests {
     }
 
     #[test]
-    fn an_rsa_key_whose_primes_do_not_give_its_modulus_is_inconsistent() {
-        // n = 3233 = 61 * 53, e = 17, d = 2753; then the same with q changed.
-        fn key(q: u8) -> Vec<u8> {
-            let mut body = vec![0x02, 0x01, 0x00];
-            body.extend([
+    fn an_rsa_key_ring_does_not_take_states_its_modulus_but_is_not_checked() {
+        // n = 3233 = 61 * 53, e = 17, d = 2753: far below what *ring* checks.
+        let body: Vec<u8> = [
+            &[0x02, 0x01, 0x00][..],
+            &[
                 0x02, 0x02, 0x0c, 0xa1, 0x02, 0x01, 0x11, 0x02, 0x02, 0x0a, 0xc1,
-            ]);
-            body.extend([0x02, 0x01, 0x3d, 0x02, 0x01, q]);
-            body.extend([0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00]);
-            let mut out = vec![0x30, body.len() as u8];
-            out.extend(body);
-            out
-        }
-        let good = from_pkcs1(&key(0x35)).unwrap();
-        assert!(good.inconsistent.is_none(), "{good:?}");
-        assert_eq!(good.public, PublicValue::RsaModulus(vec![0x0c, 0xa1]));
-        let bad = from_pkcs1(&key(0x37)).unwrap();
-        assert!(bad.inconsistent.is_some());
-        assert_eq!(bad.public, PublicValue::Unknown);
+            ],
+            &[0x02, 0x01, 0x3d, 0x02, 0x01, 0x35],
+            &[0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00],
+        ]
+        .concat();
+        let mut der = vec![0x30, body.len() as u8];
+        der.extend(body);
+        let key = from_pkcs1(&der).unwrap();
+        assert_eq!(key.public, PublicValue::Unknown);
+        assert_eq!(key.stated, PublicValue::RsaModulus(vec![0x0c, 0xa1]));
+        assert!(key.inconsistent.is_none());
     }
 }

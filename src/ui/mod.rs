@@ -8,7 +8,6 @@ mod inputs;
 mod report_view;
 pub mod samples;
 pub mod state;
-mod worker;
 
 use std::rc::Rc;
 
@@ -235,32 +234,20 @@ struct Engine {
     worker: web_sys::Worker,
     ready: bool,
     waiting: Option<wasm_bindgen::JsValue>,
+    waiting_explain: Option<wasm_bindgen::JsValue>,
     _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
-/// The inspection request for the worker: `{id, time, passwords, inputs: [{side, name, bytes}]}`.
-fn request(id: u32, time: i64, state: &State) -> wasm_bindgen::JsValue {
-    use wasm_bindgen::JsValue;
-    let object = js_sys::Object::new();
-    let set = |target: &JsValue, key: &str, value: JsValue| {
-        js_sys::Reflect::set(target, &JsValue::from_str(key), &value).ok();
-    };
-    set(&object, "id", JsValue::from(id));
-    set(&object, "time", JsValue::from(time as f64));
-    let inputs = js_sys::Array::new();
-    let push = |side: Side, name: &str, bytes: &[u8]| {
-        let item = js_sys::Object::new();
-        set(
-            &item,
-            "side",
-            JsValue::from_str(match side {
-                Side::Client => "client",
-                Side::Trust => "trust",
-            }),
-        );
-        set(&item, "name", JsValue::from_str(name));
-        set(&item, "bytes", js_sys::Uint8Array::from(bytes).into());
-        inputs.push(&item);
+/// The inspection request for the worker.
+fn request(id: u32, time: i64, state: &State) -> Option<wasm_bindgen::JsValue> {
+    use mtls_inspector::channel::{File, Inspection, Request};
+    let mut inputs = Vec::new();
+    let mut push = |side: Side, name: &str, bytes: &[u8]| {
+        inputs.push(File {
+            side,
+            name: name.to_owned(),
+            bytes: bytes.to_vec(),
+        });
     };
     if !state.client_paste.trim().is_empty() {
         push(Side::Client, CLIENT_PASTE, state.client_paste.as_bytes());
@@ -271,38 +258,21 @@ fn request(id: u32, time: i64, state: &State) -> wasm_bindgen::JsValue {
     for file in &state.files {
         push(file.side, &file.name, &file.bytes);
     }
-    set(&object, "inputs", inputs.into());
-    let passwords = js_sys::Array::new();
-    for password in &state.passwords {
-        passwords.push(&JsValue::from_str(password));
-    }
-    set(&object, "passwords", passwords.into());
-    set(&object, "s_client", JsValue::from_str(&state.s_client));
-    object.into()
+    let request = Request::Inspect(Inspection {
+        id,
+        time,
+        passwords: state.passwords.clone(),
+        s_client: state.s_client.clone(),
+        inputs,
+    });
+    serde_wasm_bindgen::to_value(&request).ok()
 }
 
-/// Starts `engine-worker.js` and tells it the URLs of this page's module (Trunk names them with
-/// a content hash; the page knows them from its own preload links).
+/// Starts the engine's worker: its own module, through the loader Trunk writes for it.
 fn start_worker() -> Option<web_sys::Worker> {
-    let document = web_sys::window()?.document()?;
-    let href = |selector: &str| {
-        document
-            .query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlLinkElement>().ok())
-            .map(|link| link.href())
-    };
-    let js = href("link[rel=modulepreload]")?;
-    let wasm = href("link[rel=preload][href$='.wasm']")?;
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options("./engine-worker.js", &options).ok()?;
-    let urls = js_sys::Object::new();
-    js_sys::Reflect::set(&urls, &"js".into(), &js.into()).ok()?;
-    js_sys::Reflect::set(&urls, &"wasm".into(), &wasm.into()).ok()?;
-    worker.post_message(&urls).ok()?;
-    Some(worker)
+    web_sys::Worker::new_with_options("./mtls-inspector-engine_loader.js", &options).ok()
 }
 
 /// What a new inspection depends on.
@@ -326,9 +296,10 @@ fn App() -> Html {
     let latest = use_mut_ref(|| (0u32, None::<RequestKey>));
     let engine = use_mut_ref(|| None::<Engine>);
     {
-        // Start the worker once; if workers are unavailable, the engine runs on the page.
+        // Start the worker once: the engine runs there, never on the page.
         let (engine, result, latest) = (engine.clone(), result.setter(), latest.clone());
         let restore = state.dispatcher();
+        let explained = state.dispatcher();
         use_effect_with((), move |_| {
             restore_shared(restore);
             if let Some(worker) = start_worker() {
@@ -336,28 +307,50 @@ fn App() -> Html {
                 let on_message =
                     wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
                         move |event: web_sys::MessageEvent| {
-                            let data = event.data();
+                            use mtls_inspector::channel::Reply;
                             let Some(engine) = weak.upgrade() else { return };
-                            if data.as_string().as_deref() == Some("ready") {
-                                let mut engine = engine.borrow_mut();
-                                if let Some(engine) = engine.as_mut() {
-                                    engine.ready = true;
-                                    if let Some(request) = engine.waiting.take() {
-                                        engine.worker.post_message(&request).ok();
+                            match serde_wasm_bindgen::from_value::<Reply>(event.data()) {
+                                Ok(Reply::Ready) => {
+                                    let mut engine = engine.borrow_mut();
+                                    if let Some(engine) = engine.as_mut() {
+                                        engine.ready = true;
+                                        for request in
+                                            [engine.waiting.take(), engine.waiting_explain.take()]
+                                                .into_iter()
+                                                .flatten()
+                                        {
+                                            engine.worker.post_message(&request).ok();
+                                        }
                                     }
                                 }
-                                return;
-                            }
-                            let bytes = js_sys::Uint8Array::new(&data).to_vec();
-                            let Some((id, report)) = mtls_inspector::wire::decode(&bytes) else {
-                                web_sys::console::error_1(
-                                    &"unreadable report from the worker".into(),
-                                );
-                                return;
-                            };
-                            let latest = latest.borrow();
-                            if let (true, Some(key)) = (id == latest.0, latest.1.clone()) {
-                                result.set(Some((key, Rc::new(report))));
+                                Ok(Reply::Report { id, report }) => {
+                                    let latest = latest.borrow();
+                                    if let (true, Some(key)) = (id == latest.0, latest.1.clone()) {
+                                        result.set(Some((key, Rc::from(report))));
+                                    }
+                                }
+                                Ok(Reply::Explained { line, found }) => {
+                                    explained.dispatch(Action::Explained(line, found));
+                                }
+                                Ok(Reply::Export { format, copy, text }) => {
+                                    use mtls_inspector::channel::ExportFormat;
+                                    match (format, copy) {
+                                        (_, true) => copy_to_clipboard(text),
+                                        (ExportFormat::Json, false) => download(
+                                            "mtls-inspector-report.json",
+                                            "application/json",
+                                            &text,
+                                        ),
+                                        (ExportFormat::Markdown, false) => download(
+                                            "mtls-inspector-report.md",
+                                            "text/markdown",
+                                            &text,
+                                        ),
+                                    }
+                                }
+                                Err(error) => web_sys::console::error_1(
+                                    &format!("unreadable answer from the worker: {error}").into(),
+                                ),
                             }
                         },
                     );
@@ -366,6 +359,7 @@ fn App() -> Html {
                     worker,
                     ready: false,
                     waiting: None,
+                    waiting_explain: None,
                     _on_message: on_message,
                 });
             }
@@ -397,15 +391,34 @@ fn App() -> Html {
             };
             if !state.has_client_input() {
                 result.set(None);
-            } else if let Some(engine) = engine.borrow_mut().as_mut() {
-                let message = request(id, key.time, &state);
+            } else if let (Some(engine), Some(message)) =
+                (engine.borrow_mut().as_mut(), request(id, key.time, &state))
+            {
                 if engine.ready {
                     engine.worker.post_message(&message).ok();
                 } else {
                     engine.waiting = Some(message);
                 }
-            } else if let Some(report) = state.inspect(key.time) {
-                result.set(Some((key.clone(), Rc::new(report))));
+            }
+            || ()
+        });
+    }
+    {
+        // Every change of the log line asks the worker what it means.
+        let engine = engine.clone();
+        use_effect_with(state.log_line.clone(), move |line| {
+            use mtls_inspector::channel::Request;
+            if !line.trim().is_empty()
+                && let (Some(engine), Ok(message)) = (
+                    engine.borrow_mut().as_mut(),
+                    serde_wasm_bindgen::to_value(&Request::Explain { line: line.clone() }),
+                )
+            {
+                if engine.ready {
+                    engine.worker.post_message(&message).ok();
+                } else {
+                    engine.waiting_explain = Some(message);
+                }
             }
             || ()
         });
@@ -474,9 +487,18 @@ fn App() -> Html {
         let dispatcher = dispatcher.clone();
         Callback::from(move |()| dispatcher.dispatch(Action::ToggleTrusted))
     };
+    let export = |format, copy| {
+        use mtls_inspector::channel::Request;
+        let engine = engine.clone();
+        Callback::from(move |_| {
+            let message = serde_wasm_bindgen::to_value(&Request::Export { format, copy });
+            if let (Some(engine), Ok(message)) = (engine.borrow().as_ref(), message) {
+                engine.worker.post_message(&message).ok();
+            }
+        })
+    };
     let exports = report.clone().map(|report| {
-        let (json, markdown) = (report.to_json(), report.to_markdown());
-        let markdown_copy = markdown.clone();
+        use mtls_inspector::channel::ExportFormat;
         let on_share = {
             let (report, dispatcher) = (report.clone(), dispatcher.clone());
             Callback::from(move |_| share(report.clone(), dispatcher.clone()))
@@ -486,9 +508,9 @@ fn App() -> Html {
             <section class="export" aria-label="Export the report">
                 <h2>{ "Export" }</h2>
                 <p class="hint">{ "The report holds certificates' public fields only: never a private key." }</p>
-                <button data-testid="export-json" onclick={Callback::from(move |_| download("mtls-inspector-report.json", "application/json", &json))}>{ "Download JSON" }</button>
-                <button data-testid="export-markdown" onclick={Callback::from(move |_| download("mtls-inspector-report.md", "text/markdown", &markdown))}>{ "Download Markdown" }</button>
-                <button data-testid="copy-markdown" onclick={Callback::from(move |_| copy_to_clipboard(markdown_copy.clone()))}>{ "Copy Markdown" }</button>
+                <button data-testid="export-json" onclick={export(ExportFormat::Json, false)}>{ "Download JSON" }</button>
+                <button data-testid="export-markdown" onclick={export(ExportFormat::Markdown, false)}>{ "Download Markdown" }</button>
+                <button data-testid="copy-markdown" onclick={export(ExportFormat::Markdown, true)}>{ "Copy Markdown" }</button>
                 <button data-testid="share" onclick={on_share}>{ "Copy a share link" }</button>
                 if let Some(link) = state.share_link.clone() {
                     <p class="share">
@@ -552,6 +574,7 @@ fn App() -> Html {
             <CertificateRequestPanel report={report.clone()} text={state.s_client.clone()}
                 on_text={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::SClient(text))) }} />
             <ExplainLogLine message={state.log_line.clone()}
+                found={state.explained.as_ref().filter(|(line, _)| *line == state.log_line).map(|(_, found)| found.clone())}
                 on_message={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::LogLine(text))) }} />
             <footer>{ "mtls-inspector — rustls-webpki decides rustls' verdict; the OpenSSL and nginx rules are checked against openssl verify, the Go rules against Go's crypto/x509, the Java rules against the JDK's JSSE." }</footer>
         </main>
@@ -580,12 +603,8 @@ fn install_panic_hook() {
     }));
 }
 
-/// Mounts the page; outside a window (in the Web Worker), serves inspections instead.
+/// Mounts the page.
 pub fn start() {
     install_panic_hook();
-    if web_sys::window().is_some() {
-        yew::Renderer::<App>::new().render();
-    } else {
-        worker::start();
-    }
+    yew::Renderer::<App>::new().render();
 }

@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use mtls_inspector::Side;
+use mtls_inspector::channel::Explanation;
 use mtls_inspector::diagnosis::{Code, Severity};
 use mtls_inspector::handshake::{Party, StepState, handshake};
 use mtls_inspector::report::{Finding, Report, Verdict, role_name, short_subject};
@@ -325,13 +326,15 @@ pub fn CertificateRequestPanel(props: &RequestProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ExplainProps {
     pub message: AttrValue,
+    /// The engine's matches for `message`; `None` until they arrive.
+    pub found: Option<Rc<Vec<Explanation>>>,
     pub on_message: Callback<String>,
 }
 
 /// "Explain a log line": paste what a server printed, get the diagnoses and checks.
 #[function_component]
 pub fn ExplainLogLine(props: &ExplainProps) -> Html {
-    let found = mtls_inspector::explain::explain(&props.message);
+    let found: &[Explanation] = props.found.as_deref().map_or(&[], Vec::as_slice);
     let on_message = props.on_message.clone();
     let oninput = Callback::from(move |e: InputEvent| {
         use wasm_bindgen::JsCast as _;
@@ -348,17 +351,17 @@ pub fn ExplainLogLine(props: &ExplainProps) -> Html {
             <textarea data-role="log-line" aria-label="Paste a log line a server or client printed"
                 placeholder="e.g. client SSL certificate verify error: (26:unsupported certificate purpose)"
                 value={props.message.clone()} {oninput} spellcheck="false" />
-            if !props.message.trim().is_empty() && found.is_empty() {
+            if !props.message.trim().is_empty() && props.found.as_ref().is_some_and(|f| f.is_empty()) {
                 <p class="hint" data-testid="explain-none">{ "No known message matches; inspect the certificates above." }</p>
             }
             { for found.iter().map(|known| html! {
                 <article class="known" data-codes={known.codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" ")}>
-                    <h3>{ known.printed_by }</h3>
-                    <p>{ known.meaning }</p>
+                    <h3>{ known.printed_by.clone() }</h3>
+                    <p>{ known.meaning.clone() }</p>
                     if !known.codes.is_empty() {
                         <p>{ "Possible diagnoses: " }{ for known.codes.iter().map(|c| html! { <><code>{ c.as_str() }</code>{ " " }</> }) }</p>
                     }
-                    <p class="remedy"><strong>{ "Check: " }</strong>{ known.checks }</p>
+                    <p class="remedy"><strong>{ "Check: " }</strong>{ known.checks.clone() }</p>
                     <p class="confirmed">{ format!("Wording confirmed against: {}", known.confirmed) }</p>
                 </article>
             }) }
@@ -520,7 +523,7 @@ mod tests {
             expired: true,
             not_yet_valid: false,
             lists: vec![with_crl.chain[0]],
-            der: Vec::new(),
+            pem: String::new(),
         });
         let html = render::<Revocation>(ReportProps {
             report: Rc::new(with_crl),

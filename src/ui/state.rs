@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use mtls_inspector::{Input, Options, Report, Side, inspect};
+use mtls_inspector::Side;
 use yew::Reducible;
 
 use super::samples::Sample;
@@ -33,6 +33,8 @@ pub struct State {
     pub show_all_trusted: bool,
     /// A log line the user wants explained.
     pub log_line: String,
+    /// The worker's explanation of a log line (the line it was made for, and the matches).
+    pub explained: Option<(String, Rc<Vec<mtls_inspector::channel::Explanation>>)>,
     /// Pasted `openssl s_client` output with the server's CertificateRequest.
     pub s_client: String,
     /// Passwords for protected inputs, in the order given. Kept in memory only: never stored,
@@ -58,6 +60,8 @@ pub enum Action {
     LoadExample(&'static Sample),
     ToggleTrusted,
     LogLine(String),
+    /// The worker explained a log line.
+    Explained(String, Vec<mtls_inspector::channel::Explanation>),
     SClient(String),
     AddPassword(String),
     ForgetPasswords,
@@ -99,6 +103,7 @@ impl State {
                 | Action::Notice(_)
                 | Action::Select(_)
                 | Action::LogLine(_)
+                | Action::Explained(..)
                 | Action::ToggleTrusted
         ) {
             // A link describes the inputs it was made from: any change makes it stale.
@@ -146,6 +151,7 @@ impl State {
             }
             Action::ToggleTrusted => self.show_all_trusted = !self.show_all_trusted,
             Action::LogLine(text) => self.log_line = text,
+            Action::Explained(line, found) => self.explained = Some((line, Rc::new(found))),
             Action::SClient(text) => self.s_client = text,
             Action::AddPassword(password) => {
                 if !password.is_empty() && !self.passwords.contains(&password) {
@@ -190,9 +196,12 @@ impl State {
             || self.files.iter().any(|f| f.side == Side::Trust)
     }
 
-    /// Runs the engine on every input at the chosen time (or `now`). `None` until the client
-    /// side has something: the verdict stays undecided.
-    pub fn inspect(&self, now: i64) -> Option<Report> {
+    /// Runs the engine on every input at the chosen time (or `now`), as the worker does. `None`
+    /// until the client side has something: the verdict stays undecided. For the native tests
+    /// of the components: the page itself never runs the engine.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub fn inspect(&self, now: i64) -> Option<mtls_inspector::Report> {
+        use mtls_inspector::{Input, Options, inspect};
         if !self.has_client_input() {
             return None;
         }

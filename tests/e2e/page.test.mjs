@@ -221,8 +221,10 @@ test('exports hold the report and never key material; Markdown goes to the clipb
     assert.ok(!text.includes('PRIVATE KEY'), button);
   }
   await page.click('[data-testid=copy-markdown]');
+  // The worker writes the Markdown; the page copies it when it arrives.
+  await page.waitForFunction(async () =>
+    (await navigator.clipboard.readText()).startsWith('# mtls-inspector report'));
   const clip = await page.evaluate(() => navigator.clipboard.readText());
-  assert.ok(clip.startsWith('# mtls-inspector report'));
   for (const line of keyLines) assert.ok(!clip.includes(line), 'clipboard holds key material');
   await context.close();
 });
