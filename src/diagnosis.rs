@@ -329,500 +329,463 @@ fn days(seconds: i64) -> String {
     }
 }
 
+/// The plain-language text of a code: a title, and a detail and a remedy whose `{placeholders}`
+/// [`explain`] fills from the finding (see [`placeholder`]).
+struct Texts {
+    code: Code,
+    title: &'static str,
+    detail: &'static str,
+    remedy: &'static str,
+}
+
+/// The text of every code, one entry each (tested).
+const TEXTS: &[Texts] = &[
+    Texts {
+        code: Code::IssuerNotFound,
+        title: "The issuing CA certificate is missing",
+        detail: "{who} was issued by `{issuer_name}`, but no certificate with that subject is in the \
+             client bundle or the server's trusted CAs. Usually the client does not send its \
+             intermediate CA certificate, or the server trusts a different CA.",
+        remedy: "Add the certificate of `{issuer_name}` to the client's bundle (after the client \
+             certificate: `cat client.crt intermediate.crt > bundle.crt`), or add it with its root to \
+             the server's trusted CA file (nginx `ssl_client_certificate`).",
+    },
+    Texts {
+        code: Code::UntrustedRoot,
+        title: "The chain ends at a root the server does not trust",
+        detail: "The chain leads to the self-signed {name}, which is not among the server's trusted CAs.",
+        remedy: "Add {name} to the server's trusted client-CA file (nginx `ssl_client_certificate`, \
+             rustls `RootCertStore`), or issue the client certificate from a CA the server already \
+             trusts.",
+    },
+    Texts {
+        code: Code::IssuerKeyMismatch,
+        title: "A CA with the right name but a different key",
+        detail: "{who} names `{issuer_name}` as its issuer, and {related} has that name, but its key did \
+             not make the signature on {name}. The CA was probably re-issued with a new key, or two \
+             CAs share a name.",
+        remedy: "Use the CA certificate whose key actually signed {name} (compare the client \
+             certificate's authority key identifier with each CA's subject key identifier), or \
+             re-issue the client certificate from the current CA.",
+    },
+    Texts {
+        code: Code::BadSignature,
+        title: "A signature does not verify",
+        detail: "The signature on {who} does not verify with the key of its issuer {related}: the \
+             certificate was altered or corrupted, or signed by another key.",
+        remedy: "Obtain an intact copy of the certificate from its CA, or re-issue it.",
+    },
+    Texts {
+        code: Code::Expired,
+        title: "A certificate has expired",
+        detail: "{who} expired at {not_after} (notAfter), {ago} before the validation time {time}.",
+        remedy: "Renew {name} and deploy the new certificate; if the time looks wrong, check the server's \
+             clock.",
+    },
+    Texts {
+        code: Code::NotYetValid,
+        title: "A certificate is not valid yet",
+        detail: "{who} becomes valid at {not_before} (notBefore), after the validation time {time}.",
+        remedy: "Check the clocks of the CA and the server, or wait until the certificate becomes valid; \
+             re-issue it with a notBefore in the past.",
+    },
+    Texts {
+        code: Code::ClientAuthEkuMissing,
+        title: "The client certificate is not allowed for client authentication",
+        detail: "The extended key usage of {who} lists {value} only, without {eku}.",
+        remedy: "Re-issue {name} with `extendedKeyUsage = {eku}` (for `openssl x509 -req -extfile`), or \
+             remove the extendedKeyUsage extension altogether.",
+    },
+    Texts {
+        code: Code::IssuerEkuExcludesClientAuth,
+        title: "A CA in the chain is restricted to other purposes",
+        detail: "The extended key usage of {who} lists {value} without {eku}; rustls, OpenSSL and Go \
+             apply a CA's EKU to every certificate it issues (Java does not).",
+        remedy: "Re-issue {name} with `extendedKeyUsage = {eku}` added (or without the extension), or \
+             issue the client certificate from a CA that allows {eku}.",
+    },
+    Texts {
+        code: Code::IssuerNotCa,
+        title: "An issuing certificate is not a CA",
+        detail: "{who} signed another certificate in the chain, but its basicConstraints does not say \
+             CA:TRUE{value_in_parens}.",
+        remedy: "Re-issue {name} with `basicConstraints = critical, CA:TRUE`, or issue the client \
+             certificate from a real CA.",
+    },
+    Texts {
+        code: Code::IssuerMissingKeyCertSign,
+        title: "An issuing certificate may not sign certificates",
+        detail: "The key usage of {who} is {value}, without keyCertSign.",
+        remedy: "Re-issue {name} with `keyUsage = critical, keyCertSign, cRLSign`.",
+    },
+    Texts {
+        code: Code::LeafKeyUsageMissingDigitalSignature,
+        title: "The client certificate's key may not sign",
+        detail: "The key usage of {who} is {value}, without digitalSignature; the client proves it holds \
+             the key with a signature (CertificateVerify).",
+        remedy: "Re-issue {name} with `keyUsage = critical, digitalSignature` (add keyAgreement only if \
+             needed), or without a keyUsage extension.",
+    },
+    Texts {
+        code: Code::CaUsedAsClientCertificate,
+        title: "The client certificate is a CA certificate",
+        detail: "{who} has basicConstraints CA:TRUE; rustls refuses a CA certificate as the client's own \
+             certificate (OpenSSL accepts it).",
+        remedy: "Issue a separate end-entity certificate (`basicConstraints = CA:FALSE`) for the client, \
+             signed by {name}.",
+    },
+    Texts {
+        code: Code::PathLengthExceeded,
+        title: "A CA's path length constraint is exceeded",
+        detail: "{who} allows fewer CAs below it than the chain has ({value}).",
+        remedy: "Shorten the chain, or re-issue {name} with a larger `pathlen` in basicConstraints.",
+    },
+    Texts {
+        code: Code::NameConstraintsViolated,
+        title: "A name is outside a CA's name constraints",
+        detail: "A CA in the chain restricts the names it may certify, and a name in {who} falls outside \
+             them{value_in_parens}.",
+        remedy: "Re-issue the client certificate with names inside the CA's permitted subtrees, or issue \
+             it from a CA without those constraints.",
+    },
+    Texts {
+        code: Code::UnsupportedSignatureAlgorithm,
+        title: "A signature algorithm the server refuses",
+        detail: "{who} is signed with {value}, which the server does not accept.",
+        remedy: "Re-issue {name} with a SHA-256 (or stronger) signature: `openssl x509 -req -sha256 …`.",
+    },
+    Texts {
+        code: Code::WeakKey,
+        title: "A key is too weak",
+        detail: "{who} has a {value} key; the server requires RSA keys of at least 2048 bits.",
+        remedy: "Generate a new key (RSA 2048+ or EC P-256) and re-issue {name}.",
+    },
+    Texts {
+        code: Code::UnsupportedKeyType,
+        title: "The server cannot verify signatures made with this key",
+        detail: "{who} has a {value} key; the server cannot verify the client's handshake signature \
+             (CertificateVerify) made with it.",
+        remedy: "Re-issue {name} with an RSA 2048–8192, EC P-256/P-384 or Ed25519 key.",
+    },
+    Texts {
+        code: Code::UnsupportedCriticalExtension,
+        title: "A critical extension the server does not understand",
+        detail: "{who} has the extension {value} marked critical; a server must reject a certificate with \
+             a critical extension it does not process.",
+        remedy: "Re-issue {name} with that extension non-critical, or without it.",
+    },
+    Texts {
+        code: Code::UnsupportedVersion,
+        title: "An X.509 v1 certificate",
+        detail: "{who} is an X.509 version {version} certificate; rustls accepts only version 3 (with \
+             extensions), OpenSSL accepts v1.",
+        remedy: "Re-issue {name} as v3: pass an extension file (`-extfile`, even with only \
+             `basicConstraints = CA:FALSE`) to `openssl x509 -req`.",
+    },
+    Texts {
+        code: Code::Revoked,
+        title: "A certificate is revoked",
+        detail: "{who} (serial {serial}) is listed in a supplied CRL.",
+        remedy: "Issue a new client certificate; a revoked one cannot be reinstated.",
+    },
+    Texts {
+        code: Code::PrivateKeyMismatch,
+        title: "The private key does not belong to the client certificate",
+        detail: "The supplied private key ({value}) is not the key of {who}; the handshake fails at \
+             CertificateVerify.",
+        remedy: "Pair the certificate with its own key: compare `openssl x509 -noout -pubkey -in \
+             client.crt` with `openssl pkey -pubout -in client.key`.",
+    },
+    Texts {
+        code: Code::PrivateKeyInconsistent,
+        title: "The private key's parts do not belong together",
+        detail: "The supplied private key ({value}) states the public key of {who}, but its private part \
+             does not belong to that public key: no client can complete a handshake with it (the \
+             CertificateVerify signature fails).",
+        remedy: "Use the key that was generated with the certificate's request; this file was damaged or \
+             assembled from two keys (`openssl pkey -check -in client.key` says so).",
+    },
+    Texts {
+        code: Code::MalformedExtension,
+        title: "An extension is malformed",
+        detail: "{who} has {value}.",
+        remedy: "Re-issue {name}: the CA software wrote an extension that servers read differently, and \
+             some refuse the certificate because of it.",
+    },
+    Texts {
+        code: Code::ChainTooDeep,
+        title: "The chain is longer than the server allows",
+        detail: "The chain from {who} has {value}.",
+        remedy: "Raise `ssl_verify_depth` on the server (nginx counts intermediates; 2 allows two), or \
+             issue the client certificate closer to the root.",
+    },
+    Texts {
+        code: Code::ChainSearchExhausted,
+        title: "The chain could not be searched completely",
+        detail: "Building a path from {who} exceeded the search budget (too many candidate issuers or a \
+             very long chain).",
+        remedy: "Remove unrelated and duplicate certificates from the bundles.",
+    },
+    Texts {
+        code: Code::MalformedCertificate,
+        title: "A certificate is malformed",
+        detail: "{who} is malformed for this server's TLS stack: {value}.",
+        remedy: "Export the certificate again (PEM or DER) from its source; if it comes out the same, \
+             have the CA re-issue it with a standard-conforming tool.",
+    },
+    Texts {
+        code: Code::RevocationStatusUnknown,
+        title: "No CRL covers a certificate in the chain",
+        detail: "CRL checking is on, but no supplied CRL was issued by `{issuer_name}`, the issuer of \
+             {who}; the server cannot tell whether it is revoked.",
+        remedy: "Supply the current CRL of `{issuer_name}` to the server (nginx `ssl_crl` must hold a CRL \
+             for every CA in the chain).",
+    },
+    Texts {
+        code: Code::CrlExpired,
+        title: "A CRL has expired",
+        detail: "The CRL of `{value}` that covers {who} is past its nextUpdate.",
+        remedy: "Fetch or generate a fresh CRL from `{value}` and reload the server.",
+    },
+    Texts {
+        code: Code::CrlNotYetValid,
+        title: "A CRL is not valid yet",
+        detail: "The CRL of `{value}` that covers {who} has a thisUpdate in the future.",
+        remedy: "Check the CA's and the server's clocks.",
+    },
+    Texts {
+        code: Code::CrlUnusable,
+        title: "A CRL cannot be used",
+        detail: "A supplied CRL could not be used to check {who}: {value}.",
+        remedy: "Regenerate the CRL with the issuing CA's key, as a complete (not delta) CRL.",
+    },
+    Texts {
+        code: Code::NoClientCertificate,
+        title: "No client certificate to inspect",
+        detail: "The client input holds no readable certificate.",
+        remedy: "Drop or paste the client's certificate (PEM, DER, PKCS#7) into the client input.",
+    },
+    Texts {
+        code: Code::NoTrustAnchors,
+        title: "No trusted CAs to check against",
+        detail: "No server trust bundle was given and the client input holds no self-signed CA to assume \
+             as the trust anchor.",
+        remedy: "Add the server's trusted client-CA file (nginx `ssl_client_certificate`).",
+    },
+    Texts {
+        code: Code::ExpiresSoon,
+        title: "A certificate expires soon",
+        detail: "{who} expires at {not_after} ({left} after the validation time).",
+        remedy: "Plan the renewal of {name}.",
+    },
+    Texts {
+        code: Code::BundleOutOfOrder,
+        title: "The client bundle is out of order",
+        detail: "The client bundle does not start with the client certificate followed by its issuers in \
+             order; some clients send the first certificate as their own.",
+        remedy: "Order the bundle: client certificate first, then each issuer.",
+    },
+    Texts {
+        code: Code::UnusedCertificate,
+        title: "A certificate in the client bundle is not part of the chain",
+        detail: "{who} is not on the path from the client certificate to a trusted CA.",
+        remedy: "Remove {name} from the client bundle unless it is needed elsewhere.",
+    },
+    Texts {
+        code: Code::UnreadableInput,
+        title: "Part of an input could not be read",
+        detail: "This part was skipped: {value}",
+        remedy: "Check that the file is a certificate, key or CRL in PEM, DER or PKCS#7 form.",
+    },
+    Texts {
+        code: Code::EncryptedPrivateKey,
+        title: "An encrypted private key",
+        detail: "The private key is encrypted; without its password it cannot be matched to the \
+             certificate.",
+        remedy: "Enter its password (the page asks for it; the CLI takes --password-file). It is used \
+             only here, to decrypt, and never stored or exported.",
+    },
+    Texts {
+        code: Code::Pkcs12NeedsPassword,
+        title: "A PKCS#12 file needs its password",
+        detail: "The input is a PKCS#12 (.p12/.pfx) container; its contents are protected by a password.",
+        remedy: "Enter its password (the page asks for it; the CLI takes --password-file). It is used \
+             only here, to decrypt, and never stored or exported.",
+    },
+    Texts {
+        code: Code::WrongPassword,
+        title: "The password does not open a protected file",
+        detail: "{value} Its other contents, and every other input, were still inspected.",
+        remedy: "Check the password (keyboard layout, trailing spaces). For a Java keystore the key \
+             password may differ from the store password: enter both.",
+    },
+    Texts {
+        code: Code::IssuerNotInAcceptableCaNames,
+        title: "Some clients will not send this certificate",
+        detail: "The server's CertificateRequest lists the CA names it accepts, and no issuer in the \
+             client's chain is one of them. {value} send no certificate at all, and the server logs \
+             only that none was sent.",
+        remedy: "Add the CA that issued the client's chain to the server's trusted client CAs (e.g. nginx \
+             ssl_client_certificate), or send the intermediate whose issuer is listed.",
+    },
+    Texts {
+        code: Code::KeyTypeNotRequested,
+        title: "The client's key cannot sign with what the server asks for",
+        detail: "The server's CertificateRequest lists signature algorithms, and {value}. Go, Java, \
+             rustls and browsers then send no certificate; OpenSSL clients fail the handshake.",
+        remedy: "Allow the key's algorithm on the server (e.g. ssl_conf_command SignatureAlgorithms), or \
+             issue the client a key of an accepted type.",
+    },
+    Texts {
+        code: Code::CaNameEncodingDiffers,
+        title: "A CA name matches as text but not byte for byte",
+        detail: "An issuer in the client's chain prints like a listed CA name, but its DER encoding \
+             differs (e.g. PrintableString against UTF8String). {value} compare the bytes and send \
+             nothing; Java compares the names and sends it.",
+        remedy: "Issue the client's chain from the very CA certificate the server trusts, so that the \
+             issuer name is the same DER.",
+    },
+    Texts {
+        code: Code::IntegrityCheckFailed,
+        title: "A protected file fails its integrity check",
+        detail: "{value} Servers and clients refuse to load such a file.",
+        remedy: "Export the PKCS#12 file or keystore again from the original certificate and key.",
+    },
+    Texts {
+        code: Code::MalformedCrl,
+        title: "A CRL could not be read",
+        detail: "A supplied CRL is not valid: {value}.",
+        remedy: "Export the CRL again in PEM or DER form.",
+    },
+    Texts {
+        code: Code::MalformedTrustCertificate,
+        title: "A trusted certificate could not be read",
+        detail: "A certificate in the trust input is not valid DER: {value}; it was skipped.",
+        remedy: "Export the CA certificate again; a server may fail to load the file.",
+    },
+    Texts {
+        code: Code::EncodingNotStrict,
+        title: "A certificate is not encoded as the standard requires",
+        detail: "{who}: {value}.",
+        remedy: "Re-issue or re-export the certificate with a standard-conforming tool; the servers that \
+             refuse it are listed with the verdict.",
+    },
+    Texts {
+        code: Code::PrivateKeyMatches,
+        title: "The private key matches the client certificate",
+        detail: "The supplied private key ({value}) belongs to {who}.",
+        remedy: "Nothing to do.",
+    },
+    Texts {
+        code: Code::PrivateKeyUnverifiable,
+        title: "The private key could not be compared",
+        detail: "The public half of the supplied private key ({value}) cannot be derived here (P-521 and \
+             Ed448 keys, EC keys without their public point), so it could not be compared with {who}.",
+        remedy: "Check with `openssl pkey -pubout -in client.key` and compare with the certificate's \
+             public key.",
+    },
+    Texts {
+        code: Code::AssumedTrustAnchor,
+        title: "Trust anchor assumed",
+        detail: "No server trust bundle was given, so the self-signed {name} from the client input is \
+             assumed to be the server's trusted CA.",
+        remedy: "Add the server's real trusted-CA file for a verdict that reflects the server.",
+    },
+    Texts {
+        code: Code::DuplicateCertificate,
+        title: "A certificate appears twice",
+        detail: "{who} appears more than once in the same input ({value}).",
+        remedy: "Remove the duplicate; it is harmless but confusing.",
+    },
+    Texts {
+        code: Code::IntermediateOnlyInTrustStore,
+        title: "The server supplies an intermediate the client does not send",
+        detail: "{who} is not in the client bundle; the chain is complete only because the server's trust \
+             store holds it. Servers that trust only the root will fail.",
+        remedy: "Add {name} to the client bundle so every server can build the chain.",
+    },
+    Texts {
+        code: Code::RootSentByClient,
+        title: "The client sends its root CA",
+        detail: "The client bundle includes the self-signed {name}; servers ignore it (trust comes only \
+             from their own store).",
+        remedy: "Remove the root from the client bundle to save bytes in every handshake.",
+    },
+    Texts {
+        code: Code::CertificateRequestIgnored,
+        title: "A certificate request was ignored",
+        detail: "A certificate signing request (CSR) is not a certificate and is not inspected.",
+        remedy: "Inspect the certificate the CA issued for this request.",
+    },
+];
+
+/// The value of one `{placeholder}` of a text. Every value from a certificate is written so that
+/// it cannot end a code span or hide in the text (src/escape.rs); the exact values stay in the
+/// report's certificates.
+fn placeholder(key: &str, s: &Subject<'_>) -> String {
+    let certificate = s.certificate;
+    let label = |c: &Certificate| format!("`{}`", escape::in_code_span(&c.label()));
+    let value = escape::in_code_span(s.value.unwrap_or(""));
+    match key {
+        "name" => certificate.map_or_else(|| "the certificate".to_owned(), label),
+        "who" => certificate.map_or_else(
+            || "a certificate in the input".to_owned(),
+            |c| format!("{} {}", s.role, label(c)),
+        ),
+        "related" => s
+            .related
+            .map_or_else(|| "another certificate".to_owned(), label),
+        "value" => value,
+        "value_in_parens" if value.is_empty() => String::new(),
+        "value_in_parens" => format!(" ({value})"),
+        "eku" => s.usage.eku_name().to_owned(),
+        "issuer_name" => certificate.map_or_else(String::new, |c| escape::in_code_span(&c.issuer)),
+        "time" => format_time(s.time),
+        "not_after" => certificate.map_or_else(String::new, |c| format_time(c.not_after)),
+        "not_before" => certificate.map_or_else(String::new, |c| format_time(c.not_before)),
+        "ago" => certificate.map_or_else(String::new, |c| days(s.time - c.not_after)),
+        "left" => certificate.map_or_else(String::new, |c| days(c.not_after - s.time)),
+        "version" => certificate.map_or(1, |c| c.version).to_string(),
+        "serial" => certificate.map_or_else(String::new, |c| c.serial.clone()),
+        _ => format!("{{{key}}}"),
+    }
+}
+
+/// Fills a text's `{placeholders}`.
+fn fill(template: &str, s: &Subject<'_>) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(rest.get(..open).unwrap_or_default());
+        let after = rest.get(open + 1..).unwrap_or_default();
+        match after.find('}') {
+            Some(close) => {
+                out.push_str(&placeholder(after.get(..close).unwrap_or_default(), s));
+                rest = after.get(close + 1..).unwrap_or_default();
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Writes the title, detail and remedy for one finding.
 pub fn explain(code: Code, s: &Subject<'_>) -> Text {
-    // Every value from a certificate is written so that it cannot end a code span or hide in
-    // the text (src/escape.rs); the exact values stay in the report's certificates.
-    let name = s.certificate.map_or_else(
-        || "the certificate".to_owned(),
-        |c| format!("`{}`", escape::in_code_span(&c.label())),
-    );
-    let who = format!("{} {name}", s.role);
-    let related = s.related.map_or_else(
-        || "another certificate".to_owned(),
-        |c| format!("`{}`", escape::in_code_span(&c.label())),
-    );
-    let value = escape::in_code_span(s.value.unwrap_or(""));
-    let eku = s.usage.eku_name();
-    let issuer_name = s
-        .certificate
-        .map_or_else(String::new, |c| escape::in_code_span(&c.issuer));
-    let (title, detail, remedy): (&str, String, String) = match code {
-        Code::IssuerNotFound => (
-            "The issuing CA certificate is missing",
-            format!(
-                "{who} was issued by `{issuer_name}`, but no certificate with that subject is in the \
-                 client bundle or the server's trusted CAs. Usually the client does not send its \
-                 intermediate CA certificate, or the server trusts a different CA."
-            ),
-            format!(
-                "Add the certificate of `{issuer_name}` to the client's bundle (after the client \
-                 certificate: `cat client.crt intermediate.crt > bundle.crt`), or add it with its \
-                 root to the server's trusted CA file (nginx `ssl_client_certificate`)."
-            ),
-        ),
-        Code::UntrustedRoot => (
-            "The chain ends at a root the server does not trust",
-            format!(
-                "The chain leads to the self-signed {name}, which is not among the server's \
-                 trusted CAs."
-            ),
-            format!(
-                "Add {name} to the server's trusted client-CA file (nginx `ssl_client_certificate`, \
-                 rustls `RootCertStore`), or issue the client certificate from a CA the server \
-                 already trusts."
-            ),
-        ),
-        Code::IssuerKeyMismatch => (
-            "A CA with the right name but a different key",
-            format!(
-                "{who} names `{issuer_name}` as its issuer, and {related} has that name, but its \
-                 key did not make the signature on {name}. The CA was probably re-issued with a \
-                 new key, or two CAs share a name."
-            ),
-            format!(
-                "Use the CA certificate whose key actually signed {name} (compare the client \
-                 certificate's authority key identifier with each CA's subject key identifier), \
-                 or re-issue the client certificate from the current CA."
-            ),
-        ),
-        Code::BadSignature => (
-            "A signature does not verify",
-            format!(
-                "The signature on {who} does not verify with the key of its issuer {related}: the \
-                 certificate was altered or corrupted, or signed by another key."
-            ),
-            "Obtain an intact copy of the certificate from its CA, or re-issue it.".to_owned(),
-        ),
-        Code::Expired => {
-            let (not_after, ago) = s.certificate.map_or((String::new(), String::new()), |c| {
-                (format_time(c.not_after), days(s.time - c.not_after))
-            });
-            (
-                "A certificate has expired",
-                format!(
-                    "{who} expired at {not_after} (notAfter), {ago} before the validation time \
-                     {}.",
-                    format_time(s.time)
-                ),
-                format!(
-                    "Renew {name} and deploy the new certificate; if the time looks wrong, check \
-                     the server's clock."
-                ),
-            )
-        }
-        Code::NotYetValid => {
-            let not_before = s
-                .certificate
-                .map_or_else(String::new, |c| format_time(c.not_before));
-            (
-                "A certificate is not valid yet",
-                format!(
-                    "{who} becomes valid at {not_before} (notBefore), after the validation time {}.",
-                    format_time(s.time)
-                ),
-                "Check the clocks of the CA and the server, or wait until the certificate becomes \
-                 valid; re-issue it with a notBefore in the past."
-                    .to_owned(),
-            )
-        }
-        Code::ClientAuthEkuMissing => (
-            "The client certificate is not allowed for client authentication",
-            format!("The extended key usage of {who} lists {value} only, without {eku}."),
-            format!(
-                "Re-issue {name} with `extendedKeyUsage = {eku}` (for `openssl x509 -req \
-                 -extfile`), or remove the extendedKeyUsage extension altogether."
-            ),
-        ),
-        Code::IssuerEkuExcludesClientAuth => (
-            "A CA in the chain is restricted to other purposes",
-            format!(
-                "The extended key usage of {who} lists {value} without {eku}; rustls, OpenSSL and \
-                 Go apply a CA's EKU to every certificate it issues (Java does not)."
-            ),
-            format!(
-                "Re-issue {name} with `extendedKeyUsage = {eku}` added (or without the extension), \
-                 or issue the client certificate from a CA that allows {eku}."
-            ),
-        ),
-        Code::IssuerNotCa => (
-            "An issuing certificate is not a CA",
-            format!(
-                "{who} signed another certificate in the chain, but its basicConstraints does not \
-                 say CA:TRUE{}.",
-                if value.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({value})")
-                }
-            ),
-            format!(
-                "Re-issue {name} with `basicConstraints = critical, CA:TRUE`, or issue the client \
-                 certificate from a real CA."
-            ),
-        ),
-        Code::IssuerMissingKeyCertSign => (
-            "An issuing certificate may not sign certificates",
-            format!("The key usage of {who} is {value}, without keyCertSign."),
-            format!("Re-issue {name} with `keyUsage = critical, keyCertSign, cRLSign`."),
-        ),
-        Code::LeafKeyUsageMissingDigitalSignature => (
-            "The client certificate's key may not sign",
-            format!(
-                "The key usage of {who} is {value}, without digitalSignature; the client proves it \
-                 holds the key with a signature (CertificateVerify)."
-            ),
-            format!(
-                "Re-issue {name} with `keyUsage = critical, digitalSignature` (add keyAgreement \
-                 only if needed), or without a keyUsage extension."
-            ),
-        ),
-        Code::CaUsedAsClientCertificate => (
-            "The client certificate is a CA certificate",
-            format!(
-                "{who} has basicConstraints CA:TRUE; rustls refuses a CA certificate as the \
-                 client's own certificate (OpenSSL accepts it)."
-            ),
-            format!(
-                "Issue a separate end-entity certificate (`basicConstraints = CA:FALSE`) for the \
-                 client, signed by {name}."
-            ),
-        ),
-        Code::PathLengthExceeded => (
-            "A CA's path length constraint is exceeded",
-            format!("{who} allows fewer CAs below it than the chain has ({value})."),
-            format!(
-                "Shorten the chain, or re-issue {name} with a larger `pathlen` in basicConstraints."
-            ),
-        ),
-        Code::NameConstraintsViolated => (
-            "A name is outside a CA's name constraints",
-            format!(
-                "A CA in the chain restricts the names it may certify, and a name in {who} falls \
-                 outside them{}.",
-                if value.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({value})")
-                }
-            ),
-            "Re-issue the client certificate with names inside the CA's permitted subtrees, or \
-             issue it from a CA without those constraints."
-                .to_owned(),
-        ),
-        Code::UnsupportedSignatureAlgorithm => (
-            "A signature algorithm the server refuses",
-            format!("{who} is signed with {value}, which the server does not accept."),
-            format!(
-                "Re-issue {name} with a SHA-256 (or stronger) signature: `openssl x509 -req \
-                 -sha256 …`."
-            ),
-        ),
-        Code::WeakKey => (
-            "A key is too weak",
-            format!("{who} has a {value} key; the server requires RSA keys of at least 2048 bits."),
-            format!("Generate a new key (RSA 2048+ or EC P-256) and re-issue {name}."),
-        ),
-        Code::UnsupportedKeyType => (
-            "The server cannot verify signatures made with this key",
-            format!(
-                "{who} has a {value} key; the server cannot verify the client's handshake \
-                 signature (CertificateVerify) made with it."
-            ),
-            format!("Re-issue {name} with an RSA 2048–8192, EC P-256/P-384 or Ed25519 key."),
-        ),
-        Code::UnsupportedCriticalExtension => (
-            "A critical extension the server does not understand",
-            format!(
-                "{who} has the extension {value} marked critical; a server must reject a \
-                 certificate with a critical extension it does not process."
-            ),
-            format!("Re-issue {name} with that extension non-critical, or without it."),
-        ),
-        Code::UnsupportedVersion => (
-            "An X.509 v1 certificate",
-            format!(
-                "{who} is an X.509 version {} certificate; rustls accepts only version 3 \
-                 (with extensions), OpenSSL accepts v1.",
-                s.certificate.map_or(1, |c| c.version)
-            ),
-            format!(
-                "Re-issue {name} as v3: pass an extension file (`-extfile`, even with only \
-                 `basicConstraints = CA:FALSE`) to `openssl x509 -req`."
-            ),
-        ),
-        Code::Revoked => (
-            "A certificate is revoked",
-            format!(
-                "{who} (serial {}) is listed in a supplied CRL.",
-                s.certificate.map_or_else(String::new, |c| c.serial.clone())
-            ),
-            "Issue a new client certificate; a revoked one cannot be reinstated.".to_owned(),
-        ),
-        Code::PrivateKeyMismatch => (
-            "The private key does not belong to the client certificate",
-            format!(
-                "The supplied private key ({value}) is not the key of {who}; the handshake fails \
-                 at CertificateVerify."
-            ),
-            "Pair the certificate with its own key: compare `openssl x509 -noout -pubkey -in \
-             client.crt` with `openssl pkey -pubout -in client.key`."
-                .to_owned(),
-        ),
-        Code::PrivateKeyInconsistent => (
-            "The private key's parts do not belong together",
-            format!(
-                "The supplied private key ({value}) states the public key of {who}, but its \
-                 private part does not belong to that public key: no client can complete a \
-                 handshake with it (the CertificateVerify signature fails)."
-            ),
-            "Use the key that was generated with the certificate's request; this file was \
-             damaged or assembled from two keys (`openssl pkey -check -in client.key` says so)."
-                .to_owned(),
-        ),
-        Code::MalformedExtension => (
-            "An extension is malformed",
-            format!("{who} has {value}."),
-            format!(
-                "Re-issue {name}: the CA software wrote an extension that servers read \
-                 differently, and some refuse the certificate because of it."
-            ),
-        ),
-        Code::ChainTooDeep => (
-            "The chain is longer than the server allows",
-            format!("The chain from {who} has {value}."),
-            "Raise `ssl_verify_depth` on the server (nginx counts intermediates; 2 allows two), \
-             or issue the client certificate closer to the root."
-                .to_owned(),
-        ),
-        Code::ChainSearchExhausted => (
-            "The chain could not be searched completely",
-            format!(
-                "Building a path from {who} exceeded the search budget (too many candidate \
-                 issuers or a very long chain)."
-            ),
-            "Remove unrelated and duplicate certificates from the bundles.".to_owned(),
-        ),
-        Code::MalformedCertificate => (
-            "A certificate is malformed",
-            match s.certificate {
-                Some(_) => format!("{who} is malformed for this server's TLS stack: {value}."),
-                None => format!("A certificate in the client input cannot be read: {value}."),
-            },
-            "Export the certificate again (PEM or DER) from its source; if it comes out the same, \
-             have the CA re-issue it with a standard-conforming tool."
-                .to_owned(),
-        ),
-        Code::RevocationStatusUnknown => (
-            "No CRL covers a certificate in the chain",
-            format!(
-                "CRL checking is on, but no supplied CRL was issued by `{issuer_name}`, the issuer \
-                 of {who}; the server cannot tell whether it is revoked."
-            ),
-            format!(
-                "Supply the current CRL of `{issuer_name}` to the server (nginx `ssl_crl` must hold \
-                 a CRL for every CA in the chain)."
-            ),
-        ),
-        Code::CrlExpired => (
-            "A CRL has expired",
-            format!("The CRL of `{value}` that covers {who} is past its nextUpdate."),
-            format!("Fetch or generate a fresh CRL from `{value}` and reload the server."),
-        ),
-        Code::CrlNotYetValid => (
-            "A CRL is not valid yet",
-            format!("The CRL of `{value}` that covers {who} has a thisUpdate in the future."),
-            "Check the CA's and the server's clocks.".to_owned(),
-        ),
-        Code::CrlUnusable => (
-            "A CRL cannot be used",
-            format!("A supplied CRL could not be used to check {who}: {value}."),
-            "Regenerate the CRL with the issuing CA's key, as a complete (not delta) CRL."
-                .to_owned(),
-        ),
-        Code::NoClientCertificate => (
-            "No client certificate to inspect",
-            "The client input holds no readable certificate.".to_owned(),
-            "Drop or paste the client's certificate (PEM, DER, PKCS#7) into the client input."
-                .to_owned(),
-        ),
-        Code::NoTrustAnchors => (
-            "No trusted CAs to check against",
-            "No server trust bundle was given and the client input holds no self-signed CA to \
-             assume as the trust anchor."
-                .to_owned(),
-            "Add the server's trusted client-CA file (nginx `ssl_client_certificate`).".to_owned(),
-        ),
-        Code::ExpiresSoon => {
-            let left = s
-                .certificate
-                .map_or_else(String::new, |c| days(c.not_after - s.time));
-            (
-                "A certificate expires soon",
-                format!(
-                    "{who} expires at {} ({left} after the validation time).",
-                    s.certificate
-                        .map_or_else(String::new, |c| format_time(c.not_after))
-                ),
-                format!("Plan the renewal of {name}."),
-            )
-        }
-        Code::BundleOutOfOrder => (
-            "The client bundle is out of order",
-            "The client bundle does not start with the client certificate followed by its issuers \
-             in order; some clients send the first certificate as their own."
-                .to_owned(),
-            "Order the bundle: client certificate first, then each issuer.".to_owned(),
-        ),
-        Code::UnusedCertificate => (
-            "A certificate in the client bundle is not part of the chain",
-            format!("{who} is not on the path from the client certificate to a trusted CA."),
-            format!("Remove {name} from the client bundle unless it is needed elsewhere."),
-        ),
-        Code::UnreadableInput => (
-            "Part of an input could not be read",
-            format!("This part was skipped: {value}"),
-            "Check that the file is a certificate, key or CRL in PEM, DER or PKCS#7 form."
-                .to_owned(),
-        ),
-        Code::EncryptedPrivateKey => (
-            "An encrypted private key",
-            "The private key is encrypted; without its password it cannot be matched to the \
-             certificate."
-                .to_owned(),
-            "Enter its password (the page asks for it; the CLI takes --password-file). It is \
-             used only here, to decrypt, and never stored or exported."
-                .to_owned(),
-        ),
-        Code::Pkcs12NeedsPassword => (
-            "A PKCS#12 file needs its password",
-            "The input is a PKCS#12 (.p12/.pfx) container; its contents are protected by a \
-             password."
-                .to_owned(),
-            "Enter its password (the page asks for it; the CLI takes --password-file). It is \
-             used only here, to decrypt, and never stored or exported."
-                .to_owned(),
-        ),
-        Code::WrongPassword => (
-            "The password does not open a protected file",
-            format!("{value} Its other contents, and every other input, were still inspected."),
-            "Check the password (keyboard layout, trailing spaces). For a Java keystore the \
-             key password may differ from the store password: enter both."
-                .to_owned(),
-        ),
-        Code::IssuerNotInAcceptableCaNames => (
-            "Some clients will not send this certificate",
-            format!(
-                "The server's CertificateRequest lists the CA names it accepts, and no issuer in \
-                 the client's chain is one of them. {value} send no certificate at all, and the \
-                 server logs only that none was sent."
-            ),
-            "Add the CA that issued the client's chain to the server's trusted client CAs (e.g. \
-             nginx ssl_client_certificate), or send the intermediate whose issuer is listed."
-                .to_owned(),
-        ),
-        Code::KeyTypeNotRequested => (
-            "The client's key cannot sign with what the server asks for",
-            format!(
-                "The server's CertificateRequest lists signature algorithms, and {value}. Go, \
-                 Java, rustls and browsers then send no certificate; OpenSSL clients fail the \
-                 handshake."
-            ),
-            "Allow the key's algorithm on the server (e.g. ssl_conf_command SignatureAlgorithms), \
-             or issue the client a key of an accepted type."
-                .to_owned(),
-        ),
-        Code::CaNameEncodingDiffers => (
-            "A CA name matches as text but not byte for byte",
-            format!(
-                "An issuer in the client's chain prints like a listed CA name, but its DER \
-                 encoding differs (e.g. PrintableString against UTF8String). {value} compare the \
-                 bytes and send nothing; Java compares the names and sends it."
-            ),
-            "Issue the client's chain from the very CA certificate the server trusts, so that \
-             the issuer name is the same DER."
-                .to_owned(),
-        ),
-        Code::IntegrityCheckFailed => (
-            "A protected file fails its integrity check",
-            format!("{value} Servers and clients refuse to load such a file."),
-            "Export the PKCS#12 file or keystore again from the original certificate and key."
-                .to_owned(),
-        ),
-        Code::MalformedCrl => (
-            "A CRL could not be read",
-            format!("A supplied CRL is not valid: {value}."),
-            "Export the CRL again in PEM or DER form.".to_owned(),
-        ),
-        Code::MalformedTrustCertificate => (
-            "A trusted certificate could not be read",
-            format!("A certificate in the trust input is not valid DER: {value}; it was skipped."),
-            "Export the CA certificate again; a server may fail to load the file.".to_owned(),
-        ),
-        Code::EncodingNotStrict => (
-            "A certificate is not encoded as the standard requires",
-            format!("{who}: {value}."),
-            "Re-issue or re-export the certificate with a standard-conforming tool; the servers \
-             that refuse it are listed with the verdict."
-                .to_owned(),
-        ),
-        Code::PrivateKeyMatches => (
-            "The private key matches the client certificate",
-            format!("The supplied private key ({value}) belongs to {who}."),
-            "Nothing to do.".to_owned(),
-        ),
-        Code::PrivateKeyUnverifiable => (
-            "The private key could not be compared",
-            format!(
-                "The public half of the supplied private key ({value}) cannot be derived here \
-                 (P-521 and Ed448 keys, EC keys without their public point), so it could not be \
-                 compared with {who}."
-            ),
-            "Check with `openssl pkey -pubout -in client.key` and compare with the certificate's \
-             public key."
-                .to_owned(),
-        ),
-        Code::AssumedTrustAnchor => (
-            "Trust anchor assumed",
-            format!(
-                "No server trust bundle was given, so the self-signed {name} from the client \
-                 input is assumed to be the server's trusted CA."
-            ),
-            "Add the server's real trusted-CA file for a verdict that reflects the server."
-                .to_owned(),
-        ),
-        Code::DuplicateCertificate => (
-            "A certificate appears twice",
-            format!("{who} appears more than once in the same input ({value})."),
-            "Remove the duplicate; it is harmless but confusing.".to_owned(),
-        ),
-        Code::IntermediateOnlyInTrustStore => (
-            "The server supplies an intermediate the client does not send",
-            format!(
-                "{who} is not in the client bundle; the chain is complete only because the \
-                 server's trust store holds it. Servers that trust only the root will fail."
-            ),
-            format!("Add {name} to the client bundle so every server can build the chain."),
-        ),
-        Code::RootSentByClient => (
-            "The client sends its root CA",
-            format!(
-                "The client bundle includes the self-signed {name}; servers ignore it (trust \
-                 comes only from their own store)."
-            ),
-            "Remove the root from the client bundle to save bytes in every handshake.".to_owned(),
-        ),
-        Code::CertificateRequestIgnored => (
-            "A certificate request was ignored",
-            "A certificate signing request (CSR) is not a certificate and is not inspected."
-                .to_owned(),
-            "Inspect the certificate the CA issued for this request.".to_owned(),
-        ),
+    let Some(texts) = TEXTS.iter().find(|t| t.code == code) else {
+        return Text {
+            title: code.as_str().to_owned(),
+            detail: String::new(),
+            remedy: String::new(),
+        };
     };
     Text {
-        title: title.to_owned(),
-        detail: capitalise(&detail),
-        remedy: capitalise(&remedy),
+        title: texts.title.to_owned(),
+        detail: capitalise(&fill(texts.detail, s)),
+        remedy: capitalise(&fill(texts.remedy, s)),
     }
 }
 
@@ -857,6 +820,29 @@ mod tests {
                 serde_json::to_value(code).unwrap(),
                 serde_json::Value::String(code.as_str().to_owned())
             );
+        }
+    }
+
+    #[test]
+    fn every_code_has_one_text_and_every_placeholder_is_known() {
+        for &code in Code::ALL {
+            let texts: Vec<&Texts> = TEXTS.iter().filter(|t| t.code == code).collect();
+            assert_eq!(texts.len(), 1, "{code}");
+            for template in [texts[0].detail, texts[0].remedy] {
+                let subject = Subject {
+                    certificate: None,
+                    role: "the certificate",
+                    related: None,
+                    value: Some("v"),
+                    time: 0,
+                    usage: Usage::Client,
+                };
+                let filled = fill(template, &subject);
+                assert!(
+                    !filled.contains('{') && !filled.contains('}'),
+                    "{code}: {filled}"
+                );
+            }
         }
     }
 

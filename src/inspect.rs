@@ -108,19 +108,17 @@ impl Gathered {
 
 /// Inspects the inputs and explains the verdict.
 pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
-    let profiles: Vec<Profile> = if options.profiles.is_empty() {
+    let mut profiles = if options.profiles.is_empty() {
         Profile::ALL.to_vec()
     } else {
-        let mut p = options.profiles.clone();
-        p.sort();
-        p.dedup();
-        p
+        options.profiles.clone()
     };
+    profiles.sort();
+    profiles.dedup();
     let mut gathered = gather(inputs, &options.passwords);
     let graph_entries = std::mem::take(&mut gathered.entries);
     let graph = Graph::new(&graph_entries);
     let crls: Vec<Crl> = gathered.crls.iter().map(|(c, _)| c.clone()).collect();
-
     let has_key = |i: usize| {
         graph.certificate(i).is_some_and(|cert| {
             gathered
@@ -130,163 +128,56 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         })
     };
     let leaf = chain::client_certificate(&graph, &has_key);
-    let trust_given = graph_entries.iter().any(|e| e.side == Side::Trust);
-    let assumed: Vec<usize> = if trust_given {
-        Vec::new()
-    } else {
-        (0..graph_entries.len())
-            .filter(|&i| {
-                graph.side(i) == Some(Side::Client)
-                    && Some(i) != leaf
-                    && graph.is_self_signed(i)
-                    && graph
-                        .certificate(i)
-                        .is_some_and(|c| c.is_ca() || c.version == 1)
-            })
-            .collect()
-    };
+    let assumed = assumed_anchors(&graph, leaf);
     let is_anchor = |i: usize| profiles::is_trusted(&graph, i, &assumed);
-
-    let mut incomplete = false;
-    let mut chain_path: Vec<usize> = Vec::new();
-    let mut results: Vec<ProfileResult> = Vec::new();
-
-    match leaf {
-        None => {
-            incomplete = true;
-            gathered.note(Violation::general(Code::NoClientCertificate), None);
-        }
-        Some(_) if !trust_given && assumed.is_empty() => {
-            incomplete = true;
-            gathered.note(Violation::general(Code::NoTrustAnchors), None);
-        }
-        Some(_) => {}
-    }
-
-    if let (Some(leaf), false) = (leaf, incomplete) {
-        let context = Context {
-            graph: &graph,
-            crls: &crls,
-            time: options.time,
-            usage: options.usage,
-            leaf,
-            anchors: &is_anchor,
-        };
-        let mut searches: Vec<Search> = Vec::new();
-        let mut gathered_located: Vec<Draft> = Vec::new();
-        for &profile in &profiles {
-            // `reported`: what the real implementation said, for the profile that runs it.
-            let (evaluation, reported) = match profile {
-                Profile::Webpki => decide_webpki(&context, &gathered, &assumed),
-                Profile::Openssl | Profile::Nginx => {
-                    let settings = OpensslSettings::for_profile(profile, !crls.is_empty());
-                    (profiles::openssl_rules(&context, &settings), None)
-                }
-                Profile::Go => (profiles::go_rules(&context), None),
-                Profile::Java => (profiles::java_rules(&context), None),
-            };
-            let mut violations = evaluation.violations;
-            if let Some(cert) = graph.certificate(leaf) {
-                violations.extend(profiles::handshake_key_violation(profile, leaf, &cert.key));
-            }
-            violations.extend(key_violations(
-                &gathered.keys,
-                graph.certificate(leaf),
+    let trust_given = graph_entries.iter().any(|e| e.side == Side::Trust);
+    let decidable = match leaf {
+        None => Err(Code::NoClientCertificate),
+        Some(_) if !trust_given && assumed.is_empty() => Err(Code::NoTrustAnchors),
+        Some(leaf) => Ok(leaf),
+    };
+    let (results, chain_path) = match decidable {
+        Ok(leaf) => {
+            let context = Context {
+                graph: &graph,
+                crls: &crls,
+                time: options.time,
+                usage: options.usage,
                 leaf,
-            ));
-            for (_, location, error) in &gathered.unparsed_client {
-                gathered_located.push(Draft {
-                    violation: Violation::general(Code::MalformedCertificate).value(error),
-                    profiles: vec![profile],
-                    location: Some(location.clone()),
-                });
-            }
-            let mut codes: Vec<Code> = violations
-                .iter()
-                .filter(|v| v.code.severity() == Severity::Error)
-                .map(|v| v.code)
-                .collect();
-            if !gathered.unparsed_client.is_empty() {
-                codes.push(Code::MalformedCertificate);
-            }
-            codes.sort();
-            codes.dedup();
-            results.push(ProfileResult {
-                name: profile,
-                verdict: if codes.is_empty() {
-                    Verdict::Accepted
-                } else {
-                    Verdict::Rejected
-                },
-                findings: codes,
-                reported,
-            });
-            for violation in violations {
-                gathered.drafts.push(Draft {
-                    violation,
-                    profiles: vec![profile],
-                    location: None,
-                });
-            }
-            searches.push(evaluation.search);
+                anchors: &is_anchor,
+            };
+            let (results, searches) = decide(&context, &profiles, &assumed, &mut gathered);
+            let chain_path = display_path(&searches);
+            chain_findings(
+                &graph,
+                &chain_path,
+                &searches,
+                &assumed,
+                options.time,
+                &mut gathered,
+            );
+            (results, chain_path)
         }
-        gathered.drafts.extend(gathered_located);
-        chain_path = display_path(&searches);
-        chain_findings(
-            &graph,
-            &chain_path,
-            &searches,
-            &assumed,
-            options.time,
-            &mut gathered,
-        );
-    } else {
-        for &profile in &profiles {
-            results.push(ProfileResult {
-                name: profile,
+        Err(code) => {
+            gathered.note(Violation::general(code), None);
+            let undecided = profiles.iter().map(|&name| ProfileResult {
+                name,
                 verdict: Verdict::Incomplete,
                 findings: Vec::new(),
                 reported: None,
             });
+            (undecided.collect(), Vec::new())
         }
-    }
-
-    let verdict = if incomplete {
+    };
+    let verdict = if decidable.is_err() {
         Verdict::Incomplete
     } else if results.iter().all(|r| r.verdict == Verdict::Accepted) {
         Verdict::Accepted
     } else {
         Verdict::Rejected
     };
-
     let client_stacks = match (&options.certificate_request, leaf) {
-        (Some(request), Some(leaf)) => {
-            let stacks = client_stacks(&graph, leaf, request);
-            for code in [
-                Code::IssuerNotInAcceptableCaNames,
-                Code::CaNameEncodingDiffers,
-                Code::KeyTypeNotRequested,
-            ] {
-                let affected: Vec<&str> = stacks
-                    .iter()
-                    .filter(|s| s.codes.contains(&code))
-                    .map(|s| s.label.as_str())
-                    .collect();
-                if affected.is_empty() {
-                    continue;
-                }
-                let value = match code {
-                    Code::KeyTypeNotRequested => stacks
-                        .iter()
-                        .find(|s| s.codes.contains(&code))
-                        .map(|s| s.why.rsplit(": ").next().unwrap_or_default().to_owned())
-                        .unwrap_or_default(),
-                    _ => affected.join(", "),
-                };
-                gathered.note(Violation::new(code, leaf).value(&value), None);
-            }
-            stacks
-        }
+        (Some(request), Some(leaf)) => client_stacks(&graph, leaf, request, &mut gathered),
         _ => Vec::new(),
     };
     let certificates = certificate_entries(
@@ -298,18 +189,9 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         &is_anchor,
     );
     let links = links(&graph, &chain_path);
+    let crl_entries = crl_entries(&gathered.crls, &graph, options.time);
+    let private_keys = key_entries(&gathered.keys, leaf.and_then(|l| graph.certificate(l)));
     let findings = merge(gathered.drafts, &graph, &chain_path, options);
-    let private_keys = gathered
-        .keys
-        .iter()
-        .map(|(key, location)| KeyEntry {
-            algorithm: key.algorithm.to_string(),
-            matches_client_certificate: leaf
-                .and_then(|l| graph.certificate(l))
-                .and_then(|c| key_matches(key, c)),
-            source: location.clone(),
-        })
-        .collect();
     Report {
         verdict,
         validation_time: diagnosis::format_time(options.time),
@@ -320,32 +202,133 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         chain: chain_path,
         links,
         certificates,
-        crls: gathered
-            .crls
-            .iter()
-            .map(|(crl, location)| CrlEntry {
-                issuer: crl.issuer.clone(),
-                this_update: diagnosis::format_time(crl.this_update),
-                next_update: crl.next_update.map(diagnosis::format_time),
-                revoked: crl.revoked.len(),
-                source: location.clone(),
-                expired: crl.next_update.is_some_and(|next| options.time > next),
-                not_yet_valid: crl.this_update > options.time,
-                lists: (0..graph.entries().len())
-                    .filter(|&i| {
-                        graph
-                            .certificate(i)
-                            .is_some_and(|c| c.issuer_raw == crl.issuer_raw && crl.lists(c))
-                    })
-                    .collect(),
-                pem: pem_block("X509 CRL", &crl.der),
-            })
-            .collect(),
+        crls: crl_entries,
         private_keys,
         inputs: gathered.summaries,
         certificate_request: options.certificate_request.clone(),
         client_stacks,
     }
+}
+
+/// Without a trust input, the self-signed CAs of the client's input stand in as the anchors
+/// (SPEC: `assumed_trust_anchor`).
+fn assumed_anchors(graph: &Graph<'_>, leaf: Option<usize>) -> Vec<usize> {
+    let entries = graph.entries();
+    if entries.iter().any(|e| e.side == Side::Trust) {
+        return Vec::new();
+    }
+    (0..entries.len())
+        .filter(|&i| {
+            graph.side(i) == Some(Side::Client)
+                && Some(i) != leaf
+                && graph.is_self_signed(i)
+                && graph
+                    .certificate(i)
+                    .is_some_and(|c| c.is_ca() || c.version == 1)
+        })
+        .collect()
+}
+
+/// Runs every profile: its verdict and error codes, its search, and its violations as drafts.
+fn decide(
+    context: &Context<'_>,
+    profiles: &[Profile],
+    assumed: &[usize],
+    gathered: &mut Gathered,
+) -> (Vec<ProfileResult>, Vec<Search>) {
+    let leaf = context.leaf;
+    let leaf_certificate = context.graph.certificate(leaf);
+    let mut results = Vec::new();
+    let mut searches = Vec::new();
+    let mut located = Vec::new();
+    for &profile in profiles {
+        // `reported`: what the real implementation said, for the profile that runs it.
+        let (evaluation, reported) = match profile {
+            Profile::Webpki => decide_webpki(context, gathered, assumed),
+            Profile::Openssl | Profile::Nginx => {
+                let settings = OpensslSettings::for_profile(profile, !context.crls.is_empty());
+                (profiles::openssl_rules(context, &settings), None)
+            }
+            Profile::Go => (profiles::go_rules(context), None),
+            Profile::Java => (profiles::java_rules(context), None),
+        };
+        let mut violations = evaluation.violations;
+        if let Some(cert) = leaf_certificate {
+            violations.extend(profiles::handshake_key_violation(profile, leaf, &cert.key));
+        }
+        violations.extend(key_violations(&gathered.keys, leaf_certificate, leaf));
+        for (_, location, error) in &gathered.unparsed_client {
+            located.push(Draft {
+                violation: Violation::general(Code::MalformedCertificate).value(error),
+                profiles: vec![profile],
+                location: Some(location.clone()),
+            });
+        }
+        let mut codes: Vec<Code> = violations
+            .iter()
+            .filter(|v| v.code.severity() == Severity::Error)
+            .map(|v| v.code)
+            .collect();
+        if !gathered.unparsed_client.is_empty() {
+            codes.push(Code::MalformedCertificate);
+        }
+        codes.sort();
+        codes.dedup();
+        results.push(ProfileResult {
+            name: profile,
+            verdict: if codes.is_empty() {
+                Verdict::Accepted
+            } else {
+                Verdict::Rejected
+            },
+            findings: codes,
+            reported,
+        });
+        gathered
+            .drafts
+            .extend(violations.into_iter().map(|violation| Draft {
+                violation,
+                profiles: vec![profile],
+                location: None,
+            }));
+        searches.push(evaluation.search);
+    }
+    gathered.drafts.extend(located);
+    (results, searches)
+}
+
+/// The CRLs as reported: issuer, dates, and the certificates each lists.
+fn crl_entries(crls: &[(Crl, Location)], graph: &Graph<'_>, time: Timestamp) -> Vec<CrlEntry> {
+    crls.iter()
+        .map(|(crl, location)| CrlEntry {
+            issuer: crl.issuer.clone(),
+            this_update: diagnosis::format_time(crl.this_update),
+            next_update: crl.next_update.map(diagnosis::format_time),
+            revoked: crl.revoked.len(),
+            source: location.clone(),
+            expired: crl.next_update.is_some_and(|next| time > next),
+            not_yet_valid: crl.this_update > time,
+            lists: (0..graph.entries().len())
+                .filter(|&i| {
+                    graph
+                        .certificate(i)
+                        .is_some_and(|c| c.issuer_raw == crl.issuer_raw && crl.lists(c))
+                })
+                .collect(),
+            pem: pem_block("X509 CRL", &crl.der),
+        })
+        .collect()
+}
+
+/// The private keys as reported: their algorithm and whether they match, never their content.
+fn key_entries(keys: &[(PrivateKey, Location)], leaf: Option<&Certificate>) -> Vec<KeyEntry> {
+    keys.iter()
+        .map(|(key, location)| KeyEntry {
+            algorithm: key.algorithm.to_string(),
+            matches_client_certificate: leaf.and_then(|c| key_matches(key, c)),
+            source: location.clone(),
+        })
+        .collect()
 }
 
 /// Decodes and parses every input; records problems as drafts.
@@ -377,73 +360,9 @@ fn gather(inputs: &[Input<'_>], passwords: &[String]) -> Gathered {
         }
         for item in decoded.items {
             match item.content {
-                Content::Certificate(_) if gathered.entries.len() >= MAX_CERTIFICATES => {
-                    summary.problems += 1;
-                    if !gathered.over_limit {
-                        gathered.over_limit = true;
-                        let value = format!(
-                            "More than {MAX_CERTIFICATES} certificates were given; the ones after \
-                             that limit were not inspected."
-                        );
-                        gathered.note(
-                            Violation::general(Code::UnreadableInput).value(&value),
-                            Some(item.location),
-                        );
-                    }
+                Content::Certificate(der) => {
+                    gathered.certificate(input.side, der, item.location, &mut summary);
                 }
-                Content::Certificate(der) => match Certificate::parse(&der) {
-                    Ok(certificate) => {
-                        let fingerprint = (input.side, certificate.sha256.clone());
-                        let duplicate = gathered.seen.get(&fingerprint).copied();
-                        if let Some(first) = duplicate {
-                            let value = format!(
-                                "also at {}",
-                                gathered
-                                    .locations
-                                    .get(first)
-                                    .map(ToString::to_string)
-                                    .unwrap_or_default()
-                            );
-                            gathered.note(
-                                Violation::new(Code::DuplicateCertificate, first).value(&value),
-                                Some(item.location),
-                            );
-                            continue;
-                        }
-                        summary.certificates += 1;
-                        for fault in &certificate.faults {
-                            gathered.note(
-                                Violation::new(Code::EncodingNotStrict, gathered.entries.len())
-                                    .value(&fault.describe()),
-                                Some(item.location.clone()),
-                            );
-                        }
-                        gathered.seen.insert(fingerprint, gathered.entries.len());
-                        gathered.entries.push(Entry {
-                            certificate,
-                            side: input.side,
-                        });
-                        gathered.locations.push(item.location);
-                    }
-                    Err(error) => {
-                        let code = match input.side {
-                            Side::Client => {
-                                summary.problems += 1;
-                                gathered.unparsed_client.push((der, item.location, error.0));
-                                continue;
-                            }
-                            Side::Trust => {
-                                gathered.unparsed_trust.push(der);
-                                Code::MalformedTrustCertificate
-                            }
-                        };
-                        summary.problems += 1;
-                        gathered.note(
-                            Violation::general(code).value(&error.0),
-                            Some(item.location),
-                        );
-                    }
-                },
                 Content::Crl(der) => match Crl::parse(&der) {
                     Ok(crl) => {
                         summary.crls += 1;
@@ -474,9 +393,87 @@ fn gather(inputs: &[Input<'_>], passwords: &[String]) -> Gathered {
     gathered
 }
 
-/// The client stacks' decisions: the client holds its client-side certificates, the client
-/// certificate first; the server's CA names come from its trusted certificates.
-fn client_stacks(graph: &Graph<'_>, leaf: usize, request: &CertificateRequest) -> Vec<ClientStack> {
+impl Gathered {
+    /// Parses one certificate of an input: kept once per side (a repeat is a finding), its
+    /// encoding faults noted where it was found; one that does not parse is kept as DER for
+    /// rustls-webpki, which decides alone.
+    fn certificate(
+        &mut self,
+        side: Side,
+        der: Vec<u8>,
+        location: Location,
+        summary: &mut InputSummary,
+    ) {
+        if self.entries.len() >= MAX_CERTIFICATES {
+            summary.problems += 1;
+            if !self.over_limit {
+                self.over_limit = true;
+                let value = format!(
+                    "More than {MAX_CERTIFICATES} certificates were given; the ones after that \
+                     limit were not inspected."
+                );
+                self.note(
+                    Violation::general(Code::UnreadableInput).value(&value),
+                    Some(location),
+                );
+            }
+            return;
+        }
+        let certificate = match Certificate::parse(&der) {
+            Ok(certificate) => certificate,
+            Err(error) => {
+                summary.problems += 1;
+                match side {
+                    Side::Client => self.unparsed_client.push((der, location, error.0)),
+                    Side::Trust => {
+                        self.unparsed_trust.push(der);
+                        self.note(
+                            Violation::general(Code::MalformedTrustCertificate).value(&error.0),
+                            Some(location),
+                        );
+                    }
+                }
+                return;
+            }
+        };
+        let fingerprint = (side, certificate.sha256.clone());
+        if let Some(&first) = self.seen.get(&fingerprint) {
+            let value = format!(
+                "also at {}",
+                self.locations
+                    .get(first)
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            );
+            self.note(
+                Violation::new(Code::DuplicateCertificate, first).value(&value),
+                Some(location),
+            );
+            return;
+        }
+        summary.certificates += 1;
+        let index = self.entries.len();
+        for fault in &certificate.faults {
+            self.note(
+                Violation::new(Code::EncodingNotStrict, index).value(&fault.describe()),
+                Some(location.clone()),
+            );
+        }
+        self.seen.insert(fingerprint, index);
+        self.entries.push(Entry { certificate, side });
+        self.locations.push(location);
+    }
+}
+
+/// The client stacks' decisions (the client holds its client-side certificates, the client
+/// certificate first; the server's CA names come from its trusted certificates), and a finding
+/// for each reason some stack would not send the certificate.
+fn client_stacks(
+    graph: &Graph<'_>,
+    leaf: usize,
+    request: &CertificateRequest,
+    gathered: &mut Gathered,
+) -> Vec<ClientStack> {
     let on = |side: Side| {
         (0..graph.entries().len())
             .filter(move |&i| graph.side(i) == Some(side))
@@ -488,7 +485,30 @@ fn client_stacks(graph: &Graph<'_>, leaf: usize, request: &CertificateRequest) -
     let mut sent = vec![client];
     sent.extend(on(Side::Client).filter(|c| !std::ptr::eq(*c, client)));
     let trusted: Vec<&Certificate> = on(Side::Trust).collect();
-    crate::request::decide(&sent, &trusted, request)
+    let stacks = crate::request::decide(&sent, &trusted, request);
+    for code in [
+        Code::IssuerNotInAcceptableCaNames,
+        Code::CaNameEncodingDiffers,
+        Code::KeyTypeNotRequested,
+    ] {
+        let affected: Vec<&ClientStack> =
+            stacks.iter().filter(|s| s.codes.contains(&code)).collect();
+        let Some(first) = affected.first() else {
+            continue;
+        };
+        let value = match code {
+            Code::KeyTypeNotRequested => {
+                first.why.rsplit(": ").next().unwrap_or_default().to_owned()
+            }
+            _ => affected
+                .iter()
+                .map(|s| s.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        gathered.note(Violation::new(code, leaf).value(&value), None);
+    }
+    stacks
 }
 
 /// Describes a decoding problem in one sentence.

@@ -160,7 +160,13 @@ fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> 
             violations.push(Violation::new(Code::WeakKey, issuer).value(&format!("RSA {bits}")));
             continue;
         }
-        signature_rules(context, subject, issuer, false, &mut violations);
+        signature_rules(
+            context,
+            subject,
+            issuer,
+            SignatureRules::Go,
+            &mut violations,
+        );
     }
     name_constraints(context, path, CommonName::Ignored, &mut violations);
     violations

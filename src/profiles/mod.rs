@@ -170,11 +170,24 @@ pub(crate) fn validity(
     }
 }
 
+/// Whose signature rules [`signature_rules`] applies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SignatureRules {
+    /// OpenSSL at security level 2 (whose key sizes are checked apart).
+    Openssl,
+    /// Go's crypto/x509.
+    Go,
+    /// rustls-webpki with rustls' *ring* algorithms.
+    Webpki,
+}
+
+/// The signature of `subject` by `issuer` as a stack judges it: hashes it refuses, RSASSA-PSS
+/// forms it does not implement, keys it does not take, and the signature itself.
 pub(crate) fn signature_rules(
     context: &Context<'_>,
     subject: usize,
     issuer: usize,
-    webpki_rules: bool,
+    rules: SignatureRules,
     out: &mut Vec<Violation>,
 ) {
     let (Some(cert), Some(issuer_cert)) =
@@ -186,14 +199,18 @@ pub(crate) fn signature_rules(
         cert.signature_algorithm.hash,
         Hash::Md5 | Hash::Sha1 | Hash::Sha224 | Hash::Unknown
     );
-    if weak_hash {
+    // Go and rustls-webpki know RSASSA-PSS only in its three standard forms (Go's
+    // `getSignatureAlgorithmFromAI`: "algorithm unimplemented").
+    let pss_unimplemented = rules != SignatureRules::Openssl
+        && cert.signature_algorithm.pss_is_standard() == Some(false);
+    if weak_hash || pss_unimplemented {
         out.push(
             Violation::new(Code::UnsupportedSignatureAlgorithm, subject)
                 .value(&cert.signature_algorithm.name),
         );
         return;
     }
-    if webpki_rules {
+    if rules == SignatureRules::Webpki {
         match &issuer_cert.key {
             KeyAlgorithm::Rsa { bits } if *bits < 2048 => {
                 out.push(Violation::new(Code::WeakKey, issuer).value(&issuer_cert.key.to_string()));

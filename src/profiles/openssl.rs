@@ -238,7 +238,13 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
         }
     }
     for (subject, issuer) in links(&path) {
-        signature_rules(context, subject, issuer, false, &mut violations);
+        signature_rules(
+            context,
+            subject,
+            issuer,
+            SignatureRules::Openssl,
+            &mut violations,
+        );
     }
     name_constraints(context, &path, CommonName::HostWithoutDns, &mut violations);
     if let Some(max) = settings.max_intermediates {

@@ -296,7 +296,13 @@ pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
     }
     // Signatures: each certificate by the next one on the path.
     for (subject, issuer) in links(&path) {
-        signature_rules(context, subject, issuer, true, &mut violations);
+        signature_rules(
+            context,
+            subject,
+            issuer,
+            SignatureRules::Webpki,
+            &mut violations,
+        );
     }
     if !context.crls.is_empty() {
         revocation(

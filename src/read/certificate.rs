@@ -95,6 +95,26 @@ pub struct SignatureAlgorithm {
     pub pss: Option<PssParameters>,
 }
 
+impl SignatureAlgorithm {
+    /// RSASSA-PSS in one of the three forms rustls-webpki, Go and *ring* implement: SHA-256,
+    /// SHA-384 or SHA-512, MGF1 with the same hash, a salt as long as the hash, the standard
+    /// trailer. `None` when the algorithm is not RSASSA-PSS.
+    pub fn pss_is_standard(&self) -> Option<bool> {
+        if self.oid != OID_RSASSA_PSS {
+            return None;
+        }
+        Some(self.pss.is_some_and(|p| {
+            let length = match p.hash {
+                Hash::Sha256 => 32,
+                Hash::Sha384 => 48,
+                Hash::Sha512 => 64,
+                _ => 0,
+            };
+            p.mask_hash == Some(p.hash) && p.salt_length == length && p.trailer_field == 1
+        }))
+    }
+}
+
 /// Key usage bits (RFC 5280 4.2.1.3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct KeyUsage {
@@ -946,17 +966,8 @@ pub fn check_signature(
     let p256 = curve == Some("1.2.840.10045.3.1.7");
     let p384 = curve == Some("1.3.132.0.34");
     let rsa = matches!(issuer.key, KeyAlgorithm::Rsa { .. });
-    // PSS is verified only with the parameters ring implements: MGF1 with the same hash, the
-    // salt as long as the hash, the standard trailer.
-    let pss_standard = algorithm.pss.is_some_and(|p| {
-        let length = match p.hash {
-            Hash::Sha256 => 32,
-            Hash::Sha384 => 48,
-            Hash::Sha512 => 64,
-            _ => 0,
-        };
-        p.mask_hash == Some(p.hash) && p.salt_length == length && p.trailer_field == 1
-    });
+    // PSS is verified only with the parameters ring implements.
+    let pss_standard = algorithm.pss_is_standard() == Some(true);
     let verifier: &dyn sig::VerificationAlgorithm = match (algorithm.oid.as_str(), algorithm.hash) {
         ("1.2.840.113549.1.1.5" | "1.3.14.3.2.29", _) if rsa => {
             &sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY

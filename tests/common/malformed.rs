@@ -982,6 +982,140 @@ fn key_cases(pki: &Pki, out: &mut Vec<Case>) {
     out.push(case);
 }
 
+const SHA1: &str = "1.3.14.3.2.26";
+const SHA256: &str = "2.16.840.1.101.3.4.2.1";
+const SHA512: &str = "2.16.840.1.101.3.4.2.3";
+const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
+const MGF1: &str = "1.2.840.113549.1.1.8";
+
+/// One RSASSA-PSS signature: the `AlgorithmIdentifier` written into the certificate and the
+/// options openssl signs with.
+struct Pss {
+    name: &'static str,
+    algorithm: Vec<u8>,
+    digest: &'static str,
+    mgf1: &'static str,
+    salt: u64,
+}
+
+/// `RSASSA-PSS-params` (RFC 4055) with every field written out, hashes with NULL parameters
+/// as openssl writes them.
+fn pss_algorithm(hash: &str, mgf1_hash: &str, salt: u64) -> Vec<u8> {
+    let hash_id = |oid: &str| der::seq(&[&der::oid(oid), &[0x05, 0x00]]);
+    let mask = der::seq(&[&der::oid(MGF1), &hash_id(mgf1_hash)]);
+    let params = der::seq(&[
+        &der::explicit(0, &hash_id(hash)),
+        &der::explicit(1, &mask),
+        &der::explicit(2, &der::integer(salt)),
+    ]);
+    der::seq(&[&der::oid(RSASSA_PSS), &params])
+}
+
+/// The cases about RSASSA-PSS parameters: an RSA intermediate signs the client certificate
+/// with PSS, the parameters varied (hash, MGF1 hash, salt length, defaults, garbage).
+fn pss_cases(pki: &Pki, out: &mut Vec<Case>) {
+    let pkcs1 = pem_der(&openssl_output(&["genrsa", "-traditional", "2048"], &[]));
+    let spki = openssl_output(
+        &[
+            "rsa", "-inform", "DER", "-in", "key.der", "-pubout", "-outform", "DER",
+        ],
+        &[("key.der", &pkcs1)],
+    );
+    let intermediate = Cert {
+        spki,
+        extensions: vec![
+            der::extension(der::BASIC_CONSTRAINTS, true, &der::basic_constraints_ca()),
+            der::extension(der::KEY_USAGE, true, &der::key_usage_value(&[5, 6])),
+            authority_key_id(&pki.root_key),
+        ],
+        ..pki.intermediate.clone()
+    };
+    let leaf = pki.leaf.clone().without(der::AUTHORITY_KEY_ID);
+    let variants = [
+        Pss {
+            name: "pss-sha256-salt-32",
+            algorithm: pss_algorithm(SHA256, SHA256, 32),
+            digest: "sha256",
+            mgf1: "sha256",
+            salt: 32,
+        },
+        Pss {
+            name: "pss-sha512-salt-64",
+            algorithm: pss_algorithm(SHA512, SHA512, 64),
+            digest: "sha512",
+            mgf1: "sha512",
+            salt: 64,
+        },
+        Pss {
+            name: "pss-sha256-salt-20",
+            algorithm: pss_algorithm(SHA256, SHA256, 20),
+            digest: "sha256",
+            mgf1: "sha256",
+            salt: 20,
+        },
+        Pss {
+            name: "pss-sha256-mgf1-sha1",
+            algorithm: pss_algorithm(SHA256, SHA1, 32),
+            digest: "sha256",
+            mgf1: "sha1",
+            salt: 32,
+        },
+        Pss {
+            name: "pss-parameters-all-default",
+            algorithm: der::seq(&[&der::oid(RSASSA_PSS), &der::seq(&[])]),
+            digest: "sha1",
+            mgf1: "sha1",
+            salt: 20,
+        },
+        Pss {
+            name: "pss-parameters-garbage",
+            algorithm: der::seq(&[&der::oid(RSASSA_PSS), &der::octet_string(b"pss")]),
+            digest: "sha256",
+            mgf1: "sha256",
+            salt: 32,
+        },
+    ];
+    for pss in variants {
+        let leaf = Cert {
+            signature: pss.algorithm.clone(),
+            outer_algorithm: pss.algorithm.clone(),
+            ..leaf.clone()
+        };
+        let tbs = leaf.tbs();
+        let (salt, mgf1) = (
+            format!("rsa_pss_saltlen:{}", pss.salt),
+            format!("rsa_mgf1_md:{}", pss.mgf1),
+        );
+        let signature = openssl_output(
+            &[
+                "dgst",
+                &format!("-{}", pss.digest),
+                "-sign",
+                "key.der",
+                "-keyform",
+                "DER",
+                "-sigopt",
+                "rsa_padding_mode:pss",
+                "-sigopt",
+                &salt,
+                "-sigopt",
+                &mgf1,
+                "tbs.der",
+            ],
+            &[("key.der", &pkcs1), ("tbs.der", &tbs)],
+        );
+        out.push(Case {
+            name: pss.name,
+            leaf: der::signed(&tbs, &pss.algorithm, &signature),
+            intermediates: vec![intermediate.signed_by(&pki.root_key)],
+            roots: vec![pki.root.signed_by(&pki.root_key)],
+            crls: Vec::new(),
+            key: None,
+            time: NOW,
+        });
+    }
+}
+
 /// Every case of the corpus.
 pub fn corpus() -> Vec<Case> {
     let pki = Pki::new();
@@ -991,6 +1125,7 @@ pub fn corpus() -> Vec<Case> {
     encoding_cases(&pki, &mut out);
     crl_cases(&pki, &mut out);
     key_cases(&pki, &mut out);
+    pss_cases(&pki, &mut out);
     out
 }
 
