@@ -6,8 +6,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::certificate::{Certificate, Side, SignatureCheck, signed_by};
+use crate::certificate::{Certificate, Side};
 use crate::read::names::OpensslCanonical;
+use crate::signature::{SignatureCheck, signed_by};
 
 /// How an issuer's name is matched to a subject's: each stack has its own rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

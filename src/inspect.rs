@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::certificate::{Certificate, Crl, Side, Timestamp};
+use crate::certificate::{Certificate, Side, Timestamp};
 use crate::chain::{self, Entry, Graph, NameMatching, Search};
+use crate::crl::Crl;
 use crate::decode::{self, Content, Location, Problem};
 use crate::diagnosis::{self, Code, Severity, Subject, Violation};
 use crate::keys::{PrivateKey, PublicValue};
@@ -13,6 +14,7 @@ use crate::report::{
     ProfileResult, Report, Role, Validity, Verdict,
 };
 use crate::request::{CertificateRequest, ClientStack};
+use crate::signature::SignatureCheck;
 
 /// Certificates inspected at most in one inspection; more are refused with a finding.
 pub const MAX_CERTIFICATES: usize = 20_000;
@@ -118,7 +120,6 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
     let mut gathered = gather(inputs, &options.passwords);
     let graph_entries = std::mem::take(&mut gathered.entries);
     let graph = Graph::new(&graph_entries);
-    let crls: Vec<Crl> = gathered.crls.iter().map(|(c, _)| c.clone()).collect();
     let has_key = |i: usize| {
         graph.certificate(i).is_some_and(|cert| {
             gathered
@@ -130,52 +131,16 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
     let leaf = chain::client_certificate(&graph, &has_key);
     let assumed = assumed_anchors(&graph, leaf);
     let is_anchor = |i: usize| profiles::is_trusted(&graph, i, &assumed);
-    let trust_given = graph_entries.iter().any(|e| e.side == Side::Trust);
-    let decidable = match leaf {
-        None => Err(Code::NoClientCertificate),
-        Some(_) if !trust_given && assumed.is_empty() => Err(Code::NoTrustAnchors),
-        Some(leaf) => Ok(leaf),
-    };
-    let (results, chain_path) = match decidable {
-        Ok(leaf) => {
-            let context = Context {
-                graph: &graph,
-                crls: &crls,
-                time: options.time,
-                usage: options.usage,
-                leaf,
-                anchors: &is_anchor,
-            };
-            let (results, searches) = decide(&context, &profiles, &assumed, &mut gathered);
-            let chain_path = display_path(&searches);
-            chain_findings(
-                &graph,
-                &chain_path,
-                &searches,
-                &assumed,
-                options.time,
-                &mut gathered,
-            );
-            (results, chain_path)
-        }
-        Err(code) => {
-            gathered.note(Violation::general(code), None);
-            let undecided = profiles.iter().map(|&name| ProfileResult {
-                name,
-                verdict: Verdict::Incomplete,
-                findings: Vec::new(),
-                reported: None,
-            });
-            (undecided.collect(), Vec::new())
-        }
-    };
-    let verdict = if decidable.is_err() {
-        Verdict::Incomplete
-    } else if results.iter().all(|r| r.verdict == Verdict::Accepted) {
-        Verdict::Accepted
-    } else {
-        Verdict::Rejected
-    };
+    let judged = judge(
+        &graph,
+        leaf,
+        &assumed,
+        &is_anchor,
+        &profiles,
+        options,
+        &mut gathered,
+    );
+    let (verdict, results, chain_path) = (judged.verdict, judged.results, judged.chain);
     let client_stacks = match (&options.certificate_request, leaf) {
         (Some(request), Some(leaf)) => client_stacks(&graph, leaf, request, &mut gathered),
         _ => Vec::new(),
@@ -207,6 +172,71 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         inputs: gathered.summaries,
         certificate_request: options.certificate_request.clone(),
         client_stacks,
+    }
+}
+
+/// The verdicts of the profiles and the chain to draw.
+struct Judged {
+    verdict: Verdict,
+    results: Vec<ProfileResult>,
+    chain: Vec<usize>,
+}
+
+/// Each profile's decision on the client certificate `leaf`, or incomplete for all when there
+/// is no client certificate or nothing to trust; the chain findings noted in `gathered`.
+fn judge(
+    graph: &Graph<'_>,
+    leaf: Option<usize>,
+    assumed: &[usize],
+    is_anchor: &dyn Fn(usize) -> bool,
+    profiles: &[Profile],
+    options: &Options,
+    gathered: &mut Gathered,
+) -> Judged {
+    let trust_given = graph.entries().iter().any(|e| e.side == Side::Trust);
+    let leaf = match leaf {
+        None => Err(Code::NoClientCertificate),
+        Some(_) if !trust_given && assumed.is_empty() => Err(Code::NoTrustAnchors),
+        Some(leaf) => Ok(leaf),
+    };
+    let leaf = match leaf {
+        Ok(leaf) => leaf,
+        Err(code) => {
+            gathered.note(Violation::general(code), None);
+            let undecided = profiles.iter().map(|&name| ProfileResult {
+                name,
+                verdict: Verdict::Incomplete,
+                findings: Vec::new(),
+                reported: None,
+            });
+            return Judged {
+                verdict: Verdict::Incomplete,
+                results: undecided.collect(),
+                chain: Vec::new(),
+            };
+        }
+    };
+    let crls: Vec<Crl> = gathered.crls.iter().map(|(c, _)| c.clone()).collect();
+    let context = Context {
+        graph,
+        crls: &crls,
+        time: options.time,
+        usage: options.usage,
+        leaf,
+        anchors: is_anchor,
+    };
+    let (results, searches) = decide(&context, profiles, assumed, gathered);
+    let chain = display_path(&searches);
+    chain_findings(graph, &chain, &searches, assumed, options.time, gathered);
+    let verdict = if results.iter().all(|r| r.verdict == Verdict::Accepted) {
+        Verdict::Accepted
+    } else {
+        Verdict::Rejected
+    };
+    Judged {
+        verdict,
+        results,
+        chain,
     }
 }
 
@@ -865,9 +895,9 @@ fn links(graph: &Graph<'_>, path: &[usize]) -> Vec<Link> {
         }
         for issuer in graph.named_issuers(subject, NameMatching::Any) {
             let state = match graph.signature(subject, issuer) {
-                crate::certificate::SignatureCheck::Valid => LinkState::Verified,
-                crate::certificate::SignatureCheck::Invalid => LinkState::SignatureFails,
-                crate::certificate::SignatureCheck::Unsupported => LinkState::NameMatchOnly,
+                SignatureCheck::Valid => LinkState::Verified,
+                SignatureCheck::Invalid => LinkState::SignatureFails,
+                SignatureCheck::Unsupported => LinkState::NameMatchOnly,
             };
             let in_chain = path
                 .iter()

@@ -3,11 +3,13 @@
 //!
 //! The engine is pure: it never reads the clock, the network or the file system, and it never
 //! panics on any input. The page (`src/ui`) and the command-line tool (`src/bin`) call
-//! [`inspect`] and render the [`Report`].
+//! [`inspect()`] and render the [`Report`].
 //!
 //! Pipeline: [`read`] (bytes → certificates, CRLs, keys, with x509-parser and der-parser) →
-//! [`chain`] (candidate issuers and paths) → [`profiles`] (rustls-webpki's decision, OpenSSL's and
-//! nginx's rules) → [`diagnosis`] (codes and plain-language text) → [`report`].
+//! [`chain`] (candidate issuers and paths, names matched as each stack matches them) →
+//! [`profiles`] (rustls-webpki's own decision; OpenSSL's, nginx's, Go's and Java's rules over
+//! one per-certificate walk) → [`diagnosis`] and [`messages`] (codes, plain-language text, the
+//! servers' log lines) → [`report`].
 
 #![forbid(unsafe_code)]
 #![cfg_attr(
@@ -35,7 +37,7 @@ pub mod rfc3339;
 pub mod share;
 pub mod usage;
 
-pub use read::{certificate, decode, keys, protected};
+pub use read::{certificate, crl, decode, keys, protected, signature};
 
 pub use certificate::{Side, Timestamp};
 pub use inspect::{Input, Options, inspect};

@@ -273,15 +273,8 @@ impl Report {
             let why = if profile.findings.is_empty() {
                 String::new()
             } else {
-                format!(
-                    "  ({})",
-                    profile
-                        .findings
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                let codes: Vec<&str> = profile.findings.iter().map(|c| c.as_str()).collect();
+                format!("  ({})", codes.join(", "))
             };
             out.push_str(&format!(
                 "  {:<8} {:<8} {}{}\n",
@@ -291,48 +284,8 @@ impl Report {
                 why
             ));
         }
-        if !self.chain.is_empty() {
-            out.push_str("\nChain:\n");
-            for (depth, &index) in self.chain.iter().enumerate() {
-                if let Some(cert) = self.certificates.get(index) {
-                    out.push_str(&format!(
-                        "  {depth}. [{}] {}  ({}, {}, until {}, from {})\n",
-                        role_name(cert.role),
-                        escape::visible(&short_subject(&cert.subject)),
-                        escape::visible(&cert.key),
-                        escape::visible(&cert.signature_algorithm),
-                        cert.not_after,
-                        escape::visible(&cert.source.to_string())
-                    ));
-                }
-            }
-        }
-        if !self.crls.is_empty() {
-            out.push_str("\nCRLs:\n");
-            for crl in &self.crls {
-                let listed: Vec<String> = crl.lists.iter().map(|&i| self.label(i)).collect();
-                out.push_str(&format!(
-                    "  {} (updated {}, next {}{}): {} entries{}\n",
-                    escape::visible(&short_subject(&crl.issuer)),
-                    crl.this_update,
-                    crl.next_update.as_deref().unwrap_or("none"),
-                    if crl.expired { ", EXPIRED" } else { "" },
-                    crl.revoked,
-                    if listed.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; lists {} as revoked", listed.join(", "))
-                    }
-                ));
-            }
-            for profile in &self.profiles {
-                out.push_str(&format!(
-                    "  {:<8} {}\n",
-                    profile.name.name(),
-                    profile.name.revocation_policy()
-                ));
-            }
-        }
+        self.text_chain(&mut out);
+        self.text_crls(&mut out);
         if !self.client_stacks.is_empty() {
             out.push_str("\nWill the client send it? (from the server's CertificateRequest)\n");
             for stack in &self.client_stacks {
@@ -343,50 +296,107 @@ impl Report {
                 ));
             }
         }
-        let mut findings: Vec<&Finding> = self.findings.iter().collect();
-        findings.sort_by_key(|f| f.severity);
+        let findings = self.findings_by_severity();
         if !findings.is_empty() {
             out.push_str("\nFindings:\n");
         }
         for finding in findings {
-            let about = finding
-                .certificate
-                .map(|i| format!(" — {}", self.label(i)))
-                .unwrap_or_default();
-            let profiles = if finding.profiles.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " [{}]",
-                    finding
-                        .profiles
-                        .iter()
-                        .map(|p| p.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            out.push_str(&format!(
-                "\n  {} {}: {}{}{}\n",
-                severity_mark(finding.severity),
-                finding.code,
-                finding.title,
-                about,
-                profiles
-            ));
-            out.push_str(&format!("    {}\n", escape::visible(&finding.detail)));
-            if let Some(location) = &finding.location {
-                out.push_str(&format!(
-                    "    Where: {}\n",
-                    escape::visible(&location.to_string())
-                ));
-            }
-            out.push_str(&format!("    Fix: {}\n", escape::visible(&finding.remedy)));
-            for log in finding.log_lines.iter().take(3) {
-                out.push_str(&format!("    Seen as ({}): {}\n", log.printed_by, log.line));
-            }
+            self.text_finding(finding, &mut out);
         }
         out
+    }
+
+    fn text_chain(&self, out: &mut String) {
+        if self.chain.is_empty() {
+            return;
+        }
+        out.push_str("\nChain:\n");
+        for (depth, &index) in self.chain.iter().enumerate() {
+            if let Some(cert) = self.certificates.get(index) {
+                out.push_str(&format!(
+                    "  {depth}. [{}] {}  ({}, {}, until {}, from {})\n",
+                    role_name(cert.role),
+                    escape::visible(&short_subject(&cert.subject)),
+                    escape::visible(&cert.key),
+                    escape::visible(&cert.signature_algorithm),
+                    cert.not_after,
+                    escape::visible(&cert.source.to_string())
+                ));
+            }
+        }
+    }
+
+    fn text_crls(&self, out: &mut String) {
+        if self.crls.is_empty() {
+            return;
+        }
+        out.push_str("\nCRLs:\n");
+        for crl in &self.crls {
+            let listed: Vec<String> = crl.lists.iter().map(|&i| self.label(i)).collect();
+            out.push_str(&format!(
+                "  {} (updated {}, next {}{}): {} entries{}\n",
+                escape::visible(&short_subject(&crl.issuer)),
+                crl.this_update,
+                crl.next_update.as_deref().unwrap_or("none"),
+                if crl.expired { ", EXPIRED" } else { "" },
+                crl.revoked,
+                if listed.is_empty() {
+                    String::new()
+                } else {
+                    format!("; lists {} as revoked", listed.join(", "))
+                }
+            ));
+        }
+        for profile in &self.profiles {
+            out.push_str(&format!(
+                "  {:<8} {}\n",
+                profile.name.name(),
+                profile.name.revocation_policy()
+            ));
+        }
+    }
+
+    fn text_finding(&self, finding: &Finding, out: &mut String) {
+        let about = finding
+            .certificate
+            .map(|i| format!(" — {}", self.label(i)))
+            .unwrap_or_default();
+        let profiles = if finding.profiles.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = finding.profiles.iter().map(|p| p.name()).collect();
+            format!(" [{}]", names.join(", "))
+        };
+        out.push_str(&format!(
+            "\n  {} {}: {}{}{}\n",
+            severity_mark(finding.severity),
+            finding.code,
+            escape::visible(&finding.title),
+            about,
+            profiles
+        ));
+        out.push_str(&format!("    {}\n", escape::visible(&finding.detail)));
+        if let Some(location) = &finding.location {
+            out.push_str(&format!(
+                "    Where: {}\n",
+                escape::visible(&location.to_string())
+            ));
+        }
+        out.push_str(&format!("    Fix: {}\n", escape::visible(&finding.remedy)));
+        for log in finding.log_lines.iter().take(3) {
+            out.push_str(&format!(
+                "    Seen as ({}): {}\n",
+                log.printed_by,
+                escape::visible(&log.line)
+            ));
+        }
+    }
+
+    /// The findings, errors first.
+    fn findings_by_severity(&self) -> Vec<&Finding> {
+        let mut findings: Vec<&Finding> = self.findings.iter().collect();
+        findings.sort_by_key(|f| f.severity);
+        findings
     }
 
     pub fn to_markdown(&self) -> String {
@@ -398,17 +408,13 @@ impl Report {
         ));
         out.push_str("| server | profile | verdict | why |\n|---|---|---|---|\n");
         for profile in &self.profiles {
+            let codes: Vec<String> = profile.findings.iter().map(|c| format!("`{c}`")).collect();
             out.push_str(&format!(
                 "| {} | `{}` | {} | {} |\n",
                 profile.name.server(),
                 profile.name.name(),
                 profile.verdict.as_str(),
-                profile
-                    .findings
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                codes.join(", ")
             ));
         }
         if !self.client_stacks.is_empty() {
@@ -439,43 +445,38 @@ impl Report {
         if !self.findings.is_empty() {
             out.push_str("\n## Findings\n");
         }
-        let mut findings: Vec<&Finding> = self.findings.iter().collect();
-        findings.sort_by_key(|f| f.severity);
-        for finding in findings {
-            out.push_str(&format!(
-                "\n### {} `{}`: {}\n\n{}\n\n**Fix:** {}\n",
-                severity_mark(finding.severity),
-                finding.code,
-                escape::markdown(&finding.title),
-                escape::markdown_prose(&finding.detail),
-                escape::markdown_prose(&finding.remedy)
-            ));
-            if let Some(location) = &finding.location {
-                out.push_str(&format!(
-                    "\nWhere: {}\n",
-                    escape::markdown(&location.to_string())
-                ));
-            }
-            if !finding.profiles.is_empty() {
-                out.push_str(&format!(
-                    "\nApplies to: {}\n",
-                    finding
-                        .profiles
-                        .iter()
-                        .map(|p| p.server())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            for log in &finding.log_lines {
-                out.push_str(&format!(
-                    "- {}: {}\n",
-                    escape::markdown(&log.printed_by),
-                    escape::markdown_code(&log.line)
-                ));
-            }
+        for finding in self.findings_by_severity() {
+            markdown_finding(finding, &mut out);
         }
         out
+    }
+}
+
+fn markdown_finding(finding: &Finding, out: &mut String) {
+    out.push_str(&format!(
+        "\n### {} `{}`: {}\n\n{}\n\n**Fix:** {}\n",
+        severity_mark(finding.severity),
+        finding.code,
+        escape::markdown(&finding.title),
+        escape::markdown_prose(&finding.detail),
+        escape::markdown_prose(&finding.remedy)
+    ));
+    if let Some(location) = &finding.location {
+        out.push_str(&format!(
+            "\nWhere: {}\n",
+            escape::markdown(&location.to_string())
+        ));
+    }
+    if !finding.profiles.is_empty() {
+        let servers: Vec<&str> = finding.profiles.iter().map(|p| p.server()).collect();
+        out.push_str(&format!("\nApplies to: {}\n", servers.join(", ")));
+    }
+    for log in &finding.log_lines {
+        out.push_str(&format!(
+            "- {}: {}\n",
+            escape::markdown(&log.printed_by),
+            escape::markdown_code(&log.line)
+        ));
     }
 }
 

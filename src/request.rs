@@ -255,88 +255,146 @@ pub fn decide(
     trusted: &[&Certificate],
     request: &CertificateRequest,
 ) -> Vec<ClientStack> {
-    use crate::diagnosis::Code;
     let Some(leaf) = sent.first() else {
         return Vec::new();
     };
     let names = match_names(sent, trusted, request);
-    let listed = !request.ca_names.is_empty();
-    let key_ok = key_fits(&leaf.key, false, request);
-    let by_bytes = names.by_bytes.unwrap_or(names.by_string);
-    let key_words = format!("an {} key", leaf.key);
-    let stack = |name: &str, label: &str, names_ok: bool, compares: &str, checks_names: bool| {
-        let mut codes = Vec::new();
-        let mut why = Vec::new();
-        if checks_names && !names_ok {
-            codes.push(Code::IssuerNotInAcceptableCaNames);
-            if names.by_string && !by_bytes {
-                codes.push(Code::CaNameEncodingDiffers);
-                why.push(format!(
-                    "an issuer's name reads like a listed CA name but its DER differs ({compares})"
-                ));
-            } else {
-                why.push(format!(
-                    "no issuer in the chain is a listed CA name ({compares})"
-                ));
-            }
-        }
-        if !key_ok {
-            codes.push(Code::KeyTypeNotRequested);
+    let facts = Facts {
+        listed: !request.ca_names.is_empty(),
+        key_ok: key_fits(&leaf.key, false, request),
+        by_bytes: names.by_bytes.unwrap_or(names.by_string),
+        by_string: names.by_string,
+        canonical: names.canonical,
+        key_words: format!("an {} key", leaf.key),
+    };
+    CLIENTS
+        .iter()
+        .map(|client| client_stack(client, &facts))
+        .collect()
+}
+
+/// How a client stack uses the CA names of a CertificateRequest.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CaNames {
+    /// Sends only a chain whose issuer's DER is listed.
+    Bytes,
+    /// Sends only a chain whose issuer equals a listed name as an `X500Principal`.
+    Canonical,
+    /// Does not filter on them.
+    Ignored,
+}
+
+struct Client {
+    name: &'static str,
+    label: &'static str,
+    ca_names: CaNames,
+    /// Sends its certificate even when it does not fit the request (and the handshake fails).
+    sends_anyway: bool,
+}
+
+/// The client stacks. Go's and OpenSSL's behaviour is measured by tests/s_client.rs against a
+/// real `openssl s_server`; Java's, the browsers' and rustls' is read from their sources.
+const CLIENTS: &[Client] = &[
+    Client {
+        name: "go",
+        label: "Go crypto/tls",
+        ca_names: CaNames::Bytes,
+        sends_anyway: false,
+    },
+    Client {
+        name: "browsers",
+        label: "Browsers (Chrome, Firefox, Safari)",
+        ca_names: CaNames::Bytes,
+        sends_anyway: false,
+    },
+    Client {
+        name: "java",
+        label: "Java (JSSE key managers)",
+        ca_names: CaNames::Canonical,
+        sends_anyway: false,
+    },
+    Client {
+        name: "rustls",
+        label: "rustls clients",
+        ca_names: CaNames::Ignored,
+        sends_anyway: false,
+    },
+    Client {
+        name: "openssl",
+        label: "OpenSSL clients (curl, s_client)",
+        ca_names: CaNames::Ignored,
+        sends_anyway: true,
+    },
+];
+
+/// What decides whether a client sends the certificate.
+struct Facts {
+    /// The request lists CA names.
+    listed: bool,
+    /// The key can sign with a requested algorithm.
+    key_ok: bool,
+    /// An issuer of the chain is listed, byte for byte.
+    by_bytes: bool,
+    /// An issuer reads like a listed name.
+    by_string: bool,
+    /// An issuer equals a listed name as an `X500Principal`.
+    canonical: bool,
+    key_words: String,
+}
+
+fn client_stack(client: &Client, facts: &Facts) -> ClientStack {
+    use crate::diagnosis::Code;
+    let (names_ok, compares) = match client.ca_names {
+        CaNames::Bytes => (!facts.listed || facts.by_bytes, "compared byte for byte"),
+        CaNames::Canonical => (
+            !facts.listed || facts.canonical,
+            "compared as X500Principal names",
+        ),
+        CaNames::Ignored => (true, ""),
+    };
+    let checks_names = client.ca_names != CaNames::Ignored;
+    let key_words = &facts.key_words;
+    let mut codes = Vec::new();
+    let mut why = Vec::new();
+    if !names_ok {
+        codes.push(Code::IssuerNotInAcceptableCaNames);
+        if facts.by_string && !facts.by_bytes {
+            codes.push(Code::CaNameEncodingDiffers);
             why.push(format!(
-                "{key_words} cannot sign with any requested signature algorithm"
+                "an issuer's name reads like a listed CA name but its DER differs ({compares})"
+            ));
+        } else {
+            why.push(format!(
+                "no issuer in the chain is a listed CA name ({compares})"
             ));
         }
-        let sends = codes.is_empty() || name == "openssl";
-        let why = match (name, codes.is_empty()) {
-            (_, true) if checks_names && listed => {
-                format!(
-                    "sends it: an issuer matches a listed CA name ({compares}) and {key_words} fits a requested algorithm"
-                )
-            }
-            (_, true) => format!("sends it: {key_words} fits a requested algorithm"),
-            ("openssl", false) => format!(
-                "sends it regardless of the CA names, but the handshake fails: {}",
-                why.join("; ")
-            ),
-            _ => format!("sends no certificate: {}", why.join("; ")),
-        };
-        ClientStack {
-            name: name.to_owned(),
-            label: label.to_owned(),
-            sends,
-            why,
-            codes,
-        }
+    }
+    if !facts.key_ok {
+        codes.push(Code::KeyTypeNotRequested);
+        why.push(format!(
+            "{key_words} cannot sign with any requested signature algorithm"
+        ));
+    }
+    let fits = codes.is_empty();
+    let why = if fits && checks_names && facts.listed {
+        format!(
+            "sends it: an issuer matches a listed CA name ({compares}) and {key_words} fits a requested algorithm"
+        )
+    } else if fits {
+        format!("sends it: {key_words} fits a requested algorithm")
+    } else if client.sends_anyway {
+        format!(
+            "sends it regardless of the CA names, but the handshake fails: {}",
+            why.join("; ")
+        )
+    } else {
+        format!("sends no certificate: {}", why.join("; "))
     };
-    vec![
-        stack(
-            "go",
-            "Go crypto/tls",
-            !listed || by_bytes,
-            "compared byte for byte",
-            true,
-        ),
-        stack(
-            "browsers",
-            "Browsers (Chrome, Firefox, Safari)",
-            !listed || by_bytes,
-            "compared byte for byte",
-            true,
-        ),
-        stack(
-            "java",
-            "Java (JSSE key managers)",
-            !listed || names.canonical,
-            "compared as X500Principal names",
-            true,
-        ),
-        stack("rustls", "rustls clients", true, "", false),
-        stack(
-            "openssl",
-            "OpenSSL clients (curl, s_client)",
-            true,
-            "",
-            false,
-        ),
-    ]
+    ClientStack {
+        name: client.name.to_owned(),
+        label: client.label.to_owned(),
+        sends: fits || client.sends_anyway,
+        why,
+        codes,
+    }
 }

@@ -6,8 +6,9 @@
 
 use std::path::PathBuf;
 
-use mtls_inspector::certificate::{Certificate, Crl};
-use mtls_inspector::decode::{Content, decode};
+use mtls_inspector::certificate::Certificate;
+use mtls_inspector::crl::Crl;
+use mtls_inspector::decode::{Content, decode_with};
 use mtls_inspector::{Input, Options, Side, inspect};
 
 fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -29,8 +30,9 @@ fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
 fn the_decode_corpus_replays_without_panic() {
     let inputs = corpus("decode");
     assert!(inputs.len() >= 20, "the decode corpus is missing");
+    let passwords = ["fuzz".to_owned(), String::new()];
     for (_, data) in &inputs {
-        let decoded = decode("fuzz", data);
+        let decoded = decode_with("fuzz", data, &passwords);
         for item in &decoded.items {
             match &item.content {
                 Content::Certificate(der) => drop(Certificate::parse(der)),

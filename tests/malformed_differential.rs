@@ -65,10 +65,30 @@ struct Comparison {
     codes: Vec<mtls_inspector::diagnosis::Code>,
 }
 
+/// With `CORPUS_DUMP=<dir>`, writes each case as fuzzing seeds: `<case>.der`, the client
+/// certificate (for `fuzz/` target `decode`), and `<case>.inspect`, the client's PEM, a 0xFF
+/// byte and the server's roots and CRLs (target `inspect`).
+fn dump_seeds(cases: &[Case]) {
+    let Some(dir) = std::env::var_os("CORPUS_DUMP") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for case in cases {
+        std::fs::write(dir.join(format!("{}.der", case.name)), &case.leaf).unwrap();
+        let mut both = case.client_pems().concat().into_bytes();
+        both.push(0xff);
+        both.extend(case.root_pems().concat().into_bytes());
+        both.extend(case.crl_pems().concat().into_bytes());
+        std::fs::write(dir.join(format!("{}.inspect", case.name)), both).unwrap();
+    }
+}
+
 #[test]
 fn every_profile_decides_the_malformed_corpus_as_its_stack_does() {
     let cases = corpus();
     assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
+    dump_seeds(&cases);
     let reports: Vec<Report> = cases.iter().map(report).collect();
     let clients: Vec<Vec<String>> = cases.iter().map(Case::client_pems).collect();
     let roots: Vec<Vec<String>> = cases.iter().map(Case::root_pems).collect();

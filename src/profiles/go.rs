@@ -101,56 +101,24 @@ pub fn go_rules(context: &Context<'_>) -> Evaluation {
 /// Go's rules on one path (the root last when `complete`).
 fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> Vec<Violation> {
     let mut violations = Vec::new();
-    for (position, &index) in path.iter().enumerate() {
-        let Some(cert) = context.certificate(index) else {
-            continue;
-        };
-        let is_leaf = position == 0;
-        let is_root = complete && position + 1 == path.len() && !is_leaf;
-        validity(cert, index, context.time, &mut violations);
-        for oid in cert.critical_extension_oids() {
-            if !GO_KNOWN_CRITICAL.contains(&oid) {
-                violations
-                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
-            }
-        }
+    for step in walk(context, path) {
+        validity(step.cert, step.index, context.time, &mut violations);
+        unhandled_critical(
+            &step,
+            |oid| GO_KNOWN_CRITICAL.contains(&oid),
+            &mut violations,
+        );
         // An empty EKU is no EKU for Go (`len(c.ExtKeyUsage) == 0`).
-        if let Some(eku) = cert
+        let eku_allows = step
+            .cert
             .extended_key_usage
             .as_ref()
             .filter(|e| !e.purposes.is_empty())
-        {
-            let allowed = eku.any || context.usage.listed_in(eku);
-            if !allowed {
-                violations.push(eku_violation(is_leaf, index, &eku.purposes));
-            }
-        }
-        if is_leaf {
-            continue;
-        }
-        // CheckSignatureFrom (every issuer) and isValid (intermediates).
-        let not_ca = match cert.basic_constraints {
-            Some(bc) => !bc.ca,
-            None => !is_root || cert.version == 3,
-        };
-        if not_ca {
-            violations.push(Violation::new(Code::IssuerNotCa, index));
-        }
-        if let Some(ku) = cert.key_usage
-            && !ku.key_cert_sign
-        {
-            violations.push(
-                Violation::new(Code::IssuerMissingKeyCertSign, index).value(&ku.names().join(", ")),
-            );
-        }
-        if let Some(len) = cert.basic_constraints.and_then(|bc| bc.path_len) {
-            let below = position - 1;
-            if below > len as usize {
-                violations.push(
-                    Violation::new(Code::PathLengthExceeded, index)
-                        .value(&format!("pathlen:{len}, {below} intermediates below it")),
-                );
-            }
+            .is_none_or(|eku| eku.any || context.usage.listed_in(eku));
+        eku_rule(&step, eku_allows, &mut violations);
+        if !step.is_leaf() {
+            let is_root = complete && step.position + 1 == path.len();
+            issuer_rules(&step, is_root, &mut violations);
         }
     }
     for (subject, issuer) in links(path) {
@@ -170,4 +138,20 @@ fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> 
     }
     name_constraints(context, path, CommonName::Ignored, &mut violations);
     violations
+}
+
+/// `CheckSignatureFrom` (every issuer) and `isValid` (intermediates): CA:TRUE (a v1 root may
+/// lack basicConstraints), keyCertSign when a key usage is present, pathLenConstraint counting
+/// every intermediate below.
+fn issuer_rules(step: &Step<'_>, is_root: bool, out: &mut Vec<Violation>) {
+    let cert = step.cert;
+    let not_ca = match cert.basic_constraints {
+        Some(bc) => !bc.ca,
+        None => !is_root || cert.version == 3,
+    };
+    if not_ca {
+        out.push(Violation::new(Code::IssuerNotCa, step.index));
+    }
+    issuer_key_cert_sign(step, out);
+    path_length(step, step.intermediates_below(), out);
 }

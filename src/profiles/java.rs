@@ -137,10 +137,8 @@ fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -
     let checked = without_anchor(path, complete);
     let mut max_path_length: Option<usize> = None;
     // PKIX walks from the anchor down; `position` counts from the leaf.
-    for (position, &index) in checked.iter().enumerate().rev() {
-        let Some(cert) = context.certificate(index) else {
-            continue;
-        };
+    for step in walk(context, checked).rev() {
+        let (cert, index) = (step.cert, step.index);
         validity(cert, index, context.time, &mut violations);
         if let KeyAlgorithm::Rsa { bits } = cert.key
             && bits < 1024
@@ -148,45 +146,18 @@ fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -
             violations.push(Violation::new(Code::WeakKey, index).value(&cert.key.to_string()));
         }
         // PKIX resolves EKU on the target certificate only (KeyChecker).
-        for oid in cert.critical_extension_oids() {
-            if !JAVA_KNOWN_CRITICAL.contains(&oid) && (position != 0 || oid != "2.5.29.37") {
-                violations
-                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
-            }
-        }
-        if position == 0 {
-            continue;
-        }
-        let issued_by_anchor = complete && position + 1 == checked.len();
-        let path_len = if cert.version < 3 {
-            (issued_by_anchor && cert.is_self_issued()).then_some(usize::MAX)
-        } else {
-            cert.basic_constraints
-                .filter(|bc| bc.ca)
-                .map(|bc| bc.path_len.map_or(usize::MAX, |l| l as usize))
-        };
-        let Some(path_len) = path_len else {
-            violations.push(Violation::new(Code::IssuerNotCa, index));
-            continue;
-        };
-        if let Some(ku) = cert.key_usage
-            && !ku.key_cert_sign
-        {
-            violations.push(
-                Violation::new(Code::IssuerMissingKeyCertSign, index).value(&ku.names().join(", ")),
+        let target = step.is_leaf();
+        let handled = |oid: &str| JAVA_KNOWN_CRITICAL.contains(&oid) || (target && oid == EKU);
+        unhandled_critical(&step, handled, &mut violations);
+        if !target {
+            let issued_by_anchor = complete && step.position + 1 == checked.len();
+            basic_constraints_checker(
+                &step,
+                issued_by_anchor,
+                &mut max_path_length,
+                &mut violations,
             );
         }
-        if !cert.is_self_issued() {
-            match max_path_length {
-                Some(0) => violations.push(
-                    Violation::new(Code::PathLengthExceeded, index)
-                        .value("a CA above it allows no more intermediates"),
-                ),
-                Some(n) => max_path_length = Some(n - 1),
-                None => {}
-            }
-        }
-        max_path_length = Some(max_path_length.map_or(path_len, |m| m.min(path_len)));
     }
     if let Some(&anchor) = path.last().filter(|_| complete)
         && let Some(KeyAlgorithm::Rsa { bits }) = context.certificate(anchor).map(|c| &c.key)
@@ -211,4 +182,42 @@ fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -
     }
     name_constraints(context, path, CommonName::Java, &mut violations);
     violations
+}
+
+const EKU: &str = "2.5.29.37";
+
+/// PKIX's BasicChecker and KeyChecker on an issuer, walking down from the anchor: CA:TRUE (a v1
+/// or v2 certificate only as a self-issued CA right below the anchor), keyCertSign when a key
+/// usage is present, and the running maximum path length that each non-self-issued CA uses
+/// up.
+fn basic_constraints_checker(
+    step: &Step<'_>,
+    issued_by_anchor: bool,
+    max_path_length: &mut Option<usize>,
+    out: &mut Vec<Violation>,
+) {
+    let (cert, index) = (step.cert, step.index);
+    let path_len = if cert.version < 3 {
+        (issued_by_anchor && cert.is_self_issued()).then_some(usize::MAX)
+    } else {
+        cert.basic_constraints
+            .filter(|bc| bc.ca)
+            .map(|bc| bc.path_len.map_or(usize::MAX, |l| l as usize))
+    };
+    let Some(path_len) = path_len else {
+        out.push(Violation::new(Code::IssuerNotCa, index));
+        return;
+    };
+    issuer_key_cert_sign(step, out);
+    if !cert.is_self_issued() {
+        match *max_path_length {
+            Some(0) => out.push(
+                Violation::new(Code::PathLengthExceeded, index)
+                    .value("a CA above it allows no more intermediates"),
+            ),
+            Some(n) => *max_path_length = Some(n - 1),
+            None => {}
+        }
+    }
+    *max_path_length = Some(max_path_length.map_or(path_len, |m| m.min(path_len)));
 }

@@ -10,13 +10,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::certificate::{
-    Certificate, Crl, CrlFault, Fault, Hash, Side, SignatureCheck, TimeEncoding, Timestamp,
-};
+use crate::certificate::{Certificate, Fault, Side, TimeEncoding, Timestamp};
 pub use crate::chain::NameMatching;
 use crate::chain::{Dead, Graph, Search};
+use crate::crl::{Crl, CrlFault};
 use crate::diagnosis::{Code, Violation};
 use crate::keys::KeyAlgorithm;
+use crate::signature::{Hash, SignatureCheck};
 pub use crate::usage::Usage;
 
 pub mod go;
@@ -133,6 +133,71 @@ pub struct Evaluation {
     pub violations: Vec<Violation>,
 }
 
+/// One certificate of a path, as every profile's per-certificate rules see it: where it
+/// stands and what it is. Each profile walks its path with [`walk`] and applies its stack's
+/// rules, most of them shared below.
+pub(crate) struct Step<'a> {
+    /// 0 for the client certificate, counting towards the anchor.
+    pub position: usize,
+    /// Its index in the graph.
+    pub index: usize,
+    pub cert: &'a Certificate,
+}
+
+impl Step<'_> {
+    pub fn is_leaf(&self) -> bool {
+        self.position == 0
+    }
+
+    /// The certificates between this one and the client certificate.
+    pub fn intermediates_below(&self) -> usize {
+        self.position.saturating_sub(1)
+    }
+}
+
+/// The certificates of `path` that the graph holds, client certificate first.
+pub(crate) fn walk<'c>(
+    context: &'c Context<'_>,
+    path: &'c [usize],
+) -> impl DoubleEndedIterator<Item = Step<'c>> + 'c {
+    path.iter().enumerate().filter_map(|(position, &index)| {
+        let cert = context.certificate(index)?;
+        Some(Step {
+            position,
+            index,
+            cert,
+        })
+    })
+}
+
+/// A critical extension the stack does not process: RFC 5280 §4.2 says the certificate must
+/// then be rejected, and every stack does.
+pub(crate) fn unhandled_critical(
+    step: &Step<'_>,
+    handled: impl Fn(&str) -> bool,
+    out: &mut Vec<Violation>,
+) {
+    for oid in step.cert.critical_extension_oids() {
+        if !handled(oid) {
+            out.push(Violation::new(Code::UnsupportedCriticalExtension, step.index).value(oid));
+        }
+    }
+}
+
+/// An extended key usage that does not allow the usage (`allowed` as the stack reads it).
+pub(crate) fn eku_rule(step: &Step<'_>, allowed: bool, out: &mut Vec<Violation>) {
+    if allowed {
+        return;
+    }
+    let purposes = step
+        .cert
+        .extended_key_usage
+        .as_ref()
+        .map(|e| e.purposes.clone())
+        .unwrap_or_default();
+    out.push(eku_violation(step.is_leaf(), step.index, &purposes));
+}
+
 /// An EKU that does not allow the usage: the client certificate's own, or a CA's.
 pub(crate) fn eku_violation(is_leaf: bool, index: usize, purposes: &[String]) -> Violation {
     let code = if is_leaf {
@@ -141,6 +206,31 @@ pub(crate) fn eku_violation(is_leaf: bool, index: usize, purposes: &[String]) ->
         Code::IssuerEkuExcludesClientAuth
     };
     Violation::new(code, index).value(&purposes.join(", "))
+}
+
+/// An issuer whose key usage, when present, lacks keyCertSign (RFC 5280 §4.2.1.3).
+pub(crate) fn issuer_key_cert_sign(step: &Step<'_>, out: &mut Vec<Violation>) {
+    if let Some(ku) = step.cert.key_usage
+        && !ku.key_cert_sign
+    {
+        out.push(
+            Violation::new(Code::IssuerMissingKeyCertSign, step.index)
+                .value(&ku.names().join(", ")),
+        );
+    }
+}
+
+/// An issuer's pathLenConstraint (RFC 5280 §4.2.1.9) against the intermediates below it,
+/// counted as the stack counts them.
+pub(crate) fn path_length(step: &Step<'_>, below: usize, out: &mut Vec<Violation>) {
+    if let Some(len) = step.cert.basic_constraints.and_then(|bc| bc.path_len)
+        && below > len as usize
+    {
+        out.push(
+            Violation::new(Code::PathLengthExceeded, step.index)
+                .value(&format!("pathlen:{len}, {below} intermediates below it")),
+        );
+    }
 }
 
 /// The certificates of a path whose own fields are checked: the anchor of a complete path

@@ -159,84 +159,15 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
     };
     let path = search.path().to_vec();
     let mut violations = Vec::new();
-    let mut non_self_issued_below = 0usize;
-    for (position, &index) in path.iter().enumerate() {
-        let Some(cert) = context.certificate(index) else {
-            continue;
-        };
-        let is_leaf = position == 0;
-        validity(cert, index, context.time, &mut violations);
-        path_faults(cert, index, &mut violations);
-        for oid in cert.critical_extension_oids() {
-            if !OPENSSL_KNOWN_CRITICAL.contains(&oid) {
-                violations
-                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
-            }
-        }
-        let eku_allows = cert
-            .extended_key_usage
-            .as_ref()
-            .is_none_or(|eku| context.usage.listed_in(eku));
-        if !eku_allows {
-            let purposes = cert
-                .extended_key_usage
-                .as_ref()
-                .map(|e| e.purposes.clone())
-                .unwrap_or_default();
-            violations.push(eku_violation(is_leaf, index, &purposes));
-        }
-        if let Some(weak) = weak_key_at_level_2(&cert.key) {
-            violations.push(Violation::new(Code::WeakKey, index).value(&weak));
-        }
-        if is_leaf {
-            if let Some(ku) = cert.key_usage {
-                let needed = match context.usage {
-                    Usage::Client => ku.digital_signature || ku.key_agreement,
-                    Usage::Server => {
-                        ku.digital_signature || ku.key_encipherment || ku.key_agreement
-                    }
-                };
-                if !needed {
-                    violations.push(
-                        Violation::new(Code::LeafKeyUsageMissingDigitalSignature, index)
-                            .value(&ku.names().join(", ")),
-                    );
-                }
-            }
+    for step in walk(context, &path) {
+        certificate_rules(context, &step, &mut violations);
+        if step.is_leaf() {
+            leaf_key_usage(context, &step, &mut violations);
         } else {
-            // X509_check_ca
-            match (cert.basic_constraints, cert.key_usage) {
-                (_, Some(ku)) if !ku.key_cert_sign => violations.push(
-                    Violation::new(Code::IssuerMissingKeyCertSign, index)
-                        .value(&ku.names().join(", ")),
-                ),
-                (Some(bc), _) if !bc.ca => {
-                    violations.push(Violation::new(Code::IssuerNotCa, index))
-                }
-                (Some(_), _) => {}
-                // OpenSSL 3 accepts a CA without basicConstraints only as a v1 self-signed root.
-                (None, _) => {
-                    let v1_root = cert.version == 1 && graph.is_self_signed(index);
-                    if !v1_root {
-                        violations.push(Violation::new(Code::IssuerNotCa, index));
-                    }
-                }
-            }
-            if position > 1
-                && let Some(len) = cert.basic_constraints.and_then(|bc| bc.path_len)
-                && non_self_issued_below > len as usize
-            {
-                violations.push(
-                    Violation::new(Code::PathLengthExceeded, index).value(&format!(
-                        "pathlen:{len}, {non_self_issued_below} intermediates below it"
-                    )),
-                );
-            }
-            if !cert.is_self_issued() {
-                non_self_issued_below += 1;
-            }
+            check_ca(graph, &step, &mut violations);
         }
     }
+    path_lengths(context, &path, &mut violations);
     for (subject, issuer) in links(&path) {
         signature_rules(
             context,
@@ -270,4 +201,71 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
     unreadable_sent(context, unreadable, &mut violations);
     dead_end(&search, &mut violations);
     Evaluation { search, violations }
+}
+
+/// What OpenSSL checks on every certificate of the path, anchor included: its validity, its
+/// faults, its critical extensions, its EKU (`X509_check_purpose`, sslclient) and, at security
+/// level 2, its key size.
+fn certificate_rules(context: &Context<'_>, step: &Step<'_>, out: &mut Vec<Violation>) {
+    validity(step.cert, step.index, context.time, out);
+    path_faults(step.cert, step.index, out);
+    unhandled_critical(step, |oid| OPENSSL_KNOWN_CRITICAL.contains(&oid), out);
+    let eku_allows = step
+        .cert
+        .extended_key_usage
+        .as_ref()
+        .is_none_or(|eku| context.usage.listed_in(eku));
+    eku_rule(step, eku_allows, out);
+    if let Some(weak) = weak_key_at_level_2(&step.cert.key) {
+        out.push(Violation::new(Code::WeakKey, step.index).value(&weak));
+    }
+}
+
+/// The client certificate's key usage, when present, must allow its part of the handshake
+/// (`check_purpose_ssl_client`).
+fn leaf_key_usage(context: &Context<'_>, step: &Step<'_>, out: &mut Vec<Violation>) {
+    let Some(ku) = step.cert.key_usage else {
+        return;
+    };
+    let allowed = match context.usage {
+        Usage::Client => ku.digital_signature || ku.key_agreement,
+        Usage::Server => ku.digital_signature || ku.key_encipherment || ku.key_agreement,
+    };
+    if !allowed {
+        out.push(
+            Violation::new(Code::LeafKeyUsageMissingDigitalSignature, step.index)
+                .value(&ku.names().join(", ")),
+        );
+    }
+}
+
+/// `X509_check_ca`: an issuer needs keyCertSign when it has a key usage, and CA:TRUE; OpenSSL 3
+/// accepts a CA without basicConstraints only as a v1 self-signed root.
+fn check_ca(graph: &Graph<'_>, step: &Step<'_>, out: &mut Vec<Violation>) {
+    let cert = step.cert;
+    match (cert.basic_constraints, cert.key_usage) {
+        (_, Some(ku)) if !ku.key_cert_sign => issuer_key_cert_sign(step, out),
+        (Some(bc), _) if !bc.ca => out.push(Violation::new(Code::IssuerNotCa, step.index)),
+        (Some(_), _) => {}
+        (None, _) => {
+            let v1_root = cert.version == 1 && graph.is_self_signed(step.index);
+            if !v1_root {
+                out.push(Violation::new(Code::IssuerNotCa, step.index));
+            }
+        }
+    }
+}
+
+/// pathLenConstraint as `check_chain_extensions` counts it: the non-self-issued intermediates
+/// below an issuer (the certificate it issued directly does not count).
+fn path_lengths(context: &Context<'_>, path: &[usize], out: &mut Vec<Violation>) {
+    let mut non_self_issued_below = 0usize;
+    for step in walk(context, path).filter(|s| !s.is_leaf()) {
+        if step.position > 1 {
+            path_length(&step, non_self_issued_below, out);
+        }
+        if !step.cert.is_self_issued() {
+            non_self_issued_below += 1;
+        }
+    }
 }

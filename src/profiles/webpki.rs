@@ -254,45 +254,8 @@ pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
     let complete = matches!(search, Search::Complete(_));
     // The anchor contributes only its name, key and name constraints.
     let checked = without_anchor(&path, complete);
-    for (position, &index) in checked.iter().enumerate() {
-        let Some(cert) = context.certificate(index) else {
-            continue;
-        };
-        let is_leaf = position == 0;
-        if cert.version != 3 {
-            violations.push(Violation::new(Code::UnsupportedVersion, index));
-        }
-        validity(cert, index, context.time, &mut violations);
-        for oid in cert.critical_extension_oids() {
-            if !WEBPKI_KNOWN_CRITICAL.contains(&oid) {
-                violations
-                    .push(Violation::new(Code::UnsupportedCriticalExtension, index).value(oid));
-            }
-        }
-        if let Some(eku) = &cert.extended_key_usage {
-            let allowed = context.usage.listed_in(eku);
-            if !allowed {
-                violations.push(eku_violation(is_leaf, index, &eku.purposes));
-            }
-        }
-        if is_leaf {
-            if cert.is_ca() {
-                violations.push(Violation::new(Code::CaUsedAsClientCertificate, index));
-            }
-        } else {
-            if !cert.is_ca() {
-                violations.push(Violation::new(Code::IssuerNotCa, index));
-            }
-            if let Some(len) = cert.basic_constraints.and_then(|bc| bc.path_len) {
-                let below = position - 1;
-                if below > len as usize {
-                    violations.push(
-                        Violation::new(Code::PathLengthExceeded, index)
-                            .value(&format!("pathlen:{len}, {below} intermediates below it")),
-                    );
-                }
-            }
-        }
+    for step in walk(context, checked) {
+        certificate_rules(context, &step, &mut violations);
     }
     // Signatures: each certificate by the next one on the path.
     for (subject, issuer) in links(&path) {
@@ -315,4 +278,31 @@ pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
     }
     dead_end(&search, &mut violations);
     Evaluation { search, violations }
+}
+
+/// What webpki checks on each certificate below the anchor: version 3, validity, critical
+/// extensions, EKU (the required purpose must be listed), and CA:TRUE on issuers only
+/// (`EndEntityOrCa`), with their pathLenConstraint counting every intermediate below.
+fn certificate_rules(context: &Context<'_>, step: &Step<'_>, out: &mut Vec<Violation>) {
+    let (cert, index) = (step.cert, step.index);
+    if cert.version != 3 {
+        out.push(Violation::new(Code::UnsupportedVersion, index));
+    }
+    validity(cert, index, context.time, out);
+    unhandled_critical(step, |oid| WEBPKI_KNOWN_CRITICAL.contains(&oid), out);
+    let eku_allows = cert
+        .extended_key_usage
+        .as_ref()
+        .is_none_or(|eku| context.usage.listed_in(eku));
+    eku_rule(step, eku_allows, out);
+    if step.is_leaf() {
+        if cert.is_ca() {
+            out.push(Violation::new(Code::CaUsedAsClientCertificate, index));
+        }
+    } else {
+        if !cert.is_ca() {
+            out.push(Violation::new(Code::IssuerNotCa, index));
+        }
+        path_length(step, step.intermediates_below(), out);
+    }
 }

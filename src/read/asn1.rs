@@ -124,6 +124,29 @@ pub(crate) fn bit_length(value: &[u8]) -> usize {
     }
 }
 
+/// The DER of a parsed ANY (header rebuilt: the value's tag and a definite length).
+pub(crate) fn any_der(any: &Any<'_>) -> Vec<u8> {
+    let mut header = Vec::new();
+    let tag = any.tag().0;
+    let class = (any.class() as u8) << 6;
+    let constructed = if any.header.is_constructed() { 0x20 } else { 0 };
+    header.push(class | constructed | u8::try_from(tag).unwrap_or(0x1f));
+    let length = any.data.len();
+    if length < 0x80 {
+        header.push(length as u8);
+    } else {
+        let bytes: Vec<u8> = length
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|&b| b == 0)
+            .collect();
+        header.push(0x80 | bytes.len() as u8);
+        header.extend(bytes);
+    }
+    header.extend_from_slice(any.data);
+    header
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,157 @@
+//! Certificate revocation lists, read with x509-parser into owned summaries; what decides
+//! whether a stack may use one (an unknown critical extension, one that does not decode) is
+//! kept as a [`CrlFault`].
+
+use x509_parser::extensions::ParsedExtension;
+use x509_parser::prelude::FromDer;
+use x509_parser::revocation_list::CertificateRevocationList;
+
+use crate::read::certificate::{
+    Certificate, ParseError, Reason, Timestamp, describe_error, offset_of, timestamp,
+};
+use crate::read::names::{self, OpensslCanonical};
+use crate::read::signature::{
+    SignatureAlgorithm, SignatureCheck, check_signature, signature_algorithm,
+};
+
+/// Something about a CRL that decides whether a stack may use it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CrlFault {
+    /// A critical CRL extension the stacks do not process.
+    UnknownCriticalExtension { oid: String },
+    /// A critical extension on a revoked entry that the stacks do not process.
+    UnknownCriticalEntryExtension { oid: String },
+    /// An extension that does not decode.
+    UndecodableExtension { oid: String },
+}
+
+/// CRL extensions OpenSSL, rustls-webpki and Java process.
+const KNOWN_CRL_EXTENSIONS: &[&str] = &[
+    "2.5.29.20", // cRLNumber
+    "2.5.29.28", // issuingDistributionPoint
+    "2.5.29.35", // authorityKeyIdentifier
+    "2.5.29.27", // deltaCRLIndicator
+    "2.5.29.46", // freshestCRL
+    "2.5.29.18", // issuerAltName
+];
+
+/// CRL entry extensions the stacks process.
+const KNOWN_CRL_ENTRY_EXTENSIONS: &[&str] = &[
+    "2.5.29.21", // cRLReason
+    "2.5.29.24", // invalidityDate
+    "2.5.29.29", // certificateIssuer
+];
+
+/// An owned, parsed certificate revocation list.
+#[derive(Clone, Debug)]
+pub struct Crl {
+    pub der: Vec<u8>,
+    pub issuer: String,
+    pub issuer_raw: Vec<u8>,
+    pub issuer_canonical: Option<OpensslCanonical>,
+    pub this_update: Timestamp,
+    pub next_update: Option<Timestamp>,
+    /// Revoked serial numbers, the INTEGER contents exactly as encoded.
+    pub revoked: Vec<Vec<u8>>,
+    pub signature_algorithm: SignatureAlgorithm,
+    pub signature: Vec<u8>,
+    pub tbs: std::ops::Range<usize>,
+    pub authority_key_id: Option<Vec<u8>>,
+    pub faults: Vec<CrlFault>,
+}
+
+impl Crl {
+    /// Parses one DER CRL with x509-parser.
+    pub fn parse(der: &[u8]) -> Result<Self, ParseError> {
+        parse_crl(der).map_err(|reason| ParseError(format!("not a valid CRL: {reason}")))
+    }
+
+    /// Does this CRL list `certificate`'s serial? Serials are compared as encoded.
+    pub fn lists(&self, certificate: &Certificate) -> bool {
+        self.revoked.contains(&certificate.serial_raw)
+    }
+
+    pub fn tbs_bytes(&self) -> &[u8] {
+        self.der.get(self.tbs.clone()).unwrap_or_default()
+    }
+
+    /// Does `issuer`'s key verify this CRL's signature?
+    pub fn signature_by(&self, issuer: &Certificate) -> SignatureCheck {
+        check_signature(
+            self.tbs_bytes(),
+            &self.signature_algorithm,
+            &self.signature,
+            issuer,
+        )
+    }
+
+    /// Is `issuer` the issuer of this CRL (name, and a signature not known to be wrong)?
+    pub fn issued_by(&self, issuer: &Certificate) -> bool {
+        self.issuer_raw == issuer.subject_raw
+            && self.signature_by(issuer) != SignatureCheck::Invalid
+    }
+}
+
+fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
+    let (rest, crl) =
+        CertificateRevocationList::from_der(der_bytes).map_err(|e| describe_error(&e))?;
+    if !rest.is_empty() {
+        return Err("bytes follow its end".to_owned());
+    }
+    let tbs = &crl.tbs_cert_list;
+    if tbs.version.is_some_and(|v| v.0 != 1) {
+        return Err("its version field is invalid".to_owned());
+    }
+    let mut faults = Vec::new();
+    let mut authority_key_id = None;
+    for extension in tbs.extensions() {
+        let oid = extension.oid.to_id_string();
+        match extension.parsed_extension() {
+            ParsedExtension::ParseError { .. } => {
+                faults.push(CrlFault::UndecodableExtension { oid: oid.clone() });
+            }
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                authority_key_id = aki.key_identifier.as_ref().map(|id| id.0.to_vec());
+            }
+            _ => {}
+        }
+        if extension.critical && !KNOWN_CRL_EXTENSIONS.contains(&oid.as_str()) {
+            faults.push(CrlFault::UnknownCriticalExtension { oid });
+        }
+    }
+    let mut revoked = Vec::new();
+    for entry in &tbs.revoked_certificates {
+        revoked.push(entry.raw_serial().to_vec());
+        for extension in entry.extensions() {
+            let oid = extension.oid.to_id_string();
+            if extension.critical && !KNOWN_CRL_ENTRY_EXTENSIONS.contains(&oid.as_str()) {
+                faults.push(CrlFault::UnknownCriticalEntryExtension { oid });
+            }
+        }
+    }
+    Ok(Crl {
+        der: der_bytes.to_vec(),
+        issuer: names::display(&tbs.issuer),
+        issuer_raw: tbs.issuer.as_raw().to_vec(),
+        issuer_canonical: OpensslCanonical::of(&tbs.issuer),
+        this_update: timestamp(&tbs.this_update),
+        next_update: tbs.next_update.as_ref().map(timestamp),
+        revoked,
+        signature_algorithm: signature_algorithm(&crl.signature_algorithm),
+        signature: crl.signature_value.data.to_vec(),
+        tbs: offset_of(der_bytes, tbs.as_ref()),
+        authority_key_id,
+        faults,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_a_parse_error() {
+        assert!(Crl::parse(&[0xff; 10]).is_err());
+        assert!(Crl::parse(&[]).is_err());
+    }
+}
