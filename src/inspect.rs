@@ -846,7 +846,11 @@ fn certificate_entries(
                 signature_algorithm: cert.signature_algorithm.name.clone(),
                 version: cert.version,
                 is_ca: cert.is_ca(),
-                self_signed: graph.is_self_signed(index),
+                self_issued: cert.is_self_issued(),
+                // A trusted certificate off the chain is never verified: its self-signature
+                // decides nothing, and checking thousands of them is the cost of a bundle.
+                self_signed: (entry.side == Side::Client || path.contains(&index))
+                    .then(|| graph.is_self_signed(index)),
                 validity: if time > cert.not_after {
                     Validity::Expired
                 } else if time < cert.not_before {

@@ -131,7 +131,11 @@ pub struct CertificateEntry {
     pub signature_algorithm: String,
     pub version: u32,
     pub is_ca: bool,
-    pub self_signed: bool,
+    /// Its subject is its issuer.
+    pub self_issued: bool,
+    /// Self-issued, and its own key verifies its signature (or the algorithm cannot be
+    /// checked); `None` for a trusted certificate off the chain, which is not verified.
+    pub self_signed: Option<bool>,
     pub validity: Validity,
     /// notBefore and notAfter in seconds since the Unix epoch, for timelines.
     pub not_before_timestamp: i64,

@@ -248,6 +248,40 @@ fn ten_thousand_certificates_in_one_bundle() {
 }
 
 #[test]
+fn only_the_chain_and_the_clients_certificates_have_their_self_signature_checked() {
+    let f = fixture();
+    let other = common::self_signed(common::ca("Unrelated Root"), common::key());
+    let report = run(
+        &[
+            ("leaf.pem", f.leaf.pem.as_bytes()),
+            ("intermediate.pem", f.intermediate.pem.as_bytes()),
+        ],
+        &[
+            ("other.pem", other.pem.as_bytes()),
+            ("root.pem", f.root.pem.as_bytes()),
+        ],
+    );
+    assert_eq!(report.verdict, Verdict::Accepted);
+    let by_subject = |cn: &str| {
+        report
+            .certificates
+            .iter()
+            .find(|c| c.subject.contains(cn))
+            .unwrap()
+    };
+    let unrelated = by_subject("Unrelated Root");
+    assert!(unrelated.self_issued);
+    assert_eq!(unrelated.self_signed, None, "off the chain: not verified");
+    let anchor = &report.certificates[*report.chain.last().unwrap()];
+    assert_eq!((anchor.self_issued, anchor.self_signed), (true, Some(true)));
+    let client = &report.certificates[report.chain[0]];
+    assert_eq!(
+        (client.self_issued, client.self_signed),
+        (false, Some(false))
+    );
+}
+
+#[test]
 fn a_hundred_deep_chain_is_bounded_and_explained() {
     let root = common::self_signed(common::ca("Deep Root"), common::key());
     let mut chain = vec![common::issue(common::ca("Deep CA 0"), common::key(), &root)];

@@ -243,17 +243,23 @@ pub(crate) fn timestamp(time: &x509_parser::time::ASN1Time) -> Timestamp {
 }
 
 /// Upper-case hex joined by `separator`.
-fn hex(bytes: &[u8], separator: &str) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(separator)
+/// Upper-case hex, the bytes joined by `separator`.
+pub(crate) fn upper_hex(bytes: &[u8], separator: &str) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(bytes.len() * (2 + separator.len()));
+    for (i, &byte) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
 }
 
 /// Formats bytes as colon-separated upper-case hex, the way OpenSSL prints serials and key ids.
 pub fn colon_hex(bytes: &[u8]) -> String {
-    hex(bytes, ":")
+    upper_hex(bytes, ":")
 }
 
 fn digest_hex(algorithm: &'static ring::digest::Algorithm, bytes: &[u8]) -> String {

@@ -149,7 +149,7 @@ pub fn parse(raw: &[u8]) -> Option<X509Name<'_>> {
 
 /// Upper-case hex, no separators.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
+    super::certificate::upper_hex(bytes, "")
 }
 
 /// The DER of an attribute value (tag, length, contents), as `#hex` forms show it.

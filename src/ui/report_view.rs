@@ -408,10 +408,11 @@ pub fn CertificateDetails(props: &DetailsProps) -> Html {
         ("Version", format!("v{}", cert.version)),
         (
             "Self-signed",
-            if cert.self_signed {
-                "yes".into()
-            } else {
-                "no".into()
+            match (cert.self_signed, cert.self_issued) {
+                (Some(true), _) => "yes".into(),
+                (None, true) => "self-issued (its signature is not checked off the chain)".into(),
+                (Some(false), true) => "no: its own key does not verify its signature".into(),
+                (_, false) => "no".into(),
             },
         ),
         ("SHA-256", cert.sha256.clone()),
