@@ -421,3 +421,113 @@ fn a_name_equal_as_text_but_not_as_der_splits_go_from_java() {
     std::fs::write(s.dir.join("key.pem"), leaf.key_pem()).unwrap();
     real_clients_agree(&report, &s.dir, "utf8-root.pem", &[]);
 }
+
+/// A private key whose private part is not the certificate's (its stated public key copied
+/// from the certificate) is `private_key_inconsistent`, and a real handshake with it fails: an
+/// `openssl s_server` requiring a client certificate refuses the CertificateVerify (alert 51,
+/// decrypt error), where the consistent key completes the handshake and gets the page.
+#[test]
+fn a_key_whose_private_part_is_not_the_certificates_fails_a_real_handshake() {
+    let cases = common::malformed::corpus();
+    for (name, code, completes) in [
+        ("key-ec-good", Code::PrivateKeyMatches, true),
+        (
+            "key-ec-private-part-of-another-key",
+            Code::PrivateKeyInconsistent,
+            false,
+        ),
+    ] {
+        let case = cases.iter().find(|c| c.name == name).unwrap();
+        let key = case.key.clone().unwrap();
+        let mut client = case.client_pems().concat();
+        client.push_str(&key);
+        let files = vec![
+            (Side::Client, "client.pem".to_owned(), client.into_bytes()),
+            (
+                Side::Trust,
+                "root.pem".to_owned(),
+                case.root_pems().concat().into_bytes(),
+            ),
+        ];
+        let report = inspect(&borrow_inputs(&files), &Options::at(case.time));
+        assert!(
+            report.findings.iter().any(|f| f.code == code),
+            "{name}: {:?}",
+            report.findings.iter().map(|f| f.code).collect::<Vec<_>>()
+        );
+
+        let s = setup(&format!("sclient-{name}"));
+        std::fs::write(s.dir.join("case-root.pem"), case.root_pems().concat()).unwrap();
+        std::fs::write(s.dir.join("case-leaf.pem"), case.leaf_pem()).unwrap();
+        std::fs::write(
+            s.dir.join("case-chain.pem"),
+            case.intermediate_pems().concat(),
+        )
+        .unwrap();
+        std::fs::write(s.dir.join("case-key.pem"), &key).unwrap();
+        let attime = case.time.to_string();
+        let flags = [
+            "-Verify",
+            "2",
+            "-verify_return_error",
+            "-attime",
+            &attime,
+            "-www",
+            "-naccept",
+            "1",
+            "-tls1_2",
+        ];
+        let (mut server, target) = s_server(&s.dir, "case-root.pem", &flags);
+        let mut said = String::new();
+        for _ in 0..50 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let mut run = Command::new("openssl")
+                .args(["s_client", "-connect", &target, "-cert", "case-leaf.pem"])
+                .args([
+                    "-cert_chain",
+                    "case-chain.pem",
+                    "-key",
+                    "case-key.pem",
+                    "-ign_eof",
+                ])
+                .current_dir(&s.dir)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write as _;
+            let _ = run
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"GET / HTTP/1.0\r\n\r\n");
+            let out = run.wait_with_output().unwrap();
+            said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            if said.contains("CONNECTED") {
+                break;
+            }
+        }
+        server.kill().ok();
+        server.wait().ok();
+        println!(
+            "{name}: {}",
+            said.lines()
+                .filter(|l| l.contains("alert") || l.contains("HTTP/1.0"))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        assert_eq!(
+            said.contains("HTTP/1.0 200 ok"),
+            completes,
+            "{name}: {said}"
+        );
+        if !completes {
+            assert!(said.contains("alert decrypt error"), "{name}: {said}");
+        }
+    }
+}
