@@ -338,6 +338,10 @@ struct Texts {
     remedy: &'static str,
 }
 
+/// How to give a password, for every input that needs one.
+const ENTER_PASSWORD: &str = "Enter its password (the page asks for it; the CLI takes \
+     --password-file). It is used only here, to decrypt, and never stored or exported.";
+
 /// The text of every code, one entry each (tested).
 const TEXTS: &[Texts] = &[
     Texts {
@@ -602,15 +606,13 @@ const TEXTS: &[Texts] = &[
         title: "An encrypted private key",
         detail: "The private key is encrypted; without its password it cannot be matched to the \
              certificate.",
-        remedy: "Enter its password (the page asks for it; the CLI takes --password-file). It is used \
-             only here, to decrypt, and never stored or exported.",
+        remedy: ENTER_PASSWORD,
     },
     Texts {
         code: Code::Pkcs12NeedsPassword,
         title: "A PKCS#12 file needs its password",
         detail: "The input is a PKCS#12 (.p12/.pfx) container; its contents are protected by a password.",
-        remedy: "Enter its password (the page asks for it; the CLI takes --password-file). It is used \
-             only here, to decrypt, and never stored or exported.",
+        remedy: ENTER_PASSWORD,
     },
     Texts {
         code: Code::WrongPassword,

@@ -222,16 +222,7 @@ fn keys_of_every_unencrypted_form_are_matched_and_encrypted_ones_reported() {
     let dir = common::temp_dir("keys");
     std::fs::write(dir.join("pkcs8.pem"), leaf.key_pem()).unwrap();
     let convert = |args: &[&str]| {
-        let output = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        common::openssl(args, &dir);
     };
     std::fs::write(dir.join("leaf.pem"), &leaf.pem).unwrap();
     convert(&["ec", "-in", "pkcs8.pem", "-out", "sec1.pem"]);

@@ -49,21 +49,11 @@ pub(crate) fn unparseable(cert: &Certificate) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 // Go
 
-/// Critical extensions Go's `crypto/x509` parser handles (crypto/x509/parser.go).
-const GO_KNOWN_CRITICAL: &[&str] = &[
-    "2.5.29.15", // keyUsage
-    "2.5.29.19", // basicConstraints
-    "2.5.29.17", // subjectAltName
-    "2.5.29.30", // nameConstraints
-    "2.5.29.31", // cRLDistributionPoints
-    "2.5.29.35", // authorityKeyIdentifier
-    "2.5.29.36", // policyConstraints
-    "2.5.29.37", // extendedKeyUsage
-    "2.5.29.14", // subjectKeyIdentifier
-    "2.5.29.32", // certificatePolicies
-    "2.5.29.33", // policyMappings
-    "2.5.29.54", // inhibitAnyPolicy
-];
+/// Whether Go handles this extension when it is critical: every extension its parser decodes
+/// but authorityInfoAccess (crypto/x509/parser.go refuses a critical one).
+fn go_handles_critical(oid: &str) -> bool {
+    oid != "1.3.6.1.5.5.7.1.1" && GO_PARSED.contains(&oid)
+}
 
 /// Go's `x509.Certificate.Verify` as `crypto/tls` calls it for a client certificate
 /// (`KeyUsages: ClientAuth`, the client's other certificates as intermediates, `ClientCAs` as
@@ -103,11 +93,7 @@ fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> 
     let mut violations = Vec::new();
     for step in walk(context, path) {
         validity(step.cert, step.index, context.time, &mut violations);
-        unhandled_critical(
-            &step,
-            |oid| GO_KNOWN_CRITICAL.contains(&oid),
-            &mut violations,
-        );
+        unhandled_critical(&step, go_handles_critical, &mut violations);
         // An empty EKU is no EKU for Go (`len(c.ExtKeyUsage) == 0`).
         let eku_allows = step
             .cert

@@ -152,25 +152,6 @@ pub fn hex(bytes: &[u8]) -> String {
     super::certificate::upper_hex(bytes, "")
 }
 
-/// The DER of an attribute value (tag, length, contents), as `#hex` forms show it.
-fn value_der(value: &Any<'_>) -> Vec<u8> {
-    let mut out = vec![u8::try_from(value.tag().0).unwrap_or(0x04)];
-    let length = value.data.len();
-    if length < 0x80 {
-        out.push(length as u8);
-    } else {
-        let bytes: Vec<u8> = length
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|&b| b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend(bytes);
-    }
-    out.extend_from_slice(value.data);
-    out
-}
-
 /// Characters that could make displayed text mislead a reader: controls (C0, DEL, C1), line
 /// and paragraph separators, and the invisible format characters (Unicode category Cf: bidi
 /// overrides and isolates, zero-width characters, tags).
@@ -212,7 +193,7 @@ fn attribute_display(attribute: &AttributeTypeAndValue<'_>) -> String {
     let value = attribute.attr_value();
     let text = match string_value(value) {
         Some(text) => escape_rfc4514(&text),
-        None => format!("#{}", hex(&value_der(value))),
+        None => format!("#{}", hex(&super::asn1::any_der(value))),
     };
     format!("{}={text}", attribute_name(&oid))
 }
@@ -410,7 +391,10 @@ pub fn java_canonical(name: &X509Name<'_>) -> String {
                 };
                 let value = match text {
                     Some(text) => java_canonical_string(&text),
-                    None => format!("#{}", hex(&value_der(value)).to_ascii_lowercase()),
+                    None => format!(
+                        "#{}",
+                        hex(&super::asn1::any_der(value)).to_ascii_lowercase()
+                    ),
                 };
                 let label = if keyword { attribute_name(&oid) } else { &oid };
                 let canonical = format!("{label}={value}");

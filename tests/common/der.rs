@@ -288,16 +288,7 @@ impl Key {
 
     /// The key as PKCS#8 PEM (ring writes v2, with the public key).
     pub fn pem(&self) -> String {
-        let body = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &self.pkcs8);
-        let lines: Vec<&str> = body
-            .as_bytes()
-            .chunks(64)
-            .map(|c| std::str::from_utf8(c).unwrap())
-            .collect();
-        format!(
-            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
-            lines.join("\n")
-        )
+        super::pem_block("PRIVATE KEY", &self.pkcs8)
     }
 }
 

@@ -4,10 +4,8 @@
 //! tests/malformed_differential.rs runs every case through real OpenSSL 3, Go's crypto/x509,
 //! rustls-webpki and the JDK, and each profile must decide as its stack does.
 
-use std::process::Command;
-
 use super::der::{self, Key};
-use super::{DAY, NOW, temp_dir};
+use super::{DAY, NOW, pem_block, temp_dir};
 
 /// One case: the client's certificate (exact bytes, trailing ones included), the intermediates
 /// it sends, the server's roots, the CRLs it is configured with, and the client's key.
@@ -699,29 +697,18 @@ fn encoding_cases(pki: &Pki, out: &mut Vec<Case>) {
     });
     let tbs = pki.leaf.tbs();
     let signature = pki.intermediate_key.sign(&tbs);
-    let outer_long = der::tlv_long_length(
-        0x30,
-        &[
-            tbs.as_slice(),
-            &der::ecdsa_sha256(),
-            &der::bit_string(&signature),
-        ]
-        .concat(),
-        1,
-    );
+    let content = [
+        tbs.as_slice(),
+        &der::ecdsa_sha256(),
+        &der::bit_string(&signature),
+    ]
+    .concat();
+    let outer_long = der::tlv_long_length(0x30, &content, 1);
     out.push(Case {
         leaf: outer_long,
         ..pki.case("outer-length-not-minimal", &pki.leaf)
     });
-    let outer_indefinite = der::tlv_indefinite(
-        0x30,
-        &[
-            tbs.as_slice(),
-            &der::ecdsa_sha256(),
-            &der::bit_string(&signature),
-        ]
-        .concat(),
-    );
+    let outer_indefinite = der::tlv_indefinite(0x30, &content);
     out.push(Case {
         leaf: outer_indefinite,
         ..pki.case("outer-length-indefinite", &pki.leaf)
@@ -852,18 +839,9 @@ fn openssl_output(args: &[&str], files: &[(&str, &[u8])]) -> Vec<u8> {
     for (name, bytes) in files {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
-    let output = Command::new("openssl")
-        .args(args)
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = super::openssl(args, &dir);
     std::fs::remove_dir_all(&dir).ok();
-    output.stdout
+    output
 }
 
 /// A key as unencrypted PKCS#8 PEM, as `openssl pkcs8 -topk8` writes it (keeping whatever
@@ -875,19 +853,6 @@ fn pkcs8_pem(label: &str, der: &[u8]) -> String {
         &[("key.pem", pem.as_bytes())],
     ))
     .unwrap()
-}
-
-fn pem_block(label: &str, der: &[u8]) -> String {
-    let body = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, der);
-    let lines: Vec<&str> = body
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!(
-        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
-        lines.join("\n")
-    )
 }
 
 /// The DER of the first PEM block of `text`.

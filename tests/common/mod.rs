@@ -151,7 +151,7 @@ pub fn temp_dir(label: &str) -> PathBuf {
     dir
 }
 
-pub fn openssl(args: &[&str], dir: &PathBuf) {
+pub fn openssl(args: &[&str], dir: &PathBuf) -> Vec<u8> {
     let output = Command::new("openssl")
         .args(args)
         .current_dir(dir)
@@ -162,6 +162,7 @@ pub fn openssl(args: &[&str], dir: &PathBuf) {
         "openssl {args:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+    output.stdout
 }
 
 /// Signs `subject`'s key with `issuer` using the openssl command line: for what rcgen cannot
@@ -1123,6 +1124,20 @@ pub fn run_with(client: &[(&str, &[u8])], trust: &[(&str, &[u8])], passwords: &[
 /// PEM of a DER certificate.
 pub fn pem(der: &[u8]) -> String {
     mtls_inspector::inspect::pem(der)
+}
+
+/// A PEM block with this label, 64 characters a line.
+pub fn pem_block(label: &str, der: &[u8]) -> String {
+    let body = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, der);
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+        lines.join("\n")
+    )
 }
 
 /// Runs `openssl verify` the way the `openssl` or `nginx` profile stands for it; true = accepted.
