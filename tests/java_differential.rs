@@ -14,6 +14,8 @@ struct Case {
     name: String,
     chain: Vec<String>,
     roots: Vec<String>,
+    /// The CRLs the server is configured with.
+    crls: Vec<String>,
     time: i64,
     usage: Usage,
 }
@@ -26,7 +28,7 @@ fn java_decides(label: &str, cases: &[Case]) -> Vec<(bool, String)> {
             name: &c.name,
             client: &c.chain,
             roots: &c.roots,
-            crls: &[],
+            crls: &c.crls,
             time: c.time,
             usage: c.usage,
         })
@@ -38,7 +40,10 @@ fn java_decides(label: &str, cases: &[Case]) -> Vec<(bool, String)> {
 fn ours(cases: &[Case]) -> Vec<(Verdict, Vec<mtls_inspector::diagnosis::Code>)> {
     cases
         .iter()
-        .map(|c| common::profile_decides(Profile::Java, &c.chain, &c.roots, c.time, c.usage))
+        .map(|c| {
+            let trust = [c.roots.as_slice(), c.crls.as_slice()].concat();
+            common::profile_decides(Profile::Java, &c.chain, &trust, c.time, c.usage)
+        })
         .collect()
 }
 
@@ -75,6 +80,7 @@ fn java_profile_agrees_with_jsse_on_every_scenario() {
                 name: s.name.to_owned(),
                 chain,
                 roots: s.trust.clone(),
+                crls: s.crls.clone(),
                 time: s.time,
                 usage: Usage::Client,
             }
@@ -104,6 +110,7 @@ fn java_profile_agrees_with_jsse_on_the_limbo_cases() {
             name: c.id,
             chain: c.chain,
             roots: c.roots,
+            crls: Vec::new(),
             time: c.time,
             usage: c.usage,
         })

@@ -181,6 +181,17 @@ fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -
         }
     }
     name_constraints(context, path, CommonName::Java, &mut violations);
+    // Configured with CRLs (revocation enabled, the CRLs in a CertStore), PKIX's
+    // RevocationChecker checks every certificate below the anchor.
+    if !context.crls.is_empty() {
+        revocation(
+            context,
+            checked,
+            Profile::Java,
+            NameMatching::Java,
+            &mut violations,
+        );
+    }
     violations
 }
 

@@ -90,8 +90,9 @@ impl Profile {
                  is rejected (unknown status), an expired CRL is still used"
             }
             Self::Openssl => {
-                "openssl verify checks no CRL unless -crl_check is given (the profile assumes it \
-                 is not)"
+                "OpenSSL-based servers configured with CRLs (HAProxy crl-file, PostgreSQL \
+                 ssl_crl_file, Apache SSLCARevocationFile) check every level of the chain: a \
+                 certificate no CRL covers, or an expired CRL, is rejected"
             }
             Self::Nginx => {
                 "nginx with ssl_crl checks every level of the chain: a certificate no CRL covers, \
@@ -99,7 +100,9 @@ impl Profile {
             }
             Self::Go => "Go's crypto/tls never checks CRLs",
             Self::Java => {
-                "Java checks no CRL unless revocation checking is turned on (it is off by default)"
+                "a Java server configured with CRLs (Tomcat's certificateRevocationListFile: \
+                 revocation enabled, the CRLs in a CertStore) checks every certificate below \
+                 the anchor: one no current CRL covers is rejected"
             }
         }
     }
@@ -362,6 +365,7 @@ pub(crate) fn revocation(
             NameMatching::Openssl => {
                 crl.issuer_canonical.is_some() && crl.issuer_canonical == cert.issuer_canonical
             }
+            NameMatching::Java => crl.issuer_java == cert.issuer_java,
             _ => crl.issuer_raw == cert.issuer_raw,
         };
         let named: Vec<&Crl> = context.crls.iter().filter(names_issuer).collect();
@@ -371,7 +375,7 @@ pub(crate) fn revocation(
         }
         let issuers = context.graph.named_issuers(index, matching);
         for crl in named {
-            if let Some(reason) = crl_unusable(context, crl, &issuers) {
+            if let Some(reason) = crl_unusable(context, crl, &issuers, profile, cert) {
                 out.push(Violation::new(Code::CrlUnusable, index).value(&reason));
                 continue;
             }
@@ -390,9 +394,17 @@ pub(crate) fn revocation(
     }
 }
 
-/// Why a CRL naming the right issuer cannot be used: no issuer's key verifies it, its issuer
-/// may not sign CRLs, or it carries a critical extension no stack processes.
-fn crl_unusable(context: &Context<'_>, crl: &Crl, issuers: &[usize]) -> Option<String> {
+/// Why a CRL naming the right issuer cannot be used for `cert`: no issuer's key verifies it,
+/// its issuer may not sign CRLs, or it carries a critical extension the stack does not
+/// process. Java looks at a revoked entry's extensions only in `cert`'s own entry
+/// (RevocationChecker); OpenSSL and rustls refuse the whole CRL.
+fn crl_unusable(
+    context: &Context<'_>,
+    crl: &Crl,
+    issuers: &[usize],
+    profile: Profile,
+    cert: &Certificate,
+) -> Option<String> {
     let signer = issuers.iter().find_map(|&i| {
         let issuer = context.certificate(i)?;
         (crl.signature_by(issuer) != SignatureCheck::Invalid).then_some(issuer)
@@ -410,14 +422,20 @@ fn crl_unusable(context: &Context<'_>, crl: &Crl, issuers: &[usize]) -> Option<S
             signer.label()
         ));
     }
-    crl.faults.first().map(|fault| match fault {
+    let counts = |fault: &&CrlFault| match fault {
+        CrlFault::UnknownCriticalEntryExtension { serial, .. } => {
+            profile != Profile::Java || *serial == cert.serial_raw
+        }
+        _ => true,
+    };
+    crl.faults.iter().find(counts).map(|fault| match fault {
         CrlFault::UnknownCriticalExtension { oid } => {
             format!(
                 "the CRL of `{}` has the unknown critical extension {oid}",
                 crl.issuer
             )
         }
-        CrlFault::UnknownCriticalEntryExtension { oid } => format!(
+        CrlFault::UnknownCriticalEntryExtension { oid, .. } => format!(
             "an entry of the CRL of `{}` has the unknown critical extension {oid}",
             crl.issuer
         ),

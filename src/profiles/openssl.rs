@@ -131,9 +131,11 @@ impl OpensslSettings {
                 max_intermediates: Some(1),
                 crl_check_all: have_crls,
             },
+            // A CRL given is a CRL the server is configured with: OpenSSL-based servers
+            // (HAProxy, PostgreSQL, Apache's default) then check every level of the chain.
             _ => Self {
                 max_intermediates: None,
-                crl_check_all: false,
+                crl_check_all: have_crls,
             },
         }
     }
@@ -193,7 +195,7 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
         revocation(
             context,
             checked,
-            Profile::Nginx,
+            Profile::Openssl,
             NameMatching::Openssl,
             &mut violations,
         );

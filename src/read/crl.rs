@@ -20,7 +20,11 @@ pub enum CrlFault {
     /// A critical CRL extension the stacks do not process.
     UnknownCriticalExtension { oid: String },
     /// A critical extension on a revoked entry that the stacks do not process.
-    UnknownCriticalEntryExtension { oid: String },
+    UnknownCriticalEntryExtension {
+        oid: String,
+        /// The serial of the entry (INTEGER contents as encoded).
+        serial: Vec<u8>,
+    },
     /// An extension that does not decode.
     UndecodableExtension { oid: String },
 }
@@ -49,6 +53,8 @@ pub struct Crl {
     pub issuer: String,
     pub issuer_raw: Vec<u8>,
     pub issuer_canonical: Option<OpensslCanonical>,
+    /// Java's canonical form of the issuer (`X500Principal` equality).
+    pub issuer_java: String,
     pub this_update: Timestamp,
     pub next_update: Option<Timestamp>,
     /// Revoked serial numbers, the INTEGER contents exactly as encoded.
@@ -125,7 +131,10 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
         for extension in entry.extensions() {
             let oid = extension.oid.to_id_string();
             if extension.critical && !KNOWN_CRL_ENTRY_EXTENSIONS.contains(&oid.as_str()) {
-                faults.push(CrlFault::UnknownCriticalEntryExtension { oid });
+                faults.push(CrlFault::UnknownCriticalEntryExtension {
+                    oid,
+                    serial: entry.raw_serial().to_vec(),
+                });
             }
         }
     }
@@ -134,6 +143,7 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
         issuer: names::display(&tbs.issuer),
         issuer_raw: tbs.issuer.as_raw().to_vec(),
         issuer_canonical: OpensslCanonical::of(&tbs.issuer),
+        issuer_java: names::java_canonical(&tbs.issuer),
         this_update: timestamp(&tbs.this_update),
         next_update: tbs.next_update.as_ref().map(timestamp),
         revoked,

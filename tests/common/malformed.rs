@@ -206,11 +206,30 @@ pub fn crl(
     entries: &[(Vec<u8>, Vec<Vec<u8>>)],
     extensions: &[Vec<u8>],
 ) -> Vec<u8> {
+    crl_dated(
+        issuer_name,
+        key,
+        entries,
+        extensions,
+        NOW - DAY,
+        NOW + 7 * DAY,
+    )
+}
+
+/// The same, with its thisUpdate and nextUpdate.
+pub fn crl_dated(
+    issuer_name: &[u8],
+    key: &Key,
+    entries: &[(Vec<u8>, Vec<Vec<u8>>)],
+    extensions: &[Vec<u8>],
+    this_update: i64,
+    next_update: i64,
+) -> Vec<u8> {
     let mut body = der::integer(1);
     body.extend(der::ecdsa_sha256());
     body.extend(issuer_name);
-    body.extend(der::time(NOW - DAY));
-    body.extend(der::time(NOW + 7 * DAY));
+    body.extend(der::time(this_update));
+    body.extend(der::time(next_update));
     if !entries.is_empty() {
         let list: Vec<Vec<u8>> = entries
             .iter()
@@ -799,6 +818,48 @@ fn crl_cases(pki: &Pki, out: &mut Vec<Case>) {
             &intermediate_name,
             &pki.intermediate_key,
             &[(pki.leaf.serial.clone(), Vec::new())],
+            &[],
+        ),
+    ));
+    // Java reads a revoked entry's extensions only in the client's own entry.
+    out.push(with(
+        "crl-entry-of-the-client-with-unknown-critical-extension",
+        crl(
+            &intermediate_name,
+            &pki.intermediate_key,
+            &[(
+                pki.leaf.serial.clone(),
+                vec![der::extension(UNKNOWN, true, &der::integer(1))],
+            )],
+            &[],
+        ),
+    ));
+    let dated = |this_update: i64, next_update: i64| {
+        crl_dated(
+            &intermediate_name,
+            &pki.intermediate_key,
+            &[],
+            &[],
+            this_update,
+            next_update,
+        )
+    };
+    out.push(with("crl-expired", dated(NOW - 30 * DAY, NOW - DAY)));
+    out.push(with("crl-not-yet-valid", dated(NOW + DAY, NOW + 30 * DAY)));
+    // Only the client's issuer has a CRL: the intermediate's status is unknown.
+    let mut case = pki.case("crl-missing-for-the-intermediate", &pki.leaf);
+    case.crls = vec![good_crls(pki).remove(1)];
+    out.push(case);
+    // The CRL names its issuer in other case: canonical matching finds it, byte matching not.
+    out.push(with(
+        "crl-issuer-name-in-other-case",
+        crl(
+            &der::name(&[
+                (der::O, der::UTF8, b"MTLS-INSPECTOR TESTS"),
+                (der::CN, der::UTF8, b"corpus issuing ca"),
+            ]),
+            &pki.intermediate_key,
+            &[],
             &[],
         ),
     ));

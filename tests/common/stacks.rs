@@ -208,6 +208,9 @@ pub fn java(label: &str, chains: &[Chain<'_>]) -> Vec<(bool, String)> {
         std::fs::create_dir_all(&case_dir).unwrap();
         std::fs::write(case_dir.join("chain.pem"), chain.client.concat()).unwrap();
         std::fs::write(case_dir.join("roots.pem"), chain.roots.concat()).unwrap();
+        if !chain.crls.is_empty() {
+            std::fs::write(case_dir.join("crls.pem"), chain.crls.concat()).unwrap();
+        }
         std::fs::write(case_dir.join("time"), chain.time.to_string()).unwrap();
         let usage = match chain.usage {
             mtls_inspector::profiles::Usage::Client => "client",

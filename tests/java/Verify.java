@@ -2,13 +2,15 @@
 // client certificate (X509TrustManagerImpl.checkClientTrusted): sun.security.validator's PKIX
 // validator, variant TLS client (PKIX path validation with revocation off, then the end-entity
 // checks: key usage digitalSignature, EKU clientAuth or anyExtendedKeyUsage), at the case's
-// time. The client's certificates are parsed as JSSE parses a Certificate message; a private
+// time. With CRLs (crls.pem in the case directory) the validator is built as a server configured
+// with them builds its trust manager (Tomcat's certificateRevocationListFile): PKIXBuilderParameters
+// over the trusted certificates, revocation enabled, the CRLs in a CertStore. The client's certificates are parsed as JSSE parses a Certificate message; a private
 // key in the client's files must sign what its certificate's key verifies; the key must be one
 // a TLS CertificateVerify can use (RSA, RSASSA-PSS, EC P-256/384/521, Ed25519, Ed448).
 //
 // Run with --add-exports java.base/sun.security.validator=ALL-UNNAMED. Arguments: case
 // directories, each with chain.pem (client certificate first), roots.pem, time (Unix seconds)
-// and usage ("client" or "server"). Prints one line per case: "<dir>\tOK" or
+// and usage ("client" or "server"), and optionally crls.pem. Prints one line per case: "<dir>\tOK" or
 // "<dir>\tFAIL\t<message>".
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -17,7 +19,12 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
+import java.security.cert.CertStore;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAKey;
@@ -27,6 +34,8 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,8 +123,27 @@ public class Verify {
         List<X509Certificate> trusted = blocks(Files.readString(dir.resolve("roots.pem")), true);
         long time = Long.parseLong(Files.readString(dir.resolve("time")).trim());
         boolean server = Files.readString(dir.resolve("usage")).trim().equals("server");
-        Validator validator = Validator.getInstance(Validator.TYPE_PKIX,
-            server ? Validator.VAR_TLS_SERVER : Validator.VAR_TLS_CLIENT, (Collection<X509Certificate>) trusted);
+        String variant = server ? Validator.VAR_TLS_SERVER : Validator.VAR_TLS_CLIENT;
+        Path crlFile = dir.resolve("crls.pem");
+        Validator validator;
+        if (Files.exists(crlFile)) {
+            Set<TrustAnchor> anchors = new HashSet<>();
+            for (X509Certificate c : trusted) {
+                anchors.add(new TrustAnchor(c, null));
+            }
+            PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, null);
+            params.setRevocationEnabled(true);
+            List<X509CRL> crls = new ArrayList<>();
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (var crl : factory.generateCRLs(new ByteArrayInputStream(Files.readAllBytes(crlFile)))) {
+                crls.add((X509CRL) crl);
+            }
+            params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
+            params.setDate(new Date(time * 1000));
+            validator = Validator.getInstance(Validator.TYPE_PKIX, variant, params);
+        } else {
+            validator = Validator.getInstance(Validator.TYPE_PKIX, variant, (Collection<X509Certificate>) trusted);
+        }
         validator.setValidationDate(new Date(time * 1000));
         validator.validate(chain.toArray(new X509Certificate[0]), null, Collections.emptyList(), null,
             server ? "UNKNOWN" : null);
