@@ -12,7 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::certificate::Certificate;
 use crate::keys::KeyAlgorithm;
-pub use crate::read::names::openssl_oneline;
+use crate::read::openssl_names::{NameFormat, openssl_name};
+
+/// A DER Name in OpenSSL's `XN_FLAG_ONELINE` form, as `s_client` prints CA names:
+/// `C = US, O = "Example, Inc.", CN = Example Root CA`.
+pub fn openssl_oneline(raw: &[u8]) -> Option<String> {
+    openssl_name(raw, NameFormat::Oneline)
+}
 
 /// What the server asked for, as `openssl s_client` printed it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

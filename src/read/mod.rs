@@ -17,5 +17,6 @@ pub mod faults;
 pub mod keys;
 pub(crate) mod keystore;
 pub mod names;
+pub mod openssl_names;
 pub mod protected;
 pub mod signature;

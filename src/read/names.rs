@@ -4,7 +4,8 @@
 //! - [`display`]: the attributes in the certificate's own order, `O=Example\, Inc., CN=alice`,
 //!   with RFC 4514 escaping (separators and specials inside values are escaped, controls and
 //!   invisible characters written as `\XX`), so that two different names never look alike;
-//! - [`openssl_oneline`]: OpenSSL's `XN_FLAG_ONELINE` form, as `s_client` prints CA names;
+//! - OpenSSL's printed forms (`s_client`'s one-line CA names, nginx's `$ssl_client_s_dn`) are
+//!   in [`crate::read::openssl_names`];
 //! - [`OpensslCanonical`]: OpenSSL's canonical form (`x509_name_canon` in crypto/x509/x_name.c),
 //!   by which `X509_NAME_cmp` matches an issuer to a subject: string values converted to UTF-8,
 //!   ASCII lower-cased, leading and trailing white space dropped and inner runs collapsed;
@@ -224,69 +225,6 @@ pub fn common_name(name: &X509Name<'_>) -> Option<String> {
         .and_then(|cn| string_value(cn.attr_value()))
 }
 
-/// A DER Name in OpenSSL's `XN_FLAG_ONELINE` form, as `s_client` prints CA names:
-/// `C = US, O = "Example, Inc.", CN = Example Root CA`. `None` for a value OpenSSL would not
-/// print as text.
-pub fn openssl_oneline(raw: &[u8]) -> Option<String> {
-    let name = parse(raw)?;
-    let mut rdns = Vec::new();
-    for rdn in name.iter_rdn() {
-        let mut attributes = Vec::new();
-        for attribute in rdn.iter() {
-            let oid = attribute.attr_type().to_id_string();
-            let short = match oid.as_str() {
-                "1.2.840.113549.1.9.1" => "emailAddress",
-                other => attribute_name(other),
-            };
-            attributes.push(format!(
-                "{short} = {}",
-                oneline_value(attribute.attr_value())?
-            ));
-        }
-        rdns.push(attributes.join(" + "));
-    }
-    Some(rdns.join(", "))
-}
-
-/// One attribute value with OpenSSL's RFC 2253 escapes, quoting instead of escaping the
-/// specials (`ASN1_STRFLGS_ESC_QUOTE`): bytes above 0x7e and controls as `\XX` of the UTF-8.
-fn oneline_value(value: &Any<'_>) -> Option<String> {
-    let utf8 = match value.tag() {
-        Tag::BmpString | Tag::UniversalString | Tag::Utf8String => {
-            string_value(value)?.into_bytes()
-        }
-        Tag::PrintableString
-        | Tag::Ia5String
-        | Tag::VisibleString
-        | Tag::TeletexString
-        | Tag::NumericString => value.data.to_vec(),
-        _ => return None,
-    };
-    let needs_quotes = utf8.iter().any(|b| b",+\"\\<>;".contains(b));
-    let mut out = String::new();
-    for (i, &byte) in utf8.iter().enumerate() {
-        let edge =
-            (i == 0 && (byte == b' ' || byte == b'#')) || (i + 1 == utf8.len() && byte == b' ');
-        match byte {
-            b'"' | b'\\' if needs_quotes => {
-                out.push('\\');
-                out.push(char::from(byte));
-            }
-            b' ' | b'#' if edge && !needs_quotes => {
-                out.push('\\');
-                out.push(char::from(byte));
-            }
-            0x20..=0x7e => out.push(char::from(byte)),
-            _ => out.push_str(&format!("\\{byte:02X}")),
-        }
-    }
-    Some(if needs_quotes {
-        format!("\"{out}\"")
-    } else {
-        out
-    })
-}
-
 /// One attribute of an OpenSSL canonical name: type, value tag and canonical value bytes.
 type CanonicalAttribute = (Vec<u8>, u32, Vec<u8>);
 
@@ -503,14 +441,5 @@ mod tests {
             canonical(name(&[(CN, 0x0c, b"Example CA")]))
         );
         assert_eq!(canonical(name(&[(CN, 0x16, b"A")])), "cn=#160141");
-    }
-
-    #[test]
-    fn s_client_one_line_form_quotes_values_with_specials() {
-        let raw = name(&[(O, 0x13, b"Example, Inc."), (CN, 0x0c, "Café".as_bytes())]);
-        assert_eq!(
-            openssl_oneline(&raw).unwrap(),
-            "O = \"Example, Inc.\", CN = Caf\\C3\\A9"
-        );
     }
 }

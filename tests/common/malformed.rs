@@ -5,7 +5,7 @@
 //! rustls-webpki and the JDK, and each profile must decide as its stack does.
 
 use super::der::{self, Key};
-use super::{DAY, NOW, pem_block, temp_dir};
+use super::{DAY, NOW, pem_block, pem_der, temp_dir};
 
 /// One case: the client's certificate (exact bytes, trailing ones included), the intermediates
 /// it sends, the server's roots, the CRLs it is configured with, and the client's key.
@@ -914,17 +914,6 @@ fn pkcs8_pem(label: &str, der: &[u8]) -> String {
         &[("key.pem", pem.as_bytes())],
     ))
     .unwrap()
-}
-
-/// The DER of the first PEM block of `text`.
-fn pem_der(text: &[u8]) -> Vec<u8> {
-    let body: String = String::from_utf8_lossy(text)
-        .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN"))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
-    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap()
 }
 
 /// The cases about the client's private key.

@@ -1115,6 +1115,22 @@ pub fn pem(der: &[u8]) -> String {
     mtls_inspector::inspect::pem(der)
 }
 
+/// The DER of the first PEM block of `text`.
+pub fn pem_der(text: &[u8]) -> Vec<u8> {
+    let body: String = String::from_utf8_lossy(text)
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap()
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A PEM block with this label, 64 characters a line.
 pub fn pem_block(label: &str, der: &[u8]) -> String {
     let body = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, der);
