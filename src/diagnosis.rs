@@ -62,6 +62,9 @@ pub enum Code {
     MalformedCrl,
     MalformedTrustCertificate,
     EncodingNotStrict,
+    ClientCertificateNotRequested,
+    VerificationNotEnforced,
+    ServerConfigProblem,
     // information
     PrivateKeyMatches,
     PrivateKeyUnverifiable,
@@ -131,6 +134,9 @@ impl Code {
         Code::MalformedCrl,
         Code::MalformedTrustCertificate,
         Code::EncodingNotStrict,
+        Code::ClientCertificateNotRequested,
+        Code::VerificationNotEnforced,
+        Code::ServerConfigProblem,
         Code::PrivateKeyMatches,
         Code::PrivateKeyUnverifiable,
         Code::AssumedTrustAnchor,
@@ -196,6 +202,9 @@ impl Code {
             Self::IntermediateOnlyInTrustStore => "intermediate_only_in_trust_store",
             Self::RootSentByClient => "root_sent_by_client",
             Self::CertificateRequestIgnored => "certificate_request_ignored",
+            Self::ClientCertificateNotRequested => "client_certificate_not_requested",
+            Self::VerificationNotEnforced => "verification_not_enforced",
+            Self::ServerConfigProblem => "server_config_problem",
         }
     }
 
@@ -216,7 +225,10 @@ impl Code {
             | CaNameEncodingDiffers
             | MalformedCrl
             | MalformedTrustCertificate
-            | EncodingNotStrict => Severity::Warning,
+            | EncodingNotStrict
+            | ClientCertificateNotRequested
+            | VerificationNotEnforced
+            | ServerConfigProblem => Severity::Warning,
             PrivateKeyMatches
             | PrivateKeyUnverifiable
             | AssumedTrustAnchor
@@ -712,6 +724,28 @@ const TEXTS: &[Texts] = &[
         detail: "The client bundle includes the self-signed {name}; servers ignore it (trust comes only \
              from their own store).",
         remedy: "Remove the root from the client bundle to save bytes in every handshake.",
+    },
+    Texts {
+        code: Code::ClientCertificateNotRequested,
+        title: "The server does not ask for a client certificate",
+        detail: "The server's configuration does not request a client certificate ({value}): \
+             the client's certificate is never sent, and clients connect without one.",
+        remedy: "To require one, turn client verification on (nginx: `ssl_verify_client on;`) with \
+             the client CAs configured.",
+    },
+    Texts {
+        code: Code::VerificationNotEnforced,
+        title: "The server lets a failing certificate through",
+        detail: "The server is configured to accept clients whose certificate does not verify, and \
+             hands the result to the application instead ({value}).",
+        remedy: "Make the application refuse the connection unless the result is SUCCESS, or set \
+             verification to required (nginx: `ssl_verify_client on;`).",
+    },
+    Texts {
+        code: Code::ServerConfigProblem,
+        title: "Part of the server configuration could not be read",
+        detail: "{value}",
+        remedy: "Check the line named; the settings that were read are used, the rest is listed.",
     },
     Texts {
         code: Code::CertificateRequestIgnored,

@@ -8,12 +8,14 @@ use crate::crl::Crl;
 use crate::decode::{self, Content, Location, Problem};
 use crate::diagnosis::{self, Code, Severity, Subject, Violation};
 use crate::keys::{PrivateKey, PublicValue};
+use crate::profiles::openssl_errors::{OpensslError, verify_errors};
 use crate::profiles::{self, Context, OpensslSettings, Profile, Usage, WebpkiDecision};
 use crate::report::{
     CertificateEntry, CrlEntry, ExtensionEntry, Finding, InputSummary, KeyEntry, Link, LinkState,
-    ProfileResult, Report, Role, Validity, Verdict,
+    ProfileResult, Report, Role, ServerReport, Validity, Verdict,
 };
 use crate::request::{CertificateRequest, ClientStack};
+use crate::server::{self, ServerConfig};
 use crate::signature::SignatureCheck;
 
 /// Certificates inspected at most in one inspection; more are refused with a finding.
@@ -59,6 +61,9 @@ pub struct Options {
     /// The server's CertificateRequest (from `openssl s_client` output), to say whether each
     /// client stack would send the certificate at all.
     pub certificate_request: Option<CertificateRequest>,
+    /// The server's configuration files (name, contents): the matching profile takes its
+    /// settings from them, and the report says what the server derives.
+    pub server_configs: Vec<(String, Vec<u8>)>,
 }
 
 impl Options {
@@ -69,6 +74,7 @@ impl Options {
             profiles: Profile::ALL.to_vec(),
             passwords: Vec::new(),
             certificate_request: None,
+            server_configs: Vec::new(),
         }
     }
 }
@@ -118,6 +124,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
     profiles.sort();
     profiles.dedup();
     let mut gathered = gather(inputs, &options.passwords);
+    let server = server_config(&options.server_configs, inputs, &mut gathered);
     let graph_entries = std::mem::take(&mut gathered.entries);
     let graph = Graph::new(&graph_entries);
     let has_key = |i: usize| {
@@ -135,12 +142,25 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         &graph,
         leaf,
         &assumed,
-        &is_anchor,
         &profiles,
         options,
+        server.as_ref(),
         &mut gathered,
     );
     let (verdict, results, chain_path) = (judged.verdict, judged.results, judged.chain);
+    let server = server.map(|config| {
+        let (identity, log_line, verify_errors) = judged
+            .server
+            .map(|(outcome, errors)| (outcome.identity, outcome.log_line, errors))
+            .unwrap_or_default();
+        ServerReport {
+            profile: config.profile(),
+            config,
+            identity,
+            log_line,
+            verify_errors,
+        }
+    });
     let client_stacks = match (&options.certificate_request, leaf) {
         (Some(request), Some(leaf)) => client_stacks(&graph, leaf, request, &mut gathered),
         _ => Vec::new(),
@@ -172,6 +192,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
         inputs: gathered.summaries,
         certificate_request: options.certificate_request.clone(),
         client_stacks,
+        server,
     }
 }
 
@@ -180,6 +201,8 @@ struct Judged {
     verdict: Verdict,
     results: Vec<ProfileResult>,
     chain: Vec<usize>,
+    /// What the configured server does, and the verify errors OpenSSL reported to it.
+    server: Option<(server::Outcome, Vec<OpensslError>)>,
 }
 
 /// Each profile's decision on the client certificate `leaf`, or incomplete for all when there
@@ -188,9 +211,9 @@ fn judge(
     graph: &Graph<'_>,
     leaf: Option<usize>,
     assumed: &[usize],
-    is_anchor: &dyn Fn(usize) -> bool,
     profiles: &[Profile],
     options: &Options,
+    server: Option<&ServerConfig>,
     gathered: &mut Gathered,
 ) -> Judged {
     let trust_given = graph.entries().iter().any(|e| e.side == Side::Trust);
@@ -213,19 +236,21 @@ fn judge(
                 verdict: Verdict::Incomplete,
                 results: undecided.collect(),
                 chain: Vec::new(),
+                server: None,
             };
         }
     };
     let crls: Vec<Crl> = gathered.crls.iter().map(|(c, _)| c.clone()).collect();
+    let is_anchor = |i: usize| profiles::is_trusted(graph, i, assumed);
     let context = Context {
         graph,
         crls: &crls,
         time: options.time,
         usage: options.usage,
         leaf,
-        anchors: is_anchor,
+        anchors: &is_anchor,
     };
-    let (results, searches) = decide(&context, profiles, assumed, gathered);
+    let (results, searches, server) = decide(&context, profiles, assumed, server, gathered);
     let chain = display_path(&searches);
     chain_findings(graph, &chain, &searches, assumed, options.time, gathered);
     let verdict = if results.iter().all(|r| r.verdict == Verdict::Accepted) {
@@ -237,6 +262,7 @@ fn judge(
         verdict,
         results,
         chain,
+        server,
     }
 }
 
@@ -264,19 +290,28 @@ fn decide(
     context: &Context<'_>,
     profiles: &[Profile],
     assumed: &[usize],
+    server: Option<&ServerConfig>,
     gathered: &mut Gathered,
-) -> (Vec<ProfileResult>, Vec<Search>) {
+) -> Decided {
     let leaf = context.leaf;
     let leaf_certificate = context.graph.certificate(leaf);
     let mut results = Vec::new();
     let mut searches = Vec::new();
     let mut located = Vec::new();
+    let mut server_outcome = None;
     for &profile in profiles {
+        let configured = server.filter(|c| c.profile() == profile);
         // `reported`: what the real implementation said, for the profile that runs it.
         let (evaluation, reported) = match profile {
             Profile::Webpki => decide_webpki(context, gathered, assumed),
             Profile::Openssl | Profile::Nginx => {
-                let settings = OpensslSettings::for_profile(profile, !context.crls.is_empty());
+                let settings = configured.map_or_else(
+                    || OpensslSettings::for_profile(profile, !context.crls.is_empty()),
+                    |c| OpensslSettings {
+                        max_intermediates: c.max_intermediates,
+                        crl: c.crl,
+                    },
+                );
                 (profiles::openssl_rules(context, &settings), None)
             }
             Profile::Go => (profiles::go_rules(context), None),
@@ -287,6 +322,18 @@ fn decide(
             violations.extend(profiles::handshake_key_violation(profile, leaf, &cert.key));
         }
         violations.extend(key_violations(&gathered.keys, leaf_certificate, leaf));
+        if let Some(config) = configured {
+            let errors = verify_errors(context, &evaluation.search, &violations);
+            let outcome = server::outcome(config, leaf_certificate, &errors);
+            if outcome.accepted == Some(true) {
+                // The server lets the client through whatever verification found; without
+                // asking for a certificate, whatever the certificate is.
+                let asked = config.verify != server::Verify::Off;
+                violations.retain(|v| asked && !verify_errors_report(v.code));
+            }
+            violations.extend(outcome.notes.iter().cloned());
+            server_outcome = Some((outcome, errors));
+        }
         for (_, location, error) in &gathered.unparsed_client {
             located.push(Draft {
                 violation: Violation::general(Code::MalformedCertificate).value(error),
@@ -324,7 +371,71 @@ fn decide(
         searches.push(evaluation.search);
     }
     gathered.drafts.extend(located);
-    (results, searches)
+    (results, searches, server_outcome)
+}
+
+/// The profiles' results, their searches, and what the configured server does.
+type Decided = (
+    Vec<ProfileResult>,
+    Vec<Search>,
+    Option<(server::Outcome, Vec<OpensslError>)>,
+);
+
+/// Does OpenSSL's chain verification report this code (as opposed to the handshake failing
+/// on the key, or the certificate not parsing)?
+fn verify_errors_report(code: Code) -> bool {
+    !matches!(
+        code,
+        Code::PrivateKeyMismatch
+            | Code::PrivateKeyInconsistent
+            | Code::UnsupportedKeyType
+            | Code::MalformedCertificate
+    )
+}
+
+/// The server configuration among `configs`, read; what cannot be read is a finding. The
+/// files it names are matched to the inputs by file name.
+fn server_config(
+    configs: &[(String, Vec<u8>)],
+    inputs: &[Input<'_>],
+    gathered: &mut Gathered,
+) -> Option<ServerConfig> {
+    let mut found: Option<ServerConfig> = None;
+    for (name, bytes) in configs {
+        let text = String::from_utf8_lossy(bytes);
+        match server::read(name, &text) {
+            Some(config) if found.is_none() => found = Some(config),
+            Some(config) => gathered.note(
+                Violation::general(Code::ServerConfigProblem).value(&format!(
+                    "{name}: a second {} configuration; only the first is read",
+                    config.kind.name()
+                )),
+                None,
+            ),
+            None => gathered.note(
+                Violation::general(Code::ServerConfigProblem).value(&format!(
+                    "{name}: not a configuration this tool reads (nginx)"
+                )),
+                None,
+            ),
+        }
+    }
+    let mut config = found?;
+    for problem in &config.problems {
+        gathered.note(
+            Violation::general(Code::ServerConfigProblem).value(problem),
+            None,
+        );
+    }
+    let base = |path: &str| path.rsplit(['/', '\\']).next().unwrap_or(path).to_owned();
+    for file in &mut config.files {
+        let wanted = base(&file.path);
+        file.given = inputs
+            .iter()
+            .find(|input| base(input.name) == wanted)
+            .map(|input| input.name.to_owned());
+    }
+    Some(config)
 }
 
 /// The CRLs as reported: issuer, dates, and the certificates each lists.

@@ -34,6 +34,7 @@ pub mod read;
 pub mod report;
 pub mod request;
 pub mod rfc3339;
+pub mod server;
 pub mod share;
 pub mod usage;
 

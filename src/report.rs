@@ -8,8 +8,10 @@ use crate::escape;
 use crate::certificate::{Side, Timestamp};
 use crate::decode::Location;
 use crate::diagnosis::{Code, Severity};
+use crate::profiles::openssl_errors::OpensslError;
 use crate::profiles::{Profile, Usage};
 use crate::request::{CertificateRequest, ClientStack};
+use crate::server::{IdentityField, ServerConfig};
 
 /// The overall or per-profile outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,6 +229,24 @@ pub struct Report {
     /// Whether each client stack would send the certificate (with a CertificateRequest only).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub client_stacks: Vec<ClientStack>,
+    /// The server as configured (with a server configuration only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub server: Option<ServerReport>,
+}
+
+/// The server as its configuration sets it, and what it does with this client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerReport {
+    /// The profile that decides for it, with its settings.
+    pub profile: Profile,
+    pub config: ServerConfig,
+    /// What the server derives from the client certificate, named as it names them.
+    pub identity: Vec<IdentityField>,
+    /// The line the server logs when it refuses this client.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub log_line: Option<String>,
+    /// The verification errors OpenSSL reports to the server, in order.
+    pub verify_errors: Vec<OpensslError>,
 }
 
 impl Report {
@@ -288,6 +308,7 @@ impl Report {
                 why
             ));
         }
+        self.text_server(&mut out);
         self.text_chain(&mut out);
         self.text_crls(&mut out);
         if !self.client_stacks.is_empty() {
@@ -308,6 +329,62 @@ impl Report {
             self.text_finding(finding, &mut out);
         }
         out
+    }
+
+    fn text_server(&self, out: &mut String) {
+        let Some(server) = &self.server else {
+            return;
+        };
+        out.push_str(&format!(
+            "\nYour server ({}, decided by the {} profile):\n",
+            server.config.kind.name(),
+            server.profile.name()
+        ));
+        for setting in &server.config.settings {
+            let place = if setting.line == 0 {
+                String::new()
+            } else {
+                format!("  ({})", escape::visible(&setting.location()))
+            };
+            out.push_str(&format!(
+                "  {} {}{place}\n",
+                escape::visible(&setting.name),
+                escape::visible(&setting.value)
+            ));
+        }
+        for file in &server.config.files {
+            let given = file.given.as_deref().map_or_else(
+                || "not given here".to_owned(),
+                |name| format!("given as {}", escape::visible(name)),
+            );
+            out.push_str(&format!(
+                "  file {} ({}): {given}\n",
+                escape::visible(&file.path),
+                escape::visible(&file.setting.name)
+            ));
+        }
+        if !server.config.ignored.is_empty() {
+            let names: Vec<String> = server
+                .config
+                .ignored
+                .iter()
+                .map(|s| format!("{} ({})", s.name, s.location()))
+                .collect();
+            out.push_str(&format!(
+                "  not about client certificates: {}\n",
+                escape::visible(&names.join(", "))
+            ));
+        }
+        for field in &server.identity {
+            out.push_str(&format!(
+                "  {} = {}\n",
+                field.name,
+                escape::visible(&field.value)
+            ));
+        }
+        if let Some(line) = &server.log_line {
+            out.push_str(&format!("  logs: {}\n", escape::visible(line)));
+        }
     }
 
     fn text_chain(&self, out: &mut String) {
@@ -421,6 +498,9 @@ impl Report {
                 codes.join(", ")
             ));
         }
+        if let Some(server) = &self.server {
+            markdown_server(server, &mut out);
+        }
         if !self.client_stacks.is_empty() {
             out.push_str("\n## Will the client send it?\n\n| client | |\n|---|---|\n");
             for stack in &self.client_stacks {
@@ -453,6 +533,38 @@ impl Report {
             markdown_finding(finding, &mut out);
         }
         out
+    }
+}
+
+fn markdown_server(server: &ServerReport, out: &mut String) {
+    out.push_str(&format!(
+        "\n## Your server ({})\n\n| setting | value | where |\n|---|---|---|\n",
+        server.config.kind.name()
+    ));
+    for setting in &server.config.settings {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            escape::markdown_code(&setting.name),
+            escape::markdown(&setting.value),
+            if setting.line == 0 {
+                "default".to_owned()
+            } else {
+                escape::markdown(&setting.location())
+            }
+        ));
+    }
+    if !server.identity.is_empty() {
+        out.push_str("\n| the server derives | value |\n|---|---|\n");
+        for field in &server.identity {
+            out.push_str(&format!(
+                "| {} | {} |\n",
+                escape::markdown_code(&field.name),
+                escape::markdown_code(&field.value)
+            ));
+        }
+    }
+    if let Some(line) = &server.log_line {
+        out.push_str(&format!("\nIt logs: {}\n", escape::markdown_code(line)));
     }
 }
 

@@ -41,7 +41,10 @@ fn crafted() -> Vec<Vec<u8>> {
         name(&[&[(cn, der::BMP, &der::bmp("Zürich 東京"))]]),
         name(&[&[(cn, 0x14, b"Z\xfcrich")]]),
         name(&[&[(cn, 0x1c, &[0, 0, 0, b'A', 0, 0, 0, 0xe9, 0, 1, 0xf6, 0x42])]]),
-        name(&[&[(cn, der::IA5, b"ia5")], &[(o, der::PRINTABLE, b"Printable")]]),
+        name(&[
+            &[(cn, der::IA5, b"ia5")],
+            &[(o, der::PRINTABLE, b"Printable")],
+        ]),
         name(&[&[("1.2.3.4.5", utf8, b"unknown type")]]),
         name(&[&[("2.5.4.14", utf8, b"searchGuide")]]),
         name(&[&[(cn, 0x02, &[0x01, 0x00])]]),
@@ -146,7 +149,10 @@ fn names_print_exactly_as_openssl_prints_them() {
             }
         }
     }
-    println!("name formats: {compared} comparisons, {} differ", differences.len());
+    println!(
+        "name formats: {compared} comparisons, {} differ",
+        differences.len()
+    );
     for line in &differences {
         println!("  {line}");
     }

@@ -31,6 +31,10 @@ python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 have node || packages+=(nodejs)
 have npm || packages+=(npm)
 have curl || packages+=(curl)
+# Real servers for tests/servers.rs, run as the test's own processes on 127.0.0.1 under
+# libfaketime at the suite's time.
+have nginx || [ -x /usr/sbin/nginx ] || packages+=(nginx-light)
+have faketime || packages+=(faketime)
 if [ ${#packages[@]} -gt 0 ]; then
   say "apt-get install ${packages[*]}"
   sudo_if_needed apt-get update -qq

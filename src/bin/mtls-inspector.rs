@@ -50,6 +50,10 @@ struct Check {
     /// Certificate revocation lists the server is configured with
     #[arg(long, value_name = "FILE")]
     crl: Vec<String>,
+    /// The server's configuration (nginx): its profile takes its settings from it, and the
+    /// report says what the server derives from the certificate (repeatable)
+    #[arg(long, value_name = "FILE")]
+    server_config: Vec<String>,
     /// Validation time, RFC 3339 (default: now)
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     at: Option<i64>,
@@ -222,6 +226,10 @@ fn check(command: Check) -> Result<ExitCode, String> {
     for path in command.trust.iter().chain(&command.crl) {
         files.push((Side::Trust, path.clone(), read(path)?));
     }
+    let mut server_configs = Vec::new();
+    for path in &command.server_config {
+        server_configs.push((path.clone(), read(path)?));
+    }
     let options = Options {
         time: command.at.unwrap_or_else(now),
         usage: match command.usage {
@@ -231,6 +239,7 @@ fn check(command: Check) -> Result<ExitCode, String> {
         profiles: command.profile.into_iter().map(Profile::from).collect(),
         passwords,
         certificate_request,
+        server_configs,
     };
     let report = inspect(&borrow_inputs(&files), &options);
     let output = match command.format {
@@ -239,6 +248,12 @@ fn check(command: Check) -> Result<ExitCode, String> {
         Format::Markdown => report.to_markdown(),
     };
     emit(&output);
+    if !command.server_config.is_empty() && report.server.is_none() {
+        return Err(format!(
+            "{} is not a server configuration this tool reads (nginx)",
+            mtls_inspector::escape::visible(&command.server_config.join(", "))
+        ));
+    }
     let unreadable = unreadable_client_inputs(&report);
     if !unreadable.is_empty() {
         return Err(format!(

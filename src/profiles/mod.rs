@@ -23,6 +23,7 @@ pub mod go;
 pub mod java;
 mod name_constraints;
 pub mod openssl;
+pub mod openssl_errors;
 pub mod webpki;
 
 pub(crate) use name_constraints::{CommonName, name_constraints};
@@ -128,6 +129,18 @@ impl Context<'_> {
     fn certificate(&self, index: usize) -> Option<&Certificate> {
         self.graph.certificate(index)
     }
+}
+
+/// How a server checks the CRLs it is configured with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrlCheck {
+    /// No CRL is configured (or checking is off): CRLs given are not used.
+    Off,
+    /// Only the client certificate is checked (OpenSSL `X509_V_FLAG_CRL_CHECK`).
+    Leaf,
+    /// Every certificate below the anchor is checked (`X509_V_FLAG_CRL_CHECK_ALL`).
+    Chain,
 }
 
 /// The result of one profile.

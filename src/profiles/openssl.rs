@@ -116,26 +116,33 @@ fn path_faults(cert: &Certificate, index: usize, out: &mut Vec<Violation>) {
 // ---------------------------------------------------------------------------------------------
 // OpenSSL and nginx
 
-/// OpenSSL's verify settings that the profiles differ in.
+/// OpenSSL's verify settings that the profiles and servers differ in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OpensslSettings {
     /// `ssl_verify_depth` / `-verify_depth`: most intermediates allowed.
     pub max_intermediates: Option<usize>,
-    /// `-crl_check_all`: check every certificate against the CRLs.
-    pub crl_check_all: bool,
+    /// `-crl_check` (the client certificate) or `-crl_check_all` (every level).
+    pub crl: CrlCheck,
 }
 
 impl OpensslSettings {
+    /// The defaults a profile stands for, without a server configuration: a CRL given is a
+    /// CRL the server is configured with, and OpenSSL-based servers (nginx, HAProxy,
+    /// PostgreSQL) then check every level of the chain.
     pub fn for_profile(profile: Profile, have_crls: bool) -> Self {
+        let crl = if have_crls {
+            CrlCheck::Chain
+        } else {
+            CrlCheck::Off
+        };
         match profile {
             Profile::Nginx => Self {
                 max_intermediates: Some(1),
-                crl_check_all: have_crls,
+                crl,
             },
-            // A CRL given is a CRL the server is configured with: OpenSSL-based servers
-            // (HAProxy, PostgreSQL, Apache's default) then check every level of the chain.
             _ => Self {
                 max_intermediates: None,
-                crl_check_all: have_crls,
+                crl,
             },
         }
     }
@@ -190,8 +197,12 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
             );
         }
     }
-    if settings.crl_check_all && !context.crls.is_empty() {
-        let checked = without_anchor(&path, matches!(search, Search::Complete(_)));
+    if settings.crl != CrlCheck::Off && !context.crls.is_empty() {
+        let below_anchor = without_anchor(&path, matches!(search, Search::Complete(_)));
+        let checked = match settings.crl {
+            CrlCheck::Leaf => below_anchor.get(..1).unwrap_or_default(),
+            _ => below_anchor,
+        };
         revocation(
             context,
             checked,

@@ -280,7 +280,7 @@ fn escape_byte(
 }
 
 /// `X509_NAME_oneline`: `/type=value` per attribute (`+` inside an RDN), each byte outside
-/// printable ASCII as `\xXX`, a UniversalString-like value whose first three bytes of every
+/// printable ASCII as `\xXX`, a `/` or `+` in a value escaped with a backslash, a UniversalString-like value whose first three bytes of every
 /// four are zero printed from its fourth bytes only.
 fn legacy(name: &X509Name<'_>) -> String {
     let mut out = String::new();
@@ -295,10 +295,13 @@ fn legacy(name: &X509Name<'_>) -> String {
             if only_fourth && i % 4 != 3 {
                 continue;
             }
-            if (b' '..=b'~').contains(&byte) {
-                out.push(char::from(byte));
-            } else {
-                out.push_str(&format!("\\x{byte:02X}"));
+            match byte {
+                b'/' | b'+' => {
+                    out.push('\\');
+                    out.push(char::from(byte));
+                }
+                b' '..=b'~' => out.push(char::from(byte)),
+                _ => out.push_str(&format!("\\x{byte:02X}")),
             }
         }
     }

@@ -1,0 +1,172 @@
+//! The server's configuration: which settings decide the verdict, and where they are written.
+//!
+//! A configuration file is recognised by content ([`read`]) and read into a [`ServerConfig`]:
+//! how the server asks for a client certificate ([`Verify`]), how deep a chain it accepts, how
+//! it uses CRLs ([`CrlCheck`]), the files it names (so the user knows which file to drop
+//! where), and every directive it did not need, listed as ignored, never dropped. The matching
+//! profile then decides with these settings ([`ServerConfig::profile`]), and the
+//! report says what the server derives from an accepted certificate.
+
+use serde::{Deserialize, Serialize};
+
+use crate::certificate::Certificate;
+use crate::diagnosis::Violation;
+pub use crate::profiles::CrlCheck;
+use crate::profiles::Profile;
+use crate::profiles::openssl_errors::OpensslError;
+
+mod nginx;
+
+/// A server whose configuration is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ServerKind {
+    Nginx,
+}
+
+impl ServerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Nginx => "nginx",
+        }
+    }
+
+    /// The profile that stands for this server.
+    pub fn profile(self) -> Profile {
+        match self {
+            Self::Nginx => Profile::Nginx,
+        }
+    }
+}
+
+/// How the server asks for a client certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verify {
+    /// A verified certificate is required.
+    Required,
+    /// A certificate is asked for; without one the connection goes on, with one that fails
+    /// verification it is refused.
+    Optional,
+    /// As `Optional`, and a certificate whose issuer is not trusted is let through too (nginx
+    /// `optional_no_ca`): the application must check the verification result.
+    OptionalNoCa,
+    /// No client certificate is asked for.
+    Off,
+}
+
+/// One directive, where it is written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setting {
+    pub name: String,
+    pub value: String,
+    /// The configuration file it is in.
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+}
+
+impl Setting {
+    /// `file:line`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+}
+
+/// What a file named by the configuration holds for the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileRole {
+    /// The CAs client certificates are verified against (give it as the server's trust).
+    TrustedCas,
+    /// The CRLs (give them with the trust).
+    Crls,
+    /// The server's own certificate and key (not needed here).
+    ServerIdentity,
+}
+
+/// A file the configuration names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedFile {
+    pub role: FileRole,
+    pub path: String,
+    pub setting: Setting,
+    /// The input given here with the same file name, if any.
+    #[serde(default)]
+    pub given: Option<String>,
+}
+
+/// A server's configuration as far as client certificates go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerConfig {
+    pub kind: ServerKind,
+    pub verify: Verify,
+    /// The most intermediates the server accepts between the client certificate and the
+    /// anchor; `None` when the server sets no limit of its own.
+    pub max_intermediates: Option<usize>,
+    pub crl: CrlCheck,
+    /// The settings that decide, each with where it is written (defaults say so).
+    pub settings: Vec<Setting>,
+    /// Directives read but not about client certificates.
+    pub ignored: Vec<Setting>,
+    pub files: Vec<NamedFile>,
+    /// What could not be read, with where.
+    pub problems: Vec<String>,
+}
+
+impl ServerConfig {
+    /// The profile that decides with this configuration.
+    pub fn profile(&self) -> Profile {
+        self.kind.profile()
+    }
+}
+
+/// One value the server derives from the client certificate, named as the server names it
+/// (`$ssl_client_s_dn`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityField {
+    pub name: String,
+    pub value: String,
+}
+
+/// What the server does with this client, as its configuration says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The server's own decision where it differs from its profile's rules (it asks for no
+    /// certificate, or lets a failing one through); `None` when the rules decide.
+    pub accepted: Option<bool>,
+    pub identity: Vec<IdentityField>,
+    /// The line the server logs when it refuses the client.
+    pub log_line: Option<String>,
+    /// Warnings about the configuration itself.
+    pub notes: Vec<Violation>,
+}
+
+/// What the server configured by `config` does with the client certificate `leaf` whose
+/// verification reported `errors` (OpenSSL's, in the order its callback saw them).
+pub fn outcome(
+    config: &ServerConfig,
+    leaf: Option<&Certificate>,
+    errors: &[OpensslError],
+) -> Outcome {
+    match config.kind {
+        ServerKind::Nginx => nginx::outcome(config, leaf, errors),
+    }
+}
+
+/// Reads one configuration file, its kind recognised by content. `None` when it is none of
+/// the kinds read here.
+pub fn read(name: &str, text: &str) -> Option<ServerConfig> {
+    nginx::looks_like(text).then(|| nginx::read(name, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_configuration_is_not_read() {
+        assert!(read("random.txt", "hello world\n").is_none());
+        assert!(read("empty", "").is_none());
+    }
+}

@@ -1,0 +1,517 @@
+//! The product against real servers on 127.0.0.1: for each server, several generated
+//! configurations and a set of client certificates, each handshake made by a real client, and
+//! the product, given the same configuration text and files, must predict every outcome:
+//! accepted or refused, the identity the server reports, and the line it logs.
+//!
+//! The servers run under libfaketime at the suite's fixed time (`NOW`), so that the
+//! certificates' dates mean the same to them as to the product.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use common::{DAY, NOW, Node, at, ca, client, issue, key, self_signed};
+use mtls_inspector::inspect::borrow_inputs;
+use mtls_inspector::{Options, Profile, Report, Side, Verdict, inspect};
+use rcgen::{DnType, ExtendedKeyUsagePurpose, IsCa, KeyUsagePurpose, SerialNumber};
+
+/// A server process, stopped when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+/// A port nothing listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap()
+}
+
+/// Waits until something accepts connections on `port`.
+fn wait_for(port: u16, child: &mut Child, log: &Path) {
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "the server exited ({status}): {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("nothing listens on port {port}");
+}
+
+/// `command` run under libfaketime at the suite's time.
+fn at_now(program: &str) -> Command {
+    let mut command = Command::new("faketime");
+    let time = common::at(NOW);
+    command
+        .env("DONT_FAKE_MONOTONIC", "1")
+        .arg("-m")
+        .arg(format!(
+            "{}-{:02}-{:02} {:02}:{:02}:{:02}",
+            time.year(),
+            u8::from(time.month()),
+            time.day(),
+            time.hour(),
+            time.minute(),
+            time.second()
+        ))
+        .arg(program);
+    command
+}
+
+/// One client: what it presents.
+struct Client {
+    name: &'static str,
+    /// The client certificate and the intermediates it sends.
+    chain: String,
+    key: String,
+}
+
+/// The certificates of the suite, generated valid around `NOW`.
+struct Setup {
+    dir: PathBuf,
+    clients: Vec<Client>,
+}
+
+fn serial(n: u64) -> Option<SerialNumber> {
+    Some(SerialNumber::from(vec![0x40, (n >> 8) as u8, n as u8]))
+}
+
+fn node(params: rcgen::CertificateParams, issuer: &Node, n: u64) -> Node {
+    let mut params = params;
+    params.serial_number = serial(n);
+    issue(params, key(), issuer)
+}
+
+fn setup(label: &str) -> Setup {
+    let dir = common::temp_dir(label);
+    let root = self_signed(ca("Live Root CA"), key());
+    let issuing = node(ca("Live Issuing CA"), &root, 1);
+    let second = node(ca("Live Second CA"), &issuing, 2);
+    let mut not_ca = ca("Live Not-CA");
+    not_ca.is_ca = IsCa::ExplicitNoCa;
+    let not_ca = node(not_ca, &root, 3);
+    let mut no_cert_sign = ca("Live No-CertSign CA");
+    no_cert_sign.key_usages = vec![KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    let no_cert_sign = node(no_cert_sign, &root, 4);
+    let mut expired_ca = ca("Live Expired CA");
+    expired_ca.not_after = at(NOW - DAY);
+    let expired_ca = node(expired_ca, &root, 5);
+    let other_root = self_signed(ca("Other Root CA"), key());
+    let other_issuing = node(ca("Other Issuing CA"), &other_root, 6);
+
+    let mut expired = client("expired");
+    expired.not_after = at(NOW - DAY);
+    let mut future = client("future");
+    future.not_before = at(NOW + DAY);
+    let mut server_eku = client("server-eku");
+    server_eku.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let mut no_signature = client("no-signature");
+    no_signature.key_usages = vec![KeyUsagePurpose::KeyEncipherment];
+    let mut unicode = client("unicode");
+    unicode.distinguished_name = rcgen::DistinguishedName::new();
+    unicode.distinguished_name.push(DnType::CountryName, "FR");
+    unicode
+        .distinguished_name
+        .push(DnType::OrganizationName, "Exémple, Inc");
+    unicode
+        .distinguished_name
+        .push(DnType::CommonName, "élise+\"quoted\"");
+
+    let chain = |leaf: &Node, cas: &[&Node]| {
+        let mut pem = leaf.pem.clone();
+        for ca in cas {
+            pem.push_str(&ca.pem);
+        }
+        pem
+    };
+    let mut clients = Vec::new();
+    let mut add = |name: &'static str, leaf: Node, cas: &[&Node]| {
+        clients.push(Client {
+            name,
+            chain: chain(&leaf, cas),
+            key: leaf.key_pem(),
+        });
+        leaf
+    };
+    add("good", node(client("good"), &issuing, 10), &[&issuing]);
+    add(
+        "two intermediates",
+        node(client("deep"), &second, 11),
+        &[&second, &issuing],
+    );
+    add(
+        "intermediate not sent",
+        node(client("alone"), &issuing, 12),
+        &[],
+    );
+    add("expired", node(expired, &issuing, 13), &[&issuing]);
+    add("not yet valid", node(future, &issuing, 14), &[&issuing]);
+    add(
+        "serverAuth only",
+        node(server_eku, &issuing, 15),
+        &[&issuing],
+    );
+    add(
+        "no digitalSignature",
+        node(no_signature, &issuing, 16),
+        &[&issuing],
+    );
+    add(
+        "issued by a CA:FALSE",
+        node(client("under-not-ca"), &not_ca, 17),
+        &[&not_ca],
+    );
+    add(
+        "issuer without keyCertSign",
+        node(client("under-no-cert-sign"), &no_cert_sign, 18),
+        &[&no_cert_sign],
+    );
+    add(
+        "expired intermediate",
+        node(client("under-expired"), &expired_ca, 19),
+        &[&expired_ca],
+    );
+    add(
+        "another PKI",
+        node(client("stranger"), &other_issuing, 20),
+        &[&other_issuing],
+    );
+    let revoked = add(
+        "revoked",
+        node(client("revoked"), &issuing, 21),
+        &[&issuing],
+    );
+    add("names to escape", node(unicode, &issuing, 22), &[&issuing]);
+    let mut own = client("self-signed");
+    own.serial_number = serial(23);
+    let own = self_signed(own, key());
+    add("self-signed", own, &[]);
+
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    write("root.pem", &root.pem);
+    let crl =
+        |issuer: &Node, revoked: &[&Node]| common::crl(issuer, revoked, NOW - DAY, NOW + 7 * DAY);
+    let all_crls = [
+        crl(&root, &[]),
+        crl(&issuing, &[&revoked]),
+        crl(&second, &[]),
+        crl(&not_ca, &[]),
+        crl(&no_cert_sign, &[]),
+        crl(&expired_ca, &[]),
+    ]
+    .concat();
+    write("crl.pem", &all_crls);
+    write("root-crl-only.pem", &crl(&root, &[]));
+    // The server's own certificate, under a CA of its own.
+    let server_ca = self_signed(ca("Live Server CA"), key());
+    let mut server = client("localhost");
+    server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    server.serial_number = serial(99);
+    let server = issue(server, key(), &server_ca);
+    write("server.pem", &server.pem);
+    write("server.key", &server.key_pem());
+    Setup { dir, clients }
+}
+
+/// What the product predicts for one client under one configuration.
+fn predict(setup: &Setup, client: &Client, config: &str, crl_file: Option<&str>) -> Report {
+    let mut files = vec![
+        (
+            Side::Client,
+            "chain.pem".to_owned(),
+            client.chain.clone().into_bytes(),
+        ),
+        (
+            Side::Client,
+            "key.pem".to_owned(),
+            client.key.clone().into_bytes(),
+        ),
+        (
+            Side::Trust,
+            "root.pem".to_owned(),
+            std::fs::read(setup.dir.join("root.pem")).unwrap(),
+        ),
+    ];
+    if let Some(crl) = crl_file {
+        files.push((
+            Side::Trust,
+            crl.to_owned(),
+            std::fs::read(setup.dir.join(crl)).unwrap(),
+        ));
+    }
+    let options = Options {
+        server_configs: vec![("server.conf".to_owned(), config.as_bytes().to_vec())],
+        ..Options::at(NOW)
+    };
+    inspect(&borrow_inputs(&files), &options)
+}
+
+/// One disagreement, said plainly.
+fn differ(server: &str, config: &str, client: &str, what: &str) -> String {
+    format!("{server} [{config}] {client}: {what}")
+}
+
+// ---------------------------------------------------------------------------------------------
+// nginx
+
+/// Debian's nginx (in /usr/sbin, which is not on every user's PATH).
+const NGINX: &str = "/usr/sbin/nginx";
+
+/// The nginx configurations tried: (name, directives of the server block, CRL file).
+const NGINX_CONFIGS: &[(&str, &str, Option<&str>)] = &[
+    ("on, default depth", "ssl_verify_client on;", None),
+    (
+        "on, depth 2",
+        "ssl_verify_client on; ssl_verify_depth 2;",
+        None,
+    ),
+    (
+        "optional, depth 2",
+        "ssl_verify_client optional; ssl_verify_depth 2;",
+        None,
+    ),
+    (
+        "optional_no_ca, depth 2",
+        "ssl_verify_client optional_no_ca; ssl_verify_depth 2;",
+        None,
+    ),
+    (
+        "on, depth 2, CRLs",
+        "ssl_verify_client on; ssl_verify_depth 2; ssl_crl DIR/crl.pem;",
+        Some("crl.pem"),
+    ),
+    (
+        "on, root CRL only",
+        "ssl_verify_client on; ssl_crl DIR/root-crl-only.pem;",
+        Some("root-crl-only.pem"),
+    ),
+];
+
+const NGINX_ECHO: &str = "verify=$ssl_client_verify\\n\
+s_dn=$ssl_client_s_dn\\n\
+i_dn=$ssl_client_i_dn\\n\
+s_dn_legacy=$ssl_client_s_dn_legacy\\n\
+i_dn_legacy=$ssl_client_i_dn_legacy\\n\
+serial=$ssl_client_serial\\n\
+fingerprint=$ssl_client_fingerprint\\n";
+
+fn nginx_config(dir: &Path, port: u16, directives: &str) -> String {
+    let dir = dir.display();
+    format!(
+        "daemon off;\n\
+         worker_processes 1;\n\
+         pid {dir}/nginx.pid;\n\
+         error_log {dir}/error.log info;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n\
+         \x20   access_log off;\n\
+         \x20   client_body_temp_path {dir}/tmp;\n\
+         \x20   proxy_temp_path {dir}/tmp;\n\
+         \x20   fastcgi_temp_path {dir}/tmp;\n\
+         \x20   uwsgi_temp_path {dir}/tmp;\n\
+         \x20   scgi_temp_path {dir}/tmp;\n\
+         \x20   server {{\n\
+         \x20       listen 127.0.0.1:{port} ssl;\n\
+         \x20       ssl_protocols TLSv1.2 TLSv1.3;\n\
+         \x20       ssl_certificate {dir}/server.pem;\n\
+         \x20       ssl_certificate_key {dir}/server.key;\n\
+         \x20       ssl_client_certificate {dir}/root.pem;\n\
+         \x20       {}\n\
+         \x20       location / {{ return 200 \"{NGINX_ECHO}\"; }}\n\
+         \x20   }}\n\
+         }}\n",
+        directives.replace("DIR", &dir.to_string())
+    )
+}
+
+/// What nginx answered one client: the HTTP status, the echoed variables, the line logged.
+struct Answer {
+    status: u16,
+    variables: Vec<(String, String)>,
+    logged: Option<String>,
+}
+
+fn curl(port: u16, dir: &Path, client: &Client) -> (u16, String) {
+    std::fs::write(dir.join("client-chain.pem"), &client.chain).unwrap();
+    std::fs::write(dir.join("client-key.pem"), &client.key).unwrap();
+    let output = Command::new("curl")
+        .args([
+            "-sk",
+            "--cert",
+            "client-chain.pem",
+            "--key",
+            "client-key.pem",
+        ])
+        .args(["-w", "\n%{http_code}"])
+        .arg(format!("https://127.0.0.1:{port}/"))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let (body, status) = text.rsplit_once('\n').unwrap_or(("", &text));
+    (status.trim().parse().unwrap_or(0), body.to_owned())
+}
+
+fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
+    let dir = setup.dir.join(format!("nginx-{}", free_port()));
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    for file in [
+        "root.pem",
+        "crl.pem",
+        "root-crl-only.pem",
+        "server.pem",
+        "server.key",
+    ] {
+        std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
+    }
+    let port = free_port();
+    let config = nginx_config(&dir, port, directives);
+    std::fs::write(dir.join("nginx.conf"), &config).unwrap();
+    let log = dir.join("error.log");
+    let mut child = at_now(NGINX)
+        .arg("-c")
+        .arg(dir.join("nginx.conf"))
+        .arg("-p")
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(port, &mut child, &log);
+    let _running = Running(child);
+    let mut answers = Vec::new();
+    for client in &setup.clients {
+        let before = std::fs::read_to_string(&log).unwrap_or_default().len();
+        let (status, body) = curl(port, &dir, client);
+        let all = std::fs::read_to_string(&log).unwrap_or_default();
+        let logged = all
+            .get(before..)
+            .unwrap_or_default()
+            .lines()
+            .find_map(|line| {
+                line.find("client SSL certificate verify error")
+                    .or_else(|| line.find("client sent no required SSL certificate"))
+                    .map(|at| {
+                        let rest = line.get(at..).unwrap_or_default();
+                        rest.split(", client:").next().unwrap_or(rest).to_owned()
+                    })
+            });
+        let variables = body
+            .lines()
+            .filter_map(|line| line.split_once('='))
+            .map(|(k, v)| (format!("$ssl_client_{k}"), v.to_owned()))
+            .collect();
+        answers.push(Answer {
+            status,
+            variables,
+            logged,
+        });
+    }
+    (config, answers)
+}
+
+#[test]
+fn nginx_decides_logs_and_names_as_predicted() {
+    if Command::new(NGINX).arg("-v").output().is_err()
+        || Command::new("faketime").arg("--version").output().is_err()
+    {
+        common::stacks::missing("nginx and faketime (apt-get install nginx-light faketime)");
+        return;
+    }
+    let setup = setup("live-nginx");
+    let mut disagreements = Vec::new();
+    let mut cases = 0;
+    for (name, directives, crl_file) in NGINX_CONFIGS {
+        let (config, answers) = nginx_answers(&setup, directives);
+        for (client, answer) in setup.clients.iter().zip(answers) {
+            cases += 1;
+            let report = predict(&setup, client, &config, *crl_file);
+            let ours = report
+                .profiles
+                .iter()
+                .find(|p| p.name == Profile::Nginx)
+                .unwrap();
+            let server = report.server.as_ref().expect("the configuration is read");
+            let accepted = answer.status == 200;
+            println!(
+                "nginx [{name}] {}: {} {:?} / ours {:?} {:?} {:?}",
+                client.name,
+                answer.status,
+                answer.logged,
+                ours.verdict,
+                ours.findings,
+                server.log_line
+            );
+            if accepted != (ours.verdict == Verdict::Accepted) {
+                disagreements.push(differ(
+                    "nginx",
+                    name,
+                    client.name,
+                    &format!(
+                        "nginx answered {} ({:?}), ours {:?} {:?}",
+                        answer.status, answer.logged, ours.verdict, ours.findings
+                    ),
+                ));
+                continue;
+            }
+            let logged_prefix = answer
+                .logged
+                .as_deref()
+                .map(|l| l.split(" while ").next().unwrap_or(l).to_owned());
+            let ours_prefix = server
+                .log_line
+                .as_deref()
+                .map(|l| l.split(" while ").next().unwrap_or(l).to_owned());
+            if logged_prefix != ours_prefix {
+                disagreements.push(differ(
+                    "nginx",
+                    name,
+                    client.name,
+                    &format!("logged {logged_prefix:?}, ours {ours_prefix:?}"),
+                ));
+            }
+            for (variable, value) in &answer.variables {
+                let predicted = server
+                    .identity
+                    .iter()
+                    .find(|f| &f.name == variable)
+                    .map(|f| f.value.as_str());
+                if predicted != Some(value.as_str()) {
+                    disagreements.push(differ(
+                        "nginx",
+                        name,
+                        client.name,
+                        &format!("{variable} is {value:?}, ours {predicted:?}"),
+                    ));
+                }
+            }
+        }
+    }
+    println!(
+        "nginx: {cases} (configuration, client) cases, {} disagreements",
+        disagreements.len()
+    );
+    for line in &disagreements {
+        println!("  {line}");
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements",
+        disagreements.len()
+    );
+}
