@@ -744,7 +744,7 @@ const TEXTS: &[Texts] = &[
     Texts {
         code: Code::ServerConfigProblem,
         title: "Part of the server configuration could not be read",
-        detail: "{value}",
+        detail: "In the server's configuration: {value}.",
         remedy: "Check the line named; the settings that were read are used, the rest is listed.",
     },
     Texts {
