@@ -44,6 +44,8 @@ pub enum Code {
     CrlExpired,
     CrlNotYetValid,
     CrlUnusable,
+    ClientNameMismatch,
+    AccessRuleRefuses,
     // incomplete: nothing to decide on
     NoClientCertificate,
     NoTrustAnchors,
@@ -118,6 +120,8 @@ impl Code {
         Code::CrlExpired,
         Code::CrlNotYetValid,
         Code::CrlUnusable,
+        Code::ClientNameMismatch,
+        Code::AccessRuleRefuses,
         Code::NoClientCertificate,
         Code::NoTrustAnchors,
         Code::ExpiresSoon,
@@ -203,6 +207,8 @@ impl Code {
             Self::RootSentByClient => "root_sent_by_client",
             Self::CertificateRequestIgnored => "certificate_request_ignored",
             Self::ClientCertificateNotRequested => "client_certificate_not_requested",
+            Self::ClientNameMismatch => "client_name_mismatch",
+            Self::AccessRuleRefuses => "access_rule_refuses",
             Self::VerificationNotEnforced => "verification_not_enforced",
             Self::ServerConfigProblem => "server_config_problem",
         }
@@ -724,6 +730,21 @@ const TEXTS: &[Texts] = &[
         detail: "The client bundle includes the self-signed {name}; servers ignore it (trust comes only \
              from their own store).",
         remedy: "Remove the root from the client bundle to save bytes in every handshake.",
+    },
+    Texts {
+        code: Code::ClientNameMismatch,
+        title: "The name in the certificate is not the user",
+        detail: "The chain verifies, but the server requires the name it takes from the \
+             certificate to be the user the client logs in as: {value}.",
+        remedy: "Log in as the user the certificate names, issue a certificate whose CN is the \
+             user, or map the name to the user (PostgreSQL: `map=` with a pg_ident.conf line).",
+    },
+    Texts {
+        code: Code::AccessRuleRefuses,
+        title: "The server's access rules refuse the connection",
+        detail: "Before or beside the certificate, the server's access rules refuse it: {value}.",
+        remedy: "Add or correct the rule (PostgreSQL: a `hostssl` line in pg_hba.conf for this \
+             user, and `ssl_ca_file` in postgresql.conf when a certificate is required).",
     },
     Texts {
         code: Code::ClientCertificateNotRequested,

@@ -64,6 +64,9 @@ pub struct Options {
     /// The server's configuration files (name, contents): the matching profile takes its
     /// settings from them, and the report says what the server derives.
     pub server_configs: Vec<(String, Vec<u8>)>,
+    /// The user the client logs in as, where the server has users (PostgreSQL); without it,
+    /// the name the certificate gives.
+    pub user: Option<String>,
 }
 
 impl Options {
@@ -75,6 +78,7 @@ impl Options {
             passwords: Vec::new(),
             certificate_request: None,
             server_configs: Vec::new(),
+            user: None,
         }
     }
 }
@@ -149,15 +153,13 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
     );
     let (verdict, results, chain_path) = (judged.verdict, judged.results, judged.chain);
     let server = server.map(|config| {
-        let (identity, log_line, verify_errors) = judged
-            .server
-            .map(|(outcome, errors)| (outcome.identity, outcome.log_line, errors))
-            .unwrap_or_default();
+        let (outcome, verify_errors) = judged.server.unwrap_or_default();
         ServerReport {
             profile: config.profile(),
             config,
-            identity,
-            log_line,
+            identity: outcome.identity,
+            log_line: outcome.log_line,
+            client_sees: outcome.client_sees,
             verify_errors,
         }
     });
@@ -250,7 +252,14 @@ fn judge(
         leaf,
         anchors: &is_anchor,
     };
-    let (results, searches, server) = decide(&context, profiles, assumed, server, gathered);
+    let (results, searches, server) = decide(
+        &context,
+        profiles,
+        assumed,
+        server,
+        options.user.as_deref(),
+        gathered,
+    );
     let chain = display_path(&searches);
     chain_findings(graph, &chain, &searches, assumed, options.time, gathered);
     let verdict = if results.iter().all(|r| r.verdict == Verdict::Accepted) {
@@ -291,6 +300,7 @@ fn decide(
     profiles: &[Profile],
     assumed: &[usize],
     server: Option<&ServerConfig>,
+    user: Option<&str>,
     gathered: &mut Gathered,
 ) -> Decided {
     let leaf = context.leaf;
@@ -324,14 +334,14 @@ fn decide(
         violations.extend(key_violations(&gathered.keys, leaf_certificate, leaf));
         if let Some(config) = configured {
             let errors = verify_errors(context, &evaluation.search, &violations);
-            let outcome = server::outcome(config, leaf_certificate, &errors);
+            let outcome = server::outcome(config, leaf_certificate, &errors, user);
             if outcome.accepted == Some(true) {
                 // The server lets the client through whatever verification found; without
                 // asking for a certificate, whatever the certificate is.
                 let asked = config.verify != server::Verify::Off;
                 violations.retain(|v| asked && !verify_errors_report(v.code));
             }
-            violations.extend(outcome.notes.iter().cloned());
+            violations.extend(outcome.violations.iter().cloned());
             server_outcome = Some((outcome, errors));
         }
         for (_, location, error) in &gathered.unparsed_client {
@@ -400,25 +410,16 @@ fn server_config(
     inputs: &[Input<'_>],
     gathered: &mut Gathered,
 ) -> Option<ServerConfig> {
-    let mut found: Option<ServerConfig> = None;
-    for (name, bytes) in configs {
-        let text = String::from_utf8_lossy(bytes);
-        match server::read(name, &text) {
-            Some(config) if found.is_none() => found = Some(config),
-            Some(config) => gathered.note(
-                Violation::general(Code::ServerConfigProblem).value(&format!(
-                    "{name}: a second {} configuration; only the first is read",
-                    config.kind.name()
-                )),
-                None,
-            ),
-            None => gathered.note(
-                Violation::general(Code::ServerConfigProblem).value(&format!(
-                    "{name}: not a configuration this tool reads (nginx)"
-                )),
-                None,
-            ),
-        }
+    let files: Vec<(String, String)> = configs
+        .iter()
+        .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
+        .collect();
+    let (found, unread) = server::read(&files);
+    for message in unread {
+        gathered.note(
+            Violation::general(Code::ServerConfigProblem).value(&message),
+            None,
+        );
     }
     let mut config = found?;
     for problem in &config.problems {

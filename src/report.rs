@@ -245,6 +245,9 @@ pub struct ServerReport {
     /// The line the server logs when it refuses this client.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub log_line: Option<String>,
+    /// What the client is told when it is refused.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub client_sees: Option<String>,
     /// The verification errors OpenSSL reports to the server, in order.
     pub verify_errors: Vec<OpensslError>,
 }
@@ -384,6 +387,9 @@ impl Report {
         }
         if let Some(line) = &server.log_line {
             out.push_str(&format!("  logs: {}\n", escape::visible(line)));
+        }
+        if let Some(line) = &server.client_sees {
+            out.push_str(&format!("  the client sees: {}\n", escape::visible(line)));
         }
     }
 
@@ -565,6 +571,12 @@ fn markdown_server(server: &ServerReport, out: &mut String) {
     }
     if let Some(line) = &server.log_line {
         out.push_str(&format!("\nIt logs: {}\n", escape::markdown_code(line)));
+    }
+    if let Some(line) = &server.client_sees {
+        out.push_str(&format!(
+            "\nThe client sees: {}\n",
+            escape::markdown_code(line)
+        ));
     }
 }
 

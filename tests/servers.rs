@@ -515,3 +515,351 @@ fn nginx_decides_logs_and_names_as_predicted() {
         disagreements.len()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+/// The PostgreSQL configurations tried: (name, pg_hba.conf line, pg_ident.conf, with CRLs).
+const PG_CONFIGS: &[(&str, &str, &str, bool)] = &[
+    ("cert", "hostssl all all 127.0.0.1/32 cert", "", false),
+    (
+        "cert by DN through a map with an unquoted comma",
+        "hostssl all all 127.0.0.1/32 cert clientname=DN map=dn",
+        "dn /^CN=([^,]+),.*$ \\1\n",
+        false,
+    ),
+    (
+        "cert with a map",
+        "hostssl all all 127.0.0.1/32 cert map=certs",
+        "certs good mapped\ncerts /^(.+)$ \\1\n",
+        false,
+    ),
+    (
+        "trust, verify-full",
+        "hostssl all all 127.0.0.1/32 trust clientcert=verify-full",
+        "",
+        false,
+    ),
+    (
+        "trust, verify-ca",
+        "hostssl all all 127.0.0.1/32 trust clientcert=verify-ca",
+        "",
+        false,
+    ),
+    (
+        "cert by DN through a map",
+        "hostssl all all 127.0.0.1/32 cert clientname=DN map=dn",
+        "dn \"/^CN=([^,]+),.*$\" \\1\n",
+        false,
+    ),
+    ("cert, CRLs", "hostssl all all 127.0.0.1/32 cert", "", true),
+];
+
+/// Runs a PostgreSQL program, as the postgres user when this runs as root (initdb refuses
+/// root).
+fn pg_command(program: &str, faked: bool) -> Command {
+    let path = format!("{PG_BIN}/{program}");
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut command = if faked {
+        at_now("runuser")
+    } else {
+        Command::new("runuser")
+    };
+    if root {
+        command.args(["-u", "postgres", "--", &path]);
+        command
+    } else if faked {
+        let mut command = at_now(&path);
+        command.env_remove("PGDATA");
+        command
+    } else {
+        Command::new(path)
+    }
+}
+
+/// The CN of a client, from its chain's first certificate.
+fn cn_of(client: &Client) -> String {
+    let der = common::pem_der(client.chain.as_bytes());
+    let cert = mtls_inspector::certificate::Certificate::parse(&der).unwrap();
+    let name = mtls_inspector::read::names::parse(&cert.subject_raw).unwrap();
+    let cn = name.iter_common_name().next().unwrap();
+    String::from_utf8_lossy(cn.attr_value().data).into_owned()
+}
+
+#[test]
+fn postgresql_decides_and_maps_users_as_predicted() {
+    if !Path::new(PG_BIN).join("postgres").exists()
+        || Command::new("faketime").arg("--version").output().is_err()
+    {
+        common::stacks::missing("PostgreSQL 15 and faketime (apt-get install postgresql faketime)");
+        return;
+    }
+    let setup = setup("live-postgres");
+    let dir = setup.dir.join("pg");
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["root.pem", "crl.pem", "server.pem", "server.key"] {
+        std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
+    }
+    Command::new("chmod")
+        .args(["-R", "a+rX"])
+        .arg(&setup.dir)
+        .status()
+        .unwrap();
+    Command::new("chown")
+        .args(["-R", "postgres"])
+        .arg(&dir)
+        .status()
+        .ok();
+    Command::new("chmod")
+        .arg("600")
+        .arg(dir.join("server.key"))
+        .status()
+        .unwrap();
+    let data = dir.join("data");
+    let initdb = pg_command("initdb", false)
+        .args(["-A", "trust", "-U", "postgres", "-D"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        initdb.status.success(),
+        "{}",
+        String::from_utf8_lossy(&initdb.stderr)
+    );
+    let port = free_port();
+    let d = dir.display();
+    std::fs::write(
+        data.join("postgresql.conf"),
+        format!(
+            "port = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{d}'\n\
+             log_connections = on\ninclude 'ssl.conf'\n"
+        ),
+    )
+    .unwrap();
+    let log = dir.join("log");
+    let write_config = |hba: &str, ident: &str, crl: bool| {
+        let ssl = format!(
+            "ssl = on\nssl_cert_file = '{d}/server.pem'\nssl_key_file = '{d}/server.key'\n\
+             ssl_ca_file = '{d}/root.pem'\n{}",
+            if crl {
+                format!("ssl_crl_file = '{d}/crl.pem'\n")
+            } else {
+                String::new()
+            }
+        );
+        let hba = format!("local all all trust\n{hba}\n");
+        std::fs::write(data.join("ssl.conf"), &ssl).unwrap();
+        std::fs::write(data.join("pg_hba.conf"), &hba).unwrap();
+        std::fs::write(data.join("pg_ident.conf"), ident).unwrap();
+        Command::new("chown")
+            .args(["-R", "postgres"])
+            .arg(&data)
+            .status()
+            .ok();
+        vec![
+            ("pg_hba.conf".to_owned(), hba.into_bytes()),
+            ("pg_ident.conf".to_owned(), ident.as_bytes().to_vec()),
+            ("postgresql.conf".to_owned(), ssl.into_bytes()),
+        ]
+    };
+    write_config("", "", false);
+    let child = pg_command("postgres", true)
+        .arg("-D")
+        .arg(&data)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut child = child;
+    wait_for(port, &mut child, &log);
+    let _running = Running(child);
+    let users: Vec<String> = setup
+        .clients
+        .iter()
+        .map(cn_of)
+        .chain(["mapped".to_owned(), "someone-else".to_owned()])
+        .collect();
+    for user in &users {
+        let create = Command::new("psql")
+            .args([
+                "-h",
+                &d.to_string(),
+                "-p",
+                &port.to_string(),
+                "-U",
+                "postgres",
+            ])
+            .args(["-d", "postgres", "-c"])
+            .arg(format!(
+                "CREATE ROLE \"{}\" LOGIN",
+                user.replace('"', "\"\"")
+            ))
+            .output()
+            .unwrap();
+        assert!(
+            create.status.success(),
+            "{}",
+            String::from_utf8_lossy(&create.stderr)
+        );
+    }
+    let mut disagreements = Vec::new();
+    let mut cases = 0;
+    for (name, hba, ident, crl) in PG_CONFIGS {
+        let configs = write_config(hba, ident, *crl);
+        pg_command("pg_ctl", false)
+            .arg("reload")
+            .arg("-D")
+            .arg(&data)
+            .output()
+            .unwrap();
+        // The postmaster rereads its files on SIGHUP, a moment later.
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        for client in &setup.clients {
+            let cn = cn_of(client);
+            let mut tried = vec![cn.clone()];
+            if client.name == "good" {
+                tried.extend(["mapped".to_owned(), "someone-else".to_owned()]);
+            }
+            for user in tried {
+                cases += 1;
+                std::fs::write(dir.join("client.pem"), &client.chain).unwrap();
+                std::fs::write(dir.join("client.key"), &client.key).unwrap();
+                Command::new("chmod")
+                    .arg("600")
+                    .arg(dir.join("client.key"))
+                    .status()
+                    .unwrap();
+                let before = std::fs::read_to_string(&log).unwrap_or_default().len();
+                let conninfo = format!(
+                    "host=127.0.0.1 port={port} user='{}' dbname=postgres sslmode=require \
+                     sslcert={d}/client.pem sslkey={d}/client.key",
+                    user.replace('\'', "\\'")
+                );
+                let run = Command::new("psql")
+                    .arg(&conninfo)
+                    .args(["-At", "-c"])
+                    .arg("SELECT current_user || '|' || client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                    .output()
+                    .unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                let logged = std::fs::read_to_string(&log)
+                    .unwrap_or_default()
+                    .get(before..)
+                    .unwrap_or_default()
+                    .to_owned();
+                let said = String::from_utf8_lossy(&run.stderr).into_owned();
+                let answer = String::from_utf8_lossy(&run.stdout).trim().to_owned();
+                let accepted = run.status.success();
+                let mut files = vec![
+                    (
+                        Side::Client,
+                        "client.pem".to_owned(),
+                        client.chain.clone().into_bytes(),
+                    ),
+                    (
+                        Side::Client,
+                        "client.key".to_owned(),
+                        client.key.clone().into_bytes(),
+                    ),
+                    (
+                        Side::Trust,
+                        "root.pem".to_owned(),
+                        std::fs::read(dir.join("root.pem")).unwrap(),
+                    ),
+                ];
+                if *crl {
+                    files.push((
+                        Side::Trust,
+                        "crl.pem".to_owned(),
+                        std::fs::read(dir.join("crl.pem")).unwrap(),
+                    ));
+                }
+                let options = Options {
+                    server_configs: configs.clone(),
+                    user: Some(user.clone()),
+                    ..Options::at(NOW)
+                };
+                let report = inspect(&borrow_inputs(&files), &options);
+                let ours = report
+                    .profiles
+                    .iter()
+                    .find(|p| p.name == Profile::Openssl)
+                    .unwrap();
+                let server = report.server.as_ref().expect("the configuration is read");
+                let case = format!("{} as {user:?}", client.name);
+                println!(
+                    "postgresql [{name}] {case}: {} {} / ours {:?} {:?} {:?}",
+                    if accepted { "connected" } else { "refused" },
+                    said.trim(),
+                    ours.verdict,
+                    ours.findings,
+                    server.client_sees
+                );
+                if accepted != (ours.verdict == Verdict::Accepted) {
+                    disagreements.push(differ(
+                        "postgresql",
+                        name,
+                        &case,
+                        &format!("{} / ours {:?}", said.trim(), ours.findings),
+                    ));
+                    continue;
+                }
+                if accepted {
+                    let dn = server
+                        .identity
+                        .iter()
+                        .find(|f| f.name == "pg_stat_ssl.client_dn")
+                        .map(|f| f.value.clone())
+                        .unwrap_or_default();
+                    let expected = format!("{user}|{dn}");
+                    if answer != expected {
+                        disagreements.push(differ(
+                            "postgresql",
+                            name,
+                            &case,
+                            &format!("the server says {answer:?}, ours {expected:?}"),
+                        ));
+                    }
+                    continue;
+                }
+                if let Some(sees) = &server.client_sees
+                    && !said.contains(sees.as_str())
+                {
+                    disagreements.push(differ(
+                        "postgresql",
+                        name,
+                        &case,
+                        &format!("the client saw {:?}, ours {sees:?}", said.trim()),
+                    ));
+                }
+                if let Some(line) = &server.log_line
+                    && !logged.contains(line.as_str())
+                {
+                    disagreements.push(differ(
+                        "postgresql",
+                        name,
+                        &case,
+                        &format!("the server logged {logged:?}, ours {line:?}"),
+                    ));
+                }
+            }
+        }
+    }
+    println!(
+        "postgresql: {cases} (configuration, client, user) cases, {} disagreements",
+        disagreements.len()
+    );
+    for line in &disagreements {
+        println!("  {line}");
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements",
+        disagreements.len()
+    );
+}

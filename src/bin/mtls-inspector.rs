@@ -51,9 +51,13 @@ struct Check {
     #[arg(long, value_name = "FILE")]
     crl: Vec<String>,
     /// The server's configuration (nginx): its profile takes its settings from it, and the
-    /// report says what the server derives from the certificate (repeatable)
+    /// report says what the server derives from the certificate (repeatable: PostgreSQL's
+    /// pg_hba.conf, pg_ident.conf and postgresql.conf together)
     #[arg(long, value_name = "FILE")]
     server_config: Vec<String>,
+    /// The user the client logs in as (PostgreSQL); default: the certificate's name
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
     /// Validation time, RFC 3339 (default: now)
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     at: Option<i64>,
@@ -240,6 +244,7 @@ fn check(command: Check) -> Result<ExitCode, String> {
         passwords,
         certificate_request,
         server_configs,
+        user: command.user.clone(),
     };
     let report = inspect(&borrow_inputs(&files), &options);
     let output = match command.format {
@@ -250,7 +255,7 @@ fn check(command: Check) -> Result<ExitCode, String> {
     emit(&output);
     if !command.server_config.is_empty() && report.server.is_none() {
         return Err(format!(
-            "{} is not a server configuration this tool reads (nginx)",
+            "{} is not a server configuration this tool reads (nginx, PostgreSQL)",
             mtls_inspector::escape::visible(&command.server_config.join(", "))
         ));
     }

@@ -30,6 +30,21 @@ impl OpensslError {
     }
 }
 
+/// The TLS alert OpenSSL sends when verification stops at this error
+/// (`ssl_x509err2alert`), as an OpenSSL peer prints it: alerts SSLv3 already had are named
+/// `sslv3 alert …`, the others `tlsv1 alert …`.
+pub fn alert(number: u32) -> &'static str {
+    match number {
+        2 | 3 | 18 | 19 | 20 | 21 | 22 | 24 | 25 | 33 => "tlsv1 alert unknown ca",
+        10 | 12 => "sslv3 alert certificate expired",
+        23 => "sslv3 alert certificate revoked",
+        7 | 8 => "tlsv1 alert decrypt error",
+        26 => "sslv3 alert unsupported certificate",
+        9 | 11 | 27 | 28 | 32 | 35 | 36 | 47 | 48 | 66 | 67 | 68 => "sslv3 alert bad certificate",
+        _ => "sslv3 alert certificate unknown",
+    }
+}
+
 /// The phases of `verify_chain`, in order.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Phase {

@@ -98,6 +98,10 @@ pub enum NameFormat {
     /// `X509_NAME_oneline`: `/C=FR/O=Example`, bytes outside printable ASCII as `\xXX`
     /// (nginx `$ssl_client_s_dn_legacy`).
     Legacy,
+    /// PostgreSQL's `X509_NAME_to_cstring` (pg_stat_ssl, `ssl_client_dn()`): `/type=value`
+    /// for every attribute in the certificate's order, each value with the RFC 2253 escapes
+    /// but its UTF-8 kept.
+    Postgres,
 }
 
 /// `raw` (a DER Name) printed as OpenSSL prints it; `None` when it does not parse.
@@ -105,6 +109,16 @@ pub fn openssl_name(raw: &[u8], format: NameFormat) -> Option<String> {
     let name = parse(raw)?;
     Some(match format {
         NameFormat::Legacy => legacy(&name),
+        NameFormat::Postgres => attributes(&name)
+            .into_iter()
+            .map(|(_, oid, value)| {
+                let short = short_name(&oid).unwrap_or(&oid).to_owned();
+                format!(
+                    "/{short}={}",
+                    print_value(value, NameFormat::Rfc2253Utf8, false)
+                )
+            })
+            .collect(),
         _ => print_ex(&name, format),
     })
 }

@@ -16,18 +16,21 @@ use crate::profiles::Profile;
 use crate::profiles::openssl_errors::OpensslError;
 
 mod nginx;
+pub mod postgres;
 
 /// A server whose configuration is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ServerKind {
     Nginx,
+    Postgresql,
 }
 
 impl ServerKind {
     pub fn name(self) -> &'static str {
         match self {
             Self::Nginx => "nginx",
+            Self::Postgresql => "PostgreSQL",
         }
     }
 
@@ -35,6 +38,7 @@ impl ServerKind {
     pub fn profile(self) -> Profile {
         match self {
             Self::Nginx => Profile::Nginx,
+            Self::Postgresql => Profile::Openssl,
         }
     }
 }
@@ -112,6 +116,9 @@ pub struct ServerConfig {
     pub files: Vec<NamedFile>,
     /// What could not be read, with where.
     pub problems: Vec<String>,
+    /// PostgreSQL's access rules and maps.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub postgres: Option<postgres::Rules>,
 }
 
 impl ServerConfig {
@@ -138,26 +145,67 @@ pub struct Outcome {
     pub identity: Vec<IdentityField>,
     /// The line the server logs when it refuses the client.
     pub log_line: Option<String>,
-    /// Warnings about the configuration itself.
-    pub notes: Vec<Violation>,
+    /// What the client is told when it is refused.
+    pub client_sees: Option<String>,
+    /// What the server refuses after the chain (errors) and says of its configuration
+    /// (warnings).
+    pub violations: Vec<Violation>,
 }
 
 /// What the server configured by `config` does with the client certificate `leaf` whose
 /// verification reported `errors` (OpenSSL's, in the order its callback saw them).
+/// `user` is the user the client logs in as, where the server has users (PostgreSQL).
 pub fn outcome(
     config: &ServerConfig,
     leaf: Option<&Certificate>,
     errors: &[OpensslError],
+    user: Option<&str>,
 ) -> Outcome {
     match config.kind {
         ServerKind::Nginx => nginx::outcome(config, leaf, errors),
+        ServerKind::Postgresql => postgres::outcome(config, leaf, errors, user),
     }
 }
 
-/// Reads one configuration file, its kind recognised by content. `None` when it is none of
-/// the kinds read here.
-pub fn read(name: &str, text: &str) -> Option<ServerConfig> {
-    nginx::looks_like(text).then(|| nginx::read(name, text))
+fn field(name: &str, value: &str) -> IdentityField {
+    IdentityField {
+        name: name.to_owned(),
+        value: value.to_owned(),
+    }
+}
+
+/// The server configuration read from its files (name, text), each recognised by content:
+/// an nginx configuration, or the parts of PostgreSQL's (`pg_hba.conf`, `pg_ident.conf`,
+/// `postgresql.conf`, merged). What is not read is said, one message per file.
+pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
+    let mut config: Option<ServerConfig> = None;
+    let mut unread = Vec::new();
+    for (name, text) in files {
+        let kind = if nginx::looks_like(text) {
+            Some(ServerKind::Nginx)
+        } else {
+            postgres::looks_like(name, text).map(|_| ServerKind::Postgresql)
+        };
+        match (kind, config.as_ref().map(|c| c.kind)) {
+            (None, _) => unread.push(format!(
+                "{name}: not a configuration this tool reads (nginx; PostgreSQL's pg_hba.conf, \
+                 pg_ident.conf, postgresql.conf)"
+            )),
+            (Some(ServerKind::Nginx), None) => config = Some(nginx::read(name, text)),
+            (Some(ServerKind::Postgresql), None | Some(ServerKind::Postgresql)) => {
+                let merged = config.get_or_insert_with(postgres::empty);
+                if let Some(part) = postgres::looks_like(name, text) {
+                    postgres::read(merged, name, text, part);
+                }
+            }
+            (Some(kind), Some(first)) => unread.push(format!(
+                "{name}: a {} configuration after a {} one; only the first server is read",
+                kind.name(),
+                first.name()
+            )),
+        }
+    }
+    (config, unread)
 }
 
 #[cfg(test)]
@@ -166,7 +214,10 @@ mod tests {
 
     #[test]
     fn an_unknown_configuration_is_not_read() {
-        assert!(read("random.txt", "hello world\n").is_none());
-        assert!(read("empty", "").is_none());
+        for (name, text) in [("random.txt", "hello world\n"), ("empty", "")] {
+            let (config, unread) = read(&[(name.to_owned(), text.to_owned())]);
+            assert!(config.is_none());
+            assert_eq!(unread.len(), 1);
+        }
     }
 }

@@ -7,8 +7,7 @@
 //! hand: no crate reads nginx's configuration, and only its lexical rules are needed.
 
 use super::{
-    CrlCheck, FileRole, IdentityField, NamedFile, Outcome, ServerConfig, ServerKind, Setting,
-    Verify,
+    CrlCheck, FileRole, NamedFile, Outcome, ServerConfig, ServerKind, Setting, Verify, field,
 };
 use crate::certificate::Certificate;
 use crate::diagnosis::{Code, Violation};
@@ -294,6 +293,7 @@ pub(super) fn read(name: &str, text: &str) -> ServerConfig {
         ignored: Vec::new(),
         files: Vec::new(),
         problems,
+        postgres: None,
     };
     let Some(candidate) = candidates.get(chosen) else {
         return config;
@@ -405,7 +405,7 @@ pub(super) fn outcome(
     if config.verify == Verify::Off {
         outcome.accepted = Some(true);
         outcome.identity.push(field("$ssl_client_verify", "NONE"));
-        outcome.notes.push(
+        outcome.violations.push(
             Violation::general(Code::ClientCertificateNotRequested).value("ssl_verify_client off"),
         );
         return outcome;
@@ -452,7 +452,7 @@ pub(super) fn outcome(
         config.verify == Verify::OptionalNoCa && OPTIONAL_NO_CA_ERRORS.contains(&error.number);
     if tolerated {
         outcome.accepted = Some(true);
-        outcome.notes.push(
+        outcome.violations.push(
             Violation::general(Code::VerificationNotEnforced).value(&format!(
                 "ssl_verify_client optional_no_ca: $ssl_client_verify is {verify}"
             )),
@@ -462,15 +462,9 @@ pub(super) fn outcome(
             "client SSL certificate verify error: ({}) while reading client request headers",
             error.numbered()
         ));
+        outcome.client_sees = Some("400 Bad Request: The SSL certificate error".to_owned());
     }
     outcome
-}
-
-fn field(name: &str, value: &str) -> IdentityField {
-    IdentityField {
-        name: name.to_owned(),
-        value: value.to_owned(),
-    }
 }
 
 #[cfg(test)]
