@@ -35,7 +35,7 @@ impl OpensslError {
 /// `sslv3 alert …`, the others `tlsv1 alert …`.
 pub fn alert(number: u32) -> &'static str {
     match number {
-        2 | 3 | 18 | 19 | 20 | 21 | 22 | 24 | 25 | 33 => "tlsv1 alert unknown ca",
+        2 | 3 | 18 | 19 | 20 | 21 | 22 | 24 | 25 | 33 | 79 => "tlsv1 alert unknown ca",
         10 | 12 => "sslv3 alert certificate expired",
         23 => "sslv3 alert certificate revoked",
         7 | 8 => "tlsv1 alert decrypt error",
@@ -71,13 +71,13 @@ fn errors_of(violation: &Violation) -> Vec<(Phase, u32, &'static str)> {
             vec![(Extensions, 34, "unhandled critical extension")]
         }
         Code::IssuerNotCa => vec![
-            (Extensions, 24, "invalid CA certificate"),
+            (Extensions, 79, "invalid CA certificate"),
             (Extensions, 26, "unsuitable certificate purpose"),
         ],
         // `X509_check_ca` fails without keyCertSign, so does the CA purpose; internal_verify
         // then refuses the issuer's signing (`ossl_x509_signing_allowed`).
         Code::IssuerMissingKeyCertSign => vec![
-            (Extensions, 24, "invalid CA certificate"),
+            (Extensions, 79, "invalid CA certificate"),
             (Extensions, 26, "unsuitable certificate purpose"),
             (
                 Signatures,
