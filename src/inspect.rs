@@ -15,7 +15,7 @@ use crate::report::{
     ProfileResult, Report, Role, ServerReport, Validity, Verdict,
 };
 use crate::request::{CertificateRequest, ClientStack};
-use crate::server::{self, ServerConfig};
+use crate::server::{self, ServerConfig, Setting};
 use crate::signature::SignatureCheck;
 
 /// Certificates inspected at most in one inspection; more are refused with a finding.
@@ -154,13 +154,30 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
     let (verdict, results, chain_path) = (judged.verdict, judged.results, judged.chain);
     let server = server.map(|config| {
         let (outcome, verify_errors) = judged.server.unwrap_or_default();
+        let files = config
+            .files
+            .iter()
+            .map(|f| Setting {
+                name: f.role.advice().to_owned(),
+                value: f.path.clone(),
+                file: f.given.clone().unwrap_or_default(),
+                line: f.setting.line,
+            })
+            .collect();
         ServerReport {
+            kind: config.kind.name().to_owned(),
             profile: config.profile(),
-            config,
+            settings: config.settings,
+            files,
+            ignored: config.ignored,
+            problems: config.problems,
             identity: outcome.identity,
             log_line: outcome.log_line,
             client_sees: outcome.client_sees,
-            verify_errors,
+            verify_errors: verify_errors
+                .iter()
+                .map(|e| format!("{} at depth {}", e.numbered(), e.depth))
+                .collect(),
         }
     });
     let client_stacks = match (&options.certificate_request, leaf) {

@@ -658,10 +658,7 @@ pub static KNOWN: &[Known] = &[
         confirmed: "PostgreSQL 15.18, measured (tests/servers.rs)",
     },
     Known {
-        fragments: &[
-            "provided user name",
-            "and authenticated user name",
-        ],
+        fragments: &["provided user name", "and authenticated user name"],
         printed_by: "PostgreSQL server log",
         example: "LOG:  provided user name (bob) and authenticated user name (alice) do not match",
         meaning: "The certificate is valid, but its CN (or DN with clientname=DN) is not the user the client logs in as, and no map= is set.",

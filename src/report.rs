@@ -8,10 +8,9 @@ use crate::escape;
 use crate::certificate::{Side, Timestamp};
 use crate::decode::Location;
 use crate::diagnosis::{Code, Severity};
-use crate::profiles::openssl_errors::OpensslError;
 use crate::profiles::{Profile, Usage};
 use crate::request::{CertificateRequest, ClientStack};
-use crate::server::{IdentityField, ServerConfig};
+use crate::server::{IdentityField, Setting};
 
 /// The overall or per-profile outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,12 +233,22 @@ pub struct Report {
     pub server: Option<ServerReport>,
 }
 
-/// The server as its configuration sets it, and what it does with this client.
+/// The server as its configuration sets it, and what it does with this client. Flat and
+/// made of strings: the page shows it as it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerReport {
+    /// `nginx`, `PostgreSQL`.
+    pub kind: String,
     /// The profile that decides for it, with its settings.
     pub profile: Profile,
-    pub config: ServerConfig,
+    /// The settings that decide, each with where it is written (line 0: a default).
+    pub settings: Vec<Setting>,
+    /// The files the configuration names: `name` is what to do with it, `value` its path,
+    /// `file` the input given here with that name (empty when none).
+    pub files: Vec<Setting>,
+    /// Directives read but not about client certificates.
+    pub ignored: Vec<Setting>,
+    pub problems: Vec<String>,
     /// What the server derives from the client certificate, named as it names them.
     pub identity: Vec<IdentityField>,
     /// The line the server logs when it refuses this client.
@@ -248,8 +257,9 @@ pub struct ServerReport {
     /// What the client is told when it is refused.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub client_sees: Option<String>,
-    /// The verification errors OpenSSL reports to the server, in order.
-    pub verify_errors: Vec<OpensslError>,
+    /// The verification errors OpenSSL reports to the server, in order
+    /// (`20:unable to get local issuer certificate at depth 1`).
+    pub verify_errors: Vec<String>,
 }
 
 impl Report {
@@ -340,10 +350,10 @@ impl Report {
         };
         out.push_str(&format!(
             "\nYour server ({}, decided by the {} profile):\n",
-            server.config.kind.name(),
+            server.kind,
             server.profile.name()
         ));
-        for setting in &server.config.settings {
+        for setting in &server.settings {
             let place = if setting.line == 0 {
                 String::new()
             } else {
@@ -355,20 +365,19 @@ impl Report {
                 escape::visible(&setting.value)
             ));
         }
-        for file in &server.config.files {
-            let given = file.given.as_deref().map_or_else(
-                || "not given here".to_owned(),
-                |name| format!("given as {}", escape::visible(name)),
-            );
+        for file in &server.files {
+            let given = if file.file.is_empty() {
+                format!("not given here ({})", file.name)
+            } else {
+                format!("given as {}", escape::visible(&file.file))
+            };
             out.push_str(&format!(
-                "  file {} ({}): {given}\n",
-                escape::visible(&file.path),
-                escape::visible(&file.setting.name)
+                "  file {}: {given}\n",
+                escape::visible(&file.value)
             ));
         }
-        if !server.config.ignored.is_empty() {
+        if !server.ignored.is_empty() {
             let names: Vec<String> = server
-                .config
                 .ignored
                 .iter()
                 .map(|s| format!("{} ({})", s.name, s.location()))
@@ -545,9 +554,9 @@ impl Report {
 fn markdown_server(server: &ServerReport, out: &mut String) {
     out.push_str(&format!(
         "\n## Your server ({})\n\n| setting | value | where |\n|---|---|---|\n",
-        server.config.kind.name()
+        server.kind
     ));
-    for setting in &server.config.settings {
+    for setting in &server.settings {
         out.push_str(&format!(
             "| {} | {} | {} |\n",
             escape::markdown_code(&setting.name),

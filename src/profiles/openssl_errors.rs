@@ -13,7 +13,7 @@
 use super::*;
 
 /// One error as OpenSSL reports it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpensslError {
     /// The `X509_V_ERR_*` number.
     pub number: u32,

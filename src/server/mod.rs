@@ -19,8 +19,7 @@ mod nginx;
 pub mod postgres;
 
 /// A server whose configuration is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServerKind {
     Nginx,
     Postgresql,
@@ -44,8 +43,7 @@ impl ServerKind {
 }
 
 /// How the server asks for a client certificate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verify {
     /// A verified certificate is required.
     Required,
@@ -78,8 +76,7 @@ impl Setting {
 }
 
 /// What a file named by the configuration holds for the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileRole {
     /// The CAs client certificates are verified against (give it as the server's trust).
     TrustedCas,
@@ -90,18 +87,28 @@ pub enum FileRole {
 }
 
 /// A file the configuration names.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NamedFile {
     pub role: FileRole,
     pub path: String,
     pub setting: Setting,
     /// The input given here with the same file name, if any.
-    #[serde(default)]
     pub given: Option<String>,
 }
 
+impl FileRole {
+    /// What to do with such a file here.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Self::TrustedCas => "give it as the server's trusted CAs",
+            Self::Crls => "give it with the trusted CAs",
+            Self::ServerIdentity => "the server's own certificate or key: not needed here",
+        }
+    }
+}
+
 /// A server's configuration as far as client certificates go.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerConfig {
     pub kind: ServerKind,
     pub verify: Verify,
@@ -117,7 +124,6 @@ pub struct ServerConfig {
     /// What could not be read, with where.
     pub problems: Vec<String>,
     /// PostgreSQL's access rules and maps.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub postgres: Option<postgres::Rules>,
 }
 
