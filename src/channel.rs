@@ -52,6 +52,18 @@ pub struct Inspection {
     /// Pasted `openssl s_client` output (empty when none).
     pub s_client: String,
     pub inputs: Vec<File>,
+    /// The server's configuration files (`--server-config`).
+    pub server_configs: Vec<ConfigFile>,
+    /// The user the client logs in as (`--user`; empty when none).
+    pub user: String,
+}
+
+/// One server configuration file, or a paste.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigFile {
+    pub name: String,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
 }
 
 /// What the worker says.
@@ -113,9 +125,53 @@ pub fn explain(line: String) -> Reply {
 impl ExportFormat {
     pub fn of(self, report: &Report) -> String {
         match self {
+            #[cfg(all(target_arch = "wasm32", feature = "web"))]
+            Self::Json => json_in_browser(report),
+            #[cfg(not(all(target_arch = "wasm32", feature = "web")))]
             Self::Json => report.to_json(),
             Self::Markdown => report.to_markdown(),
         }
+    }
+}
+
+/// [`Report::to_json`]'s text, written by the browser's `JSON.stringify` from the value
+/// serde-wasm-bindgen makes (JSON-compatible: missing as `null`, maps as objects). The engine
+/// then carries one serializer for its reports, not two: serde_json's copy of every report
+/// type's `Serialize` costs 13 KB of the gzipped engine. The keys are listed to `stringify`
+/// sorted, which orders every object as serde_json's `Value` does; `pem` is left out as there.
+/// `tests/web.rs` compares the two texts.
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
+pub fn json_in_browser(report: &Report) -> String {
+    use serde::Serialize as _;
+    use wasm_bindgen::JsCast as _;
+
+    fn keys(value: &wasm_bindgen::JsValue, into: &mut std::collections::BTreeSet<String>) {
+        if let Some(array) = value.dyn_ref::<js_sys::Array>() {
+            array.iter().for_each(|item| keys(&item, into));
+        } else if let Some(object) = value.dyn_ref::<js_sys::Object>() {
+            for entry in js_sys::Object::entries(object).iter() {
+                let pair: js_sys::Array = entry.unchecked_into();
+                into.extend(pair.get(0).as_string());
+                keys(&pair.get(1), into);
+            }
+        }
+    }
+    let failed = |e: &dyn std::fmt::Debug| format!("{{\"error\": \"{e:?}\"}}");
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let value = match report.serialize(&serializer) {
+        Ok(value) => value,
+        Err(e) => return failed(&e),
+    };
+    let mut names = std::collections::BTreeSet::new();
+    keys(&value, &mut names);
+    names.remove("pem");
+    let names: js_sys::Array = names
+        .iter()
+        .map(|n| wasm_bindgen::JsValue::from_str(n))
+        .collect();
+    match js_sys::JSON::stringify_with_replacer_and_space(&value, &names, &2.into()) {
+        Ok(text) => text.as_string().unwrap_or_default(),
+        Err(e) => failed(&e),
     }
 }
 
@@ -134,6 +190,12 @@ impl Inspection {
         let options = crate::Options {
             passwords: self.passwords.clone(),
             certificate_request: crate::request::CertificateRequest::from_s_client(&self.s_client),
+            server_configs: self
+                .server_configs
+                .iter()
+                .map(|file| (file.name.clone(), file.bytes.clone()))
+                .collect(),
+            user: Some(self.user.trim().to_owned()).filter(|user| !user.is_empty()),
             ..crate::Options::at(self.time)
         };
         Reply::Report {

@@ -139,6 +139,11 @@ fn a_request_and_its_report_cross_the_worker_boundary_intact() {
                 bytes: trust.into_bytes(),
             },
         ],
+        server_configs: vec![mtls_inspector::channel::ConfigFile {
+            name: "nginx.conf".into(),
+            bytes: b"server { ssl_verify_client on; }".to_vec(),
+        }],
+        user: String::new(),
     });
     let sent = serde_wasm_bindgen::to_value(&request).unwrap();
     let bytes = js_sys::Reflect::get(
@@ -163,4 +168,79 @@ fn a_request_and_its_report_cross_the_worker_boundary_intact() {
     let back: Reply =
         serde_wasm_bindgen::from_value(serde_wasm_bindgen::to_value(&reply).unwrap()).unwrap();
     assert_eq!(back, reply);
+}
+
+/// A client certificate for `CN=browser-client` and PostgreSQL's configuration mapping it
+/// through a pg_ident.conf regular expression, inspected for `user`.
+fn postgres_run(ident: &str, user: &str) -> mtls_inspector::Report {
+    let (client, trust) = chain(ExtendedKeyUsagePurpose::ClientAuth);
+    let inputs = [
+        Input {
+            side: Side::Client,
+            name: "client.pem",
+            bytes: client.as_bytes(),
+        },
+        Input {
+            side: Side::Trust,
+            name: "root.pem",
+            bytes: trust.as_bytes(),
+        },
+    ];
+    let options = Options {
+        server_configs: vec![
+            (
+                "pg_hba.conf".into(),
+                b"hostssl all all 0.0.0.0/0 cert map=m\n".to_vec(),
+            ),
+            ("pg_ident.conf".into(), ident.as_bytes().to_vec()),
+        ],
+        user: Some(user.into()),
+        ..Options::at(NOW)
+    };
+    inspect(&inputs, &options)
+}
+
+/// In the page, pg_ident.conf's regular expressions run on the browser's own RegExp (the CLI's
+/// regex-lite is not in the engine module): a match maps the user, a mismatch or a pattern that
+/// does not compile refuses, and nothing panics.
+#[wasm_bindgen_test]
+fn postgresql_user_maps_run_on_the_browsers_regular_expressions() {
+    let refused = |report: &mtls_inspector::Report| {
+        report
+            .findings
+            .iter()
+            .any(|f| matches!(f.code, Code::ClientNameMismatch | Code::AccessRuleRefuses))
+    };
+    let mapped = postgres_run("m /^browser-(.*)$ \\1\n", "client");
+    assert!(!refused(&mapped), "{:?}", mapped.findings);
+    assert_eq!(mapped.verdict, Verdict::Accepted);
+    for (ident, user) in [
+        ("m /^browser-(.*)$ \\1\n", "someone-else"),
+        ("m /^server-(.*)$ \\1\n", "client"),
+        ("m /(browser \\1\n", "client"),
+    ] {
+        let report = postgres_run(ident, user);
+        assert!(refused(&report), "{ident} as {user}: {:?}", report.findings);
+        assert_eq!(report.verdict, Verdict::Rejected, "{ident} as {user}");
+    }
+}
+
+/// The page's JSON export is written by the browser's `JSON.stringify` (serde_json is not in the
+/// engine module): it must be the CLI's text, byte for byte, server section included.
+#[wasm_bindgen_test]
+fn the_json_export_written_by_the_browser_is_the_clis() {
+    let report = postgres_run("m /^browser-(.*)$ \\1\n", "client");
+    assert!(report.server.is_some());
+    assert_eq!(
+        mtls_inspector::channel::json_in_browser(&report),
+        report.to_json()
+    );
+    let rejected = run(
+        &chain(ExtendedKeyUsagePurpose::ServerAuth).0,
+        &chain(ExtendedKeyUsagePurpose::ServerAuth).1,
+    );
+    assert_eq!(
+        mtls_inspector::channel::json_in_browser(&rejected),
+        rejected.to_json()
+    );
 }

@@ -2,14 +2,13 @@
 
 use std::rc::Rc;
 
-use mtls_inspector::Side;
 use mtls_inspector::diagnosis::Code;
 use mtls_inspector::report::{InputSummary, Report};
 use wasm_bindgen::JsCast as _;
 use web_sys::{DragEvent, Event, File, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::state::FileInput;
+use super::state::{FileInput, Role};
 
 /// "3 certificates, 1 private key, 1 CRL" (or "nothing readable").
 pub fn found_words(summary: &InputSummary) -> String {
@@ -48,7 +47,7 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
 
 #[derive(Properties, PartialEq)]
 pub struct InputPanelProps {
-    pub side: Side,
+    pub role: Role,
     pub title: AttrValue,
     pub hint: AttrValue,
     pub paste: AttrValue,
@@ -64,10 +63,7 @@ pub struct InputPanelProps {
 /// a paste area, and the list of files with what each held and its located problems.
 #[function_component]
 pub fn InputPanel(props: &InputPanelProps) -> Html {
-    let role = match props.side {
-        Side::Client => "client",
-        Side::Trust => "trust",
-    };
+    let role = props.role.name();
     let picker = use_node_ref();
     let dragging = use_state(|| false);
     let ondragover = {
@@ -134,11 +130,26 @@ pub fn InputPanel(props: &InputPanelProps) -> Html {
             }
         })
     };
-    let summary_of = |name: &str| {
-        props
-            .report
-            .as_ref()
-            .and_then(|r| r.inputs.iter().find(|i| i.name == name).cloned())
+    let found_in = |name: &str| {
+        let report = props.report.as_ref()?;
+        if props.role == Role::Server {
+            let server = report.server.as_ref();
+            let read = server.is_some_and(|s| {
+                s.settings
+                    .iter()
+                    .chain(&s.ignored)
+                    .any(|setting| setting.file == name)
+            });
+            return Some(match (read, server) {
+                (true, Some(server)) => format!("read as {}'s configuration", server.kind),
+                _ => "nothing this tool reads".to_owned(),
+            });
+        }
+        report
+            .inputs
+            .iter()
+            .find(|i| i.name == name)
+            .map(found_words)
     };
     let problems_of = |name: &str| -> Vec<String> {
         props
@@ -165,6 +176,11 @@ pub fn InputPanel(props: &InputPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| open_picker.emit(()))
     };
     let heading_id = format!("{role}-title");
+    let pasted = if props.role == Role::Server {
+        "configuration"
+    } else {
+        "PEM"
+    };
     let entries: Vec<(Option<u32>, String, usize)> = {
         let mut list: Vec<(Option<u32>, String, usize)> = props
             .files
@@ -187,12 +203,12 @@ pub fn InputPanel(props: &InputPanelProps) -> Html {
             </p>
             <input ref={picker} class="picker" type="file" multiple=true data-role={role}
                 aria-label={format!("Choose {role} files")} {onchange} />
-            <textarea data-role={role} aria-label={format!("Paste the {role} PEM here")}
-                placeholder="…or paste PEM here" value={props.paste.clone()} {oninput} spellcheck="false" />
+            <textarea data-role={role} aria-label={format!("Paste the {role} {pasted} here")}
+                placeholder={format!("…or paste {pasted} here")} value={props.paste.clone()} {oninput} spellcheck="false" />
             if !entries.is_empty() {
                 <ul class="files" aria-label={format!("{role} inputs")}>
                     { for entries.into_iter().map(|(id, name, bytes)| {
-                        let found = summary_of(&name).map(|s| found_words(&s)).unwrap_or_else(|| "not inspected yet".into());
+                        let found = found_in(&name).unwrap_or_else(|| "not inspected yet".into());
                         let problems = problems_of(&name);
                         let on_remove = props.on_remove.clone();
                         let on_paste = props.on_paste.clone();

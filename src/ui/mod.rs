@@ -7,6 +7,7 @@ mod diagram;
 mod inputs;
 mod report_view;
 pub mod samples;
+mod server;
 pub mod state;
 
 use std::rc::Rc;
@@ -23,7 +24,8 @@ use report_view::{
     VerdictBanner,
 };
 use samples::SAMPLES;
-use state::{Action, CLIENT_PASTE, State, TRUST_PASTE};
+use server::ServerOutcome;
+use state::{Action, CLIENT_PASTE, Role, SERVER_PASTE, State, TRUST_PASTE};
 
 fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
@@ -56,14 +58,14 @@ fn parse_datetime_local(text: &str) -> Option<i64> {
     parse_rfc3339(&format!("{text}Z"))
 }
 
-fn read_files(side: Side, files: Vec<File>, dispatcher: UseReducerDispatcher<State>) {
+fn read_files(role: Role, files: Vec<File>, dispatcher: UseReducerDispatcher<State>) {
     for file in files {
         let dispatcher = dispatcher.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let name = file.name();
             let blob = gloo_file::Blob::from(file);
             match gloo_file::futures::read_as_bytes(&blob).await {
-                Ok(bytes) => dispatcher.dispatch(Action::AddFile { side, name, bytes }),
+                Ok(bytes) => dispatcher.dispatch(Action::AddFile { role, name, bytes }),
                 Err(error) => {
                     web_sys::console::error_1(&format!("cannot read {name}: {error}").into())
                 }
@@ -240,7 +242,7 @@ struct Engine {
 
 /// The inspection request for the worker.
 fn request(id: u32, time: i64, state: &State) -> Option<wasm_bindgen::JsValue> {
-    use mtls_inspector::channel::{File, Inspection, Request};
+    use mtls_inspector::channel::{ConfigFile, File, Inspection, Request};
     let mut inputs = Vec::new();
     let mut push = |side: Side, name: &str, bytes: &[u8]| {
         inputs.push(File {
@@ -256,14 +258,23 @@ fn request(id: u32, time: i64, state: &State) -> Option<wasm_bindgen::JsValue> {
         push(Side::Trust, TRUST_PASTE, state.trust_paste.as_bytes());
     }
     for file in &state.files {
-        push(file.side, &file.name, &file.bytes);
+        if let Some(side) = file.role.side() {
+            push(side, &file.name, &file.bytes);
+        }
     }
+    let server_configs = state
+        .server_configs()
+        .into_iter()
+        .map(|(name, bytes)| ConfigFile { name, bytes })
+        .collect();
     let request = Request::Inspect(Inspection {
         id,
         time,
         passwords: state.passwords.clone(),
         s_client: state.s_client.clone(),
         inputs,
+        server_configs,
+        user: state.user.clone(),
     });
     serde_wasm_bindgen::to_value(&request).ok()
 }
@@ -284,6 +295,8 @@ struct RequestKey {
     time: i64,
     passwords: Vec<String>,
     s_client: String,
+    server_paste: String,
+    user: String,
 }
 
 #[function_component]
@@ -373,6 +386,8 @@ fn App() -> Html {
         time: state.time.unwrap_or(now),
         passwords: state.passwords.clone(),
         s_client: state.s_client.clone(),
+        server_paste: state.server_paste.clone(),
+        user: state.user.clone(),
     };
     {
         // Every change of an input or of the time asks for a new inspection.
@@ -426,23 +441,24 @@ fn App() -> Html {
     let report: Option<Rc<Report>> = (*result).as_ref().map(|(_, report)| report.clone());
     let pending = state.has_client_input() && (*result).as_ref().map(|(k, _)| k) != Some(&key);
     let dispatcher = state.dispatcher();
-    let panel = |side: Side, title: &'static str, hint: &'static str| {
-        let (paste, paste_name) = match side {
-            Side::Client => (state.client_paste.clone(), CLIENT_PASTE),
-            Side::Trust => (state.trust_paste.clone(), TRUST_PASTE),
+    let panel = |role: Role, title: &'static str, hint: &'static str| {
+        let (paste, paste_name) = match role {
+            Role::Client => (state.client_paste.clone(), CLIENT_PASTE),
+            Role::Trust => (state.trust_paste.clone(), TRUST_PASTE),
+            Role::Server => (state.server_paste.clone(), SERVER_PASTE),
         };
         let files: Vec<_> = state
             .files
             .iter()
-            .filter(|f| f.side == side)
+            .filter(|f| f.role == role)
             .cloned()
             .collect();
         let (d1, d2, d3) = (dispatcher.clone(), dispatcher.clone(), dispatcher.clone());
         html! {
-            <InputPanel {side} title={title} hint={hint} paste={paste} paste_name={paste_name}
+            <InputPanel {role} title={title} hint={hint} paste={paste} paste_name={paste_name}
                 files={files} report={report.clone()}
-                on_paste={Callback::from(move |text| d1.dispatch(Action::Paste(side, text)))}
-                on_files={Callback::from(move |files| read_files(side, files, d2.clone()))}
+                on_paste={Callback::from(move |text| d1.dispatch(Action::Paste(role, text)))}
+                on_files={Callback::from(move |files| read_files(role, files, d2.clone()))}
                 on_remove={Callback::from(move |id| d3.dispatch(Action::RemoveFile(id)))} />
         }
     };
@@ -545,9 +561,9 @@ fn App() -> Html {
                 <button onclick={on_clear} disabled={!state.has_any_input()}>{ "Clear all" }</button>
             </div>
             <div class="inputs">
-                { panel(Side::Client, "Client certificate (what the client sends)",
+                { panel(Role::Client, "Client certificate (what the client sends)",
                     "Its certificate, intermediates and optionally its private key: PEM, DER, PKCS#7, PKCS#12 (.p12/.pfx) or a Java keystore.") }
-                { panel(Side::Trust, "Server trust (the CAs your server trusts)",
+                { panel(Role::Trust, "Server trust (the CAs your server trusts)",
                     "e.g. nginx ssl_client_certificate; CRLs too.") }
             </div>
             if let Some(notice) = state.notice.clone() {
@@ -571,8 +587,12 @@ fn App() -> Html {
                 <Timeline report={report.clone()} />
                 { exports.unwrap_or_default() }
             }
-            <CertificateRequestPanel report={report.clone()} text={state.s_client.clone()}
+            <CertificateRequestPanel report={report.clone()} {pending} text={state.s_client.clone()}
                 on_text={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::SClient(text))) }} />
+            { panel(Role::Server, "Your server (optional)",
+                "Its configuration: an nginx configuration, or PostgreSQL's pg_hba.conf, pg_ident.conf (as a file of that name) and postgresql.conf. The verdict then follows its settings, and you see what it logs, what the client is told and the identity it derives.") }
+            <ServerOutcome report={report.clone()} user={state.user.clone()}
+                on_user={{ let d = dispatcher.clone(); Callback::from(move |user| d.dispatch(Action::User(user))) }} />
             <ExplainLogLine message={state.log_line.clone()}
                 found={state.explained.as_ref().filter(|(line, _)| *line == state.log_line).map(|(_, found)| found.clone())}
                 on_message={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::LogLine(text))) }} />

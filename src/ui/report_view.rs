@@ -270,6 +270,8 @@ pub fn Revocation(props: &ReportProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct RequestProps {
     pub report: Option<Rc<Report>>,
+    /// The report is for earlier inputs: a new one is on its way.
+    pub pending: bool,
     pub text: AttrValue,
     pub on_text: Callback<String>,
 }
@@ -290,8 +292,10 @@ pub fn CertificateRequestPanel(props: &RequestProps) -> Html {
     let report = props.report.as_ref();
     let request = report.and_then(|r| r.certificate_request.as_ref());
     let stacks = report.map(|r| r.client_stacks.clone()).unwrap_or_default();
-    let unread = !props.text.trim().is_empty()
-        && mtls_inspector::request::CertificateRequest::from_s_client(&props.text).is_none();
+    // The engine read the text (the page carries no parser): a report without a request for a
+    // text that is there means it holds none.
+    let unread =
+        !props.text.trim().is_empty() && !props.pending && report.is_some() && request.is_none();
     html! {
         <section class="request" data-testid="certificate-request" aria-labelledby="request-title">
             <h2 id="request-title">{ "Will the client even send it?" }</h2>

@@ -8,11 +8,48 @@ use yew::Reducible;
 
 use super::samples::Sample;
 
+/// The page's three inputs: the engine's two sides, and the server's configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Client,
+    Trust,
+    Server,
+}
+
+impl Role {
+    /// The side of a certificate input; `None` for the server's configuration.
+    pub fn side(self) -> Option<Side> {
+        match self {
+            Self::Client => Some(Side::Client),
+            Self::Trust => Some(Side::Trust),
+            Self::Server => None,
+        }
+    }
+
+    /// The name its controls carry (`data-role`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::Trust => "trust",
+            Self::Server => "server",
+        }
+    }
+}
+
+impl From<Side> for Role {
+    fn from(side: Side) -> Self {
+        match side {
+            Side::Client => Self::Client,
+            Side::Trust => Self::Trust,
+        }
+    }
+}
+
 /// One file (or paste) the user gave.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileInput {
     pub id: u32,
-    pub side: Side,
+    pub role: Role,
     /// Unique among the inputs, so that findings can point at it.
     pub name: String,
     pub bytes: Rc<Vec<u8>>,
@@ -23,6 +60,10 @@ pub struct FileInput {
 pub struct State {
     pub client_paste: String,
     pub trust_paste: String,
+    /// The server's configuration, pasted.
+    pub server_paste: String,
+    /// The user the client logs in as (PostgreSQL).
+    pub user: String,
     pub files: Vec<FileInput>,
     next_id: u32,
     /// The validation time chosen by the user (or the URL); `None` = now.
@@ -47,9 +88,10 @@ pub struct State {
 }
 
 pub enum Action {
-    Paste(Side, String),
+    Paste(Role, String),
+    User(String),
     AddFile {
-        side: Side,
+        role: Role,
         name: String,
         bytes: Vec<u8>,
     },
@@ -77,6 +119,7 @@ pub enum Action {
 /// The name paste inputs carry in reports.
 pub const CLIENT_PASTE: &str = "client paste";
 pub const TRUST_PASTE: &str = "trust paste";
+pub const SERVER_PASTE: &str = "server paste";
 
 impl Reducible for State {
     type Action = Action;
@@ -110,14 +153,16 @@ impl State {
             self.share_link = None;
         }
         match action {
-            Action::Paste(Side::Client, text) => self.client_paste = text,
-            Action::Paste(Side::Trust, text) => self.trust_paste = text,
-            Action::AddFile { side, name, bytes } => {
+            Action::Paste(Role::Client, text) => self.client_paste = text,
+            Action::Paste(Role::Trust, text) => self.trust_paste = text,
+            Action::Paste(Role::Server, text) => self.server_paste = text,
+            Action::User(user) => self.user = user,
+            Action::AddFile { role, name, bytes } => {
                 let name = self.unique_name(&name);
                 self.next_id += 1;
                 self.files.push(FileInput {
                     id: self.next_id,
-                    side,
+                    role,
                     name,
                     bytes: Rc::new(bytes),
                 });
@@ -130,6 +175,8 @@ impl State {
             Action::Clear => {
                 self.client_paste.clear();
                 self.trust_paste.clear();
+                self.server_paste.clear();
+                self.user.clear();
                 self.files.clear();
                 self.passwords.clear();
                 self.selected = None;
@@ -138,12 +185,12 @@ impl State {
             Action::Select(index) => self.selected = index,
             Action::LoadExample(sample) => {
                 self.apply(Action::Clear);
-                for (side, suffix, text) in [
-                    (Side::Client, "client", sample.client),
-                    (Side::Trust, "trust", sample.trust),
+                for (role, suffix, text) in [
+                    (Role::Client, "client", sample.client),
+                    (Role::Trust, "trust", sample.trust),
                 ] {
                     self.apply(Action::AddFile {
-                        side,
+                        role,
                         name: format!("example {}: {suffix}.pem", sample.id),
                         bytes: text.as_bytes().to_vec(),
                     });
@@ -164,7 +211,8 @@ impl State {
             Action::Restore { files, time } => {
                 self.apply(Action::Clear);
                 for (side, name, bytes) in files {
-                    self.apply(Action::AddFile { side, name, bytes });
+                    let role = side.into();
+                    self.apply(Action::AddFile { role, name, bytes });
                 }
                 self.time = Some(time);
             }
@@ -175,6 +223,7 @@ impl State {
         let taken = |candidate: &str| {
             candidate == CLIENT_PASTE
                 || candidate == TRUST_PASTE
+                || candidate == SERVER_PASTE
                 || self.files.iter().any(|f| f.name == candidate)
         };
         if !taken(name) {
@@ -187,13 +236,14 @@ impl State {
     }
 
     pub fn has_client_input(&self) -> bool {
-        !self.client_paste.trim().is_empty() || self.files.iter().any(|f| f.side == Side::Client)
+        !self.client_paste.trim().is_empty() || self.files.iter().any(|f| f.role == Role::Client)
     }
 
     pub fn has_any_input(&self) -> bool {
         self.has_client_input()
             || !self.trust_paste.trim().is_empty()
-            || self.files.iter().any(|f| f.side == Side::Trust)
+            || !self.server_paste.trim().is_empty()
+            || !self.files.is_empty()
     }
 
     /// Runs the engine on every input at the chosen time (or `now`), as the worker does. `None`
@@ -221,20 +271,43 @@ impl State {
             });
         }
         for file in &self.files {
-            inputs.push(Input {
-                side: file.side,
-                name: &file.name,
-                bytes: &file.bytes,
-            });
+            if let Some(side) = file.role.side() {
+                inputs.push(Input {
+                    side,
+                    name: &file.name,
+                    bytes: &file.bytes,
+                });
+            }
         }
         let options = Options {
             passwords: self.passwords.clone(),
             certificate_request: mtls_inspector::request::CertificateRequest::from_s_client(
                 &self.s_client,
             ),
+            server_configs: self.server_configs(),
+            user: Some(self.user.trim().to_owned()).filter(|user| !user.is_empty()),
             ..Options::at(self.time.unwrap_or(now))
         };
         Some(inspect(&inputs, &options))
+    }
+
+    /// The server's configuration: the paste, then the files given (name, contents).
+    pub fn server_configs(&self) -> Vec<(String, Vec<u8>)> {
+        let paste = (!self.server_paste.trim().is_empty()).then(|| {
+            (
+                SERVER_PASTE.to_owned(),
+                self.server_paste.as_bytes().to_vec(),
+            )
+        });
+        paste
+            .into_iter()
+            .chain(
+                self.files
+                    .iter()
+                    .filter(|f| f.role == Role::Server)
+                    .map(|f| (f.name.clone(), f.bytes.to_vec())),
+            )
+            .collect()
     }
 }
 
@@ -250,9 +323,9 @@ mod tests {
     fn nothing_is_decided_until_the_client_side_has_input() {
         let mut state = State::default();
         assert!(state.inspect(NOW).is_none());
-        state.apply(Action::Paste(Side::Trust, SAMPLES[0].trust.into()));
+        state.apply(Action::Paste(Role::Trust, SAMPLES[0].trust.into()));
         assert!(state.inspect(NOW).is_none());
-        state.apply(Action::Paste(Side::Client, SAMPLES[0].client.into()));
+        state.apply(Action::Paste(Role::Client, SAMPLES[0].client.into()));
         assert_eq!(state.inspect(NOW).unwrap().verdict, Verdict::Accepted);
     }
 
@@ -279,7 +352,7 @@ mod tests {
         let mut state = State::default();
         for _ in 0..3 {
             state.apply(Action::AddFile {
-                side: Side::Client,
+                role: Role::Client,
                 name: "chain.pem".into(),
                 bytes: SAMPLES[0].client.as_bytes().to_vec(),
             });

@@ -495,3 +495,37 @@ test('a Java trust store (JKS) is read without its password', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the server\'s configuration decides: nginx\'s depth, PostgreSQL\'s user map, what each logs', async () => {
+  const { page, context, errors } = await open();
+  await page.fill('textarea[data-role=client]', certs.alice + certs.intermediate + certs.aliceKey);
+  await page.fill('textarea[data-role=trust]', certs.root);
+  await verdict(page, 'accepted');
+  assert.equal(await page.getAttribute('[data-profile=nginx]', 'data-verdict'), 'accepted');
+  // nginx asking for certificates with a depth that leaves no room for the intermediate.
+  await page.fill('textarea[data-role=server]',
+    'http {\n  server {\n    listen 443 ssl;\n    ssl_verify_client on;\n    ssl_verify_depth 0;\n' +
+    '    ssl_client_certificate /etc/nginx/client-ca.pem;\n  }\n}\n');
+  await page.waitForSelector('[data-profile=nginx][data-verdict=rejected]');
+  const nginx = await page.locator('[data-testid=server]').innerText();
+  assert.match(nginx, /nginx as configured/);
+  assert.match(nginx, /ssl_verify_depth\s+0\s+server paste:5/);
+  assert.match(nginx, /\/etc\/nginx\/client-ca\.pem: .* not given here/);
+  assert.match(nginx, /The server logs: client SSL certificate verify error: \(\d+:[^)]+\)/);
+  assert.match(await page.locator('section[data-role=server] .files').innerText(), /read as nginx's configuration/);
+  // PostgreSQL: cert authentication through a pg_ident.conf regular expression, for a user.
+  await page.fill('textarea[data-role=server]', '');
+  await drop(page, 'server', [['pg_hba.conf', 'hostssl all all 0.0.0.0/0 cert map=m\n'],
+    ['pg_ident.conf', 'm /^(.*)$ \\1\n']]);
+  await page.fill('input[data-role=user]', 'alice');
+  await page.waitForSelector('[data-testid=server] >> text=PostgreSQL as configured');
+  await page.waitForFunction(() => !document.querySelector('[data-code=client_name_mismatch]'));
+  assert.match(await page.locator('[data-testid=server]').innerText(), /pg_stat_ssl\.client_dn\s+\/O=E2E\/CN=alice/);
+  await page.fill('input[data-role=user]', 'bob');
+  await page.waitForSelector('[data-code=client_name_mismatch]');
+  assert.match(await page.locator('[data-testid=server]').innerText(),
+    /The server logs: .*no match in usermap "m" for user "bob" authenticated as "alice"/s);
+  await page.locator('[data-testid=server]').screenshot({ path: join(artifacts, 'server.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
