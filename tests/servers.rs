@@ -346,12 +346,13 @@ struct Answer {
     logged: Option<String>,
 }
 
-fn curl(port: u16, dir: &Path, client: &Client) -> (u16, String) {
+/// The HTTP status (0 when the handshake failed), the body, and what curl said on failure.
+fn curl(port: u16, dir: &Path, client: &Client) -> (u16, String, String) {
     std::fs::write(dir.join("client-chain.pem"), &client.chain).unwrap();
     std::fs::write(dir.join("client-key.pem"), &client.key).unwrap();
     let output = Command::new("curl")
         .args([
-            "-sk",
+            "-sSk",
             "--cert",
             "client-chain.pem",
             "--key",
@@ -364,7 +365,11 @@ fn curl(port: u16, dir: &Path, client: &Client) -> (u16, String) {
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     let (body, status) = text.rsplit_once('\n').unwrap_or(("", &text));
-    (status.trim().parse().unwrap_or(0), body.to_owned())
+    (
+        status.trim().parse().unwrap_or(0),
+        body.to_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
@@ -397,7 +402,7 @@ fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
     let mut answers = Vec::new();
     for client in &setup.clients {
         let before = std::fs::read_to_string(&log).unwrap_or_default().len();
-        let (status, body) = curl(port, &dir, client);
+        let (status, body, _) = curl(port, &dir, client);
         let all = std::fs::read_to_string(&log).unwrap_or_default();
         let logged = all
             .get(before..)
@@ -504,6 +509,198 @@ fn nginx_decides_logs_and_names_as_predicted() {
     }
     println!(
         "nginx: {cases} (configuration, client) cases, {} disagreements",
+        disagreements.len()
+    );
+    for line in &disagreements {
+        println!("  {line}");
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements",
+        disagreements.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// HAProxy
+
+/// Debian's HAProxy.
+const HAPROXY: &str = "/usr/sbin/haproxy";
+
+/// The HAProxy configurations tried: (name, options of the bind line, CRL file).
+const HAPROXY_CONFIGS: &[(&str, &str, Option<&str>)] = &[
+    ("verify required", "verify required", None),
+    ("verify optional", "verify optional", None),
+    (
+        "verify required, CRLs",
+        "verify required crl-file DIR/crl.pem",
+        Some("crl.pem"),
+    ),
+    (
+        "CA errors ignored",
+        "verify required ca-ignore-err all",
+        None,
+    ),
+    (
+        "certificate errors 10 and 26 ignored",
+        "verify required crt-ignore-err 10,26",
+        None,
+    ),
+    ("verify none", "verify none", None),
+];
+
+const HAPROXY_ECHO: &[&str] = &[
+    "ssl_c_verify",
+    "ssl_c_ca_err",
+    "ssl_c_ca_err_depth",
+    "ssl_c_err",
+    "ssl_c_s_dn",
+    "ssl_c_i_dn",
+    "ssl_c_serial,hex",
+];
+
+fn haproxy_config(dir: &Path, port: u16, options: &str) -> String {
+    let dir = dir.display();
+    let echo: String = HAPROXY_ECHO
+        .iter()
+        .map(|fetch| format!("{fetch}=%[{fetch}]\\n"))
+        .collect();
+    format!(
+        "global\n\
+         \x20   log stdout format raw local0 info\n\
+         defaults\n\
+         \x20   mode http\n\
+         \x20   log global\n\
+         \x20   option httplog\n\
+         \x20   timeout connect 5s\n\
+         \x20   timeout client 5s\n\
+         \x20   timeout server 5s\n\
+         frontend mtls\n\
+         \x20   bind 127.0.0.1:{port} ssl crt {dir}/server-bundle.pem ca-file {dir}/root.pem {}\n\
+         \x20   http-request return status 200 content-type text/plain lf-string \"{echo}\"\n",
+        options.replace("DIR", &dir.to_string())
+    )
+}
+
+#[test]
+fn haproxy_decides_logs_and_names_as_predicted() {
+    if Command::new(HAPROXY).arg("-v").output().is_err()
+        || Command::new("faketime").arg("--version").output().is_err()
+    {
+        common::stacks::missing("haproxy and faketime (apt-get install haproxy faketime)");
+        return;
+    }
+    let setup = setup("live-haproxy");
+    let mut disagreements = Vec::new();
+    let mut cases = 0;
+    for (name, options, crl_file) in HAPROXY_CONFIGS {
+        let dir = setup.dir.join(format!("haproxy-{}", free_port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for file in ["root.pem", "crl.pem"] {
+            std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
+        }
+        let bundle = std::fs::read_to_string(setup.dir.join("server.pem")).unwrap()
+            + &std::fs::read_to_string(setup.dir.join("server.key")).unwrap();
+        std::fs::write(dir.join("server-bundle.pem"), bundle).unwrap();
+        let port = free_port();
+        let config = haproxy_config(&dir, port, options);
+        std::fs::write(dir.join("haproxy.cfg"), &config).unwrap();
+        let log = dir.join("haproxy.log");
+        let mut child = at_now(HAPROXY)
+            .arg("-f")
+            .arg(dir.join("haproxy.cfg"))
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_for(port, &mut child, &log);
+        let _running = Running(child);
+        for client in &setup.clients {
+            cases += 1;
+            let before = std::fs::read_to_string(&log).unwrap_or_default().len();
+            let (status, body, said) = curl(port, &dir, client);
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            let logged = std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .get(before..)
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|line| line.split_once(" mtls/1: ").map(|(_, m)| m.to_owned()))
+                // What wait_for's probe (a TCP connection without TLS) leaves in the log.
+                .find(|m| m != "Connection closed during SSL handshake");
+            let report = predict(&setup, client, &config, *crl_file);
+            let ours = report
+                .profiles
+                .iter()
+                .find(|p| p.name == Profile::Openssl)
+                .unwrap();
+            let server = report.server.as_ref().expect("the configuration is read");
+            let accepted = status == 200;
+            println!(
+                "haproxy [{name}] {}: {status} {logged:?} {} / ours {:?} {:?} {:?} {:?} {:?}",
+                client.name,
+                said.trim(),
+                ours.verdict,
+                ours.findings,
+                server.log_line,
+                server.client_sees,
+                server.verify_errors
+            );
+            if accepted != (ours.verdict == Verdict::Accepted) {
+                disagreements.push(differ(
+                    "haproxy",
+                    name,
+                    client.name,
+                    &format!(
+                        "HAProxy answered {status} ({logged:?}), ours {:?} {:?}",
+                        ours.verdict, ours.findings
+                    ),
+                ));
+                continue;
+            }
+            if logged != server.log_line {
+                disagreements.push(differ(
+                    "haproxy",
+                    name,
+                    client.name,
+                    &format!("logged {logged:?}, ours {:?}", server.log_line),
+                ));
+            }
+            if let Some(alert) = &server.client_sees
+                && !said.contains(alert.as_str())
+            {
+                disagreements.push(differ(
+                    "haproxy",
+                    name,
+                    client.name,
+                    &format!("curl said {:?}, ours {alert:?}", said.trim()),
+                ));
+            }
+            if !accepted || options.contains("none") {
+                continue;
+            }
+            for line in body.lines() {
+                let Some((fetch, value)) = line.split_once('=') else {
+                    continue;
+                };
+                let predicted = server
+                    .identity
+                    .iter()
+                    .find(|f| f.name == fetch)
+                    .map(|f| f.value.as_str());
+                if predicted != Some(value) {
+                    disagreements.push(differ(
+                        "haproxy",
+                        name,
+                        client.name,
+                        &format!("{fetch} is {value:?}, ours {predicted:?}"),
+                    ));
+                }
+            }
+        }
+    }
+    println!(
+        "haproxy: {cases} (configuration, client) cases, {} disagreements",
         disagreements.len()
     );
     for line in &disagreements {

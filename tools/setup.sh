@@ -34,6 +34,8 @@ have curl || packages+=(curl)
 # Real servers for tests/servers.rs, run as the test's own processes on 127.0.0.1 under
 # libfaketime at the suite's time.
 have nginx || [ -x /usr/sbin/nginx ] || packages+=(nginx-light)
+have haproxy || [ -x /usr/sbin/haproxy ] || packages+=(haproxy)
+[ -x /usr/lib/postgresql/15/bin/postgres ] && have psql || packages+=(postgresql)
 have faketime || packages+=(faketime)
 if [ ${#packages[@]} -gt 0 ]; then
   say "apt-get install ${packages[*]}"

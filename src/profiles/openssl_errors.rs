@@ -40,7 +40,7 @@ pub fn alert(number: u32) -> &'static str {
         23 => "sslv3 alert certificate revoked",
         7 | 8 => "tlsv1 alert decrypt error",
         26 => "sslv3 alert unsupported certificate",
-        9 | 11 | 27 | 28 | 32 | 35 | 36 | 47 | 48 | 66 | 67 | 68 => "sslv3 alert bad certificate",
+        9 | 11 | 27 | 28 | 35 | 36 | 47 | 48 | 66 | 67 | 68 => "sslv3 alert bad certificate",
         _ => "sslv3 alert certificate unknown",
     }
 }

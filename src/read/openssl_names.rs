@@ -102,6 +102,9 @@ pub enum NameFormat {
     /// for every attribute in the certificate's order, each value with the RFC 2253 escapes
     /// but its UTF-8 kept.
     Postgres,
+    /// HAProxy's `ssl_sock_get_dn_oneline` (`ssl_c_s_dn`): `/type=value` for every attribute
+    /// in the certificate's order, each value's bytes as they are (no escapes at all).
+    Raw,
 }
 
 /// `raw` (a DER Name) printed as OpenSSL prints it; `None` when it does not parse.
@@ -117,6 +120,13 @@ pub fn openssl_name(raw: &[u8], format: NameFormat) -> Option<String> {
                     "/{short}={}",
                     print_value(value, NameFormat::Rfc2253Utf8, false)
                 )
+            })
+            .collect(),
+        NameFormat::Raw => attributes(&name)
+            .into_iter()
+            .map(|(_, oid, value)| {
+                let short = short_name(&oid).unwrap_or(&oid).to_owned();
+                format!("/{short}={}", String::from_utf8_lossy(value.data))
             })
             .collect(),
         _ => print_ex(&name, format),

@@ -15,6 +15,7 @@ pub use crate::profiles::CrlCheck;
 use crate::profiles::Profile;
 use crate::profiles::openssl_errors::OpensslError;
 
+mod haproxy;
 mod nginx;
 pub mod postgres;
 
@@ -23,6 +24,7 @@ pub mod postgres;
 pub enum ServerKind {
     Nginx,
     Postgresql,
+    Haproxy,
 }
 
 impl ServerKind {
@@ -30,6 +32,7 @@ impl ServerKind {
         match self {
             Self::Nginx => "nginx",
             Self::Postgresql => "PostgreSQL",
+            Self::Haproxy => "HAProxy",
         }
     }
 
@@ -37,7 +40,7 @@ impl ServerKind {
     pub fn profile(self) -> Profile {
         match self {
             Self::Nginx => Profile::Nginx,
-            Self::Postgresql => Profile::Openssl,
+            Self::Postgresql | Self::Haproxy => Profile::Openssl,
         }
     }
 }
@@ -125,6 +128,8 @@ pub struct ServerConfig {
     pub problems: Vec<String>,
     /// PostgreSQL's access rules and maps.
     pub postgres: Option<postgres::Rules>,
+    /// The verify errors HAProxy lets through.
+    pub ignore_errors: Option<haproxy::IgnoreErrors>,
 }
 
 impl ServerConfig {
@@ -170,6 +175,7 @@ pub fn outcome(
     match config.kind {
         ServerKind::Nginx => nginx::outcome(config, leaf, errors),
         ServerKind::Postgresql => postgres::outcome(config, leaf, errors, user),
+        ServerKind::Haproxy => haproxy::outcome(config, leaf, errors),
     }
 }
 
@@ -187,17 +193,20 @@ pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
     let mut config: Option<ServerConfig> = None;
     let mut unread = Vec::new();
     for (name, text) in files {
-        let kind = if nginx::looks_like(text) {
+        let kind = if haproxy::looks_like(text) {
+            Some(ServerKind::Haproxy)
+        } else if nginx::looks_like(text) {
             Some(ServerKind::Nginx)
         } else {
             postgres::looks_like(name, text).map(|_| ServerKind::Postgresql)
         };
         match (kind, config.as_ref().map(|c| c.kind)) {
             (None, _) => unread.push(format!(
-                "{name}: not a configuration this tool reads (nginx; PostgreSQL's pg_hba.conf, \
-                 pg_ident.conf, postgresql.conf)"
+                "{name}: not a configuration this tool reads (nginx; HAProxy; PostgreSQL's \
+                 pg_hba.conf, pg_ident.conf, postgresql.conf)"
             )),
             (Some(ServerKind::Nginx), None) => config = Some(nginx::read(name, text)),
+            (Some(ServerKind::Haproxy), None) => config = Some(haproxy::read(name, text)),
             (Some(ServerKind::Postgresql), None | Some(ServerKind::Postgresql)) => {
                 let merged = config.get_or_insert_with(postgres::empty);
                 if let Some(part) = postgres::looks_like(name, text) {

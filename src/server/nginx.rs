@@ -294,6 +294,7 @@ pub(super) fn read(name: &str, text: &str) -> ServerConfig {
         files: Vec::new(),
         problems,
         postgres: None,
+        ignore_errors: None,
     };
     let Some(candidate) = candidates.get(chosen) else {
         return config;

@@ -364,6 +364,7 @@ pub(super) fn empty() -> ServerConfig {
         files: Vec::new(),
         problems: Vec::new(),
         postgres: None,
+        ignore_errors: None,
     }
 }
 
@@ -531,11 +532,11 @@ pub(super) fn outcome(
     outcome
         .violations
         .push(Violation::general(Code::ClientNameMismatch).value(&format!(
-        "the certificate's {which} \"{name}\" is not the user \"{user}\"{} (pg_hba.conf line {})",
+        "the certificate's {which} \"{name}\" {} the user \"{user}\" (pg_hba.conf line {})",
         line.map
             .as_deref()
-            .map(|m| format!(" through map \"{m}\""))
-            .unwrap_or_default(),
+            .map(|m| format!("does not map, through pg_ident.conf's map \"{m}\", to"))
+            .unwrap_or_else(|| "is not".to_owned()),
         line.setting.line
     )));
     outcome.log_line = Some(match (&line.map, line.method.as_str()) {
