@@ -538,8 +538,9 @@ const TEXTS: &[Texts] = &[
         code: Code::ChainTooDeep,
         title: "The chain is longer than the server allows",
         detail: "The chain from {who} has {value}.",
-        remedy: "Raise `ssl_verify_depth` on the server (nginx counts intermediates; 2 allows two), or \
-             issue the client certificate closer to the root.",
+        remedy: "Raise the server's verify depth (nginx `ssl_verify_depth` counts intermediates: 2 \
+             allows two; Apache `SSLVerifyDepth` counts the root too: 2 allows one), or issue the \
+             client certificate closer to the root.",
     },
     Texts {
         code: Code::ChainSearchExhausted,

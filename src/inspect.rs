@@ -351,7 +351,8 @@ fn decide(
         violations.extend(key_violations(&gathered.keys, leaf_certificate, leaf));
         if let Some(config) = configured {
             let errors = verify_errors(context, &evaluation.search, &violations);
-            let outcome = server::outcome(config, leaf_certificate, &errors, user);
+            let top = evaluation.search.path().len().saturating_sub(1);
+            let outcome = server::outcome(config, leaf_certificate, &errors, top, user);
             if outcome.accepted == Some(true) {
                 // The server lets the client through whatever verification found; without
                 // asking for a certificate, whatever the certificate is.

@@ -714,6 +714,241 @@ fn haproxy_decides_logs_and_names_as_predicted() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Apache httpd
+
+/// Debian's Apache httpd and its modules.
+const APACHE: &str = "/usr/sbin/apache2";
+const APACHE_MODULES: &str = "/usr/lib/apache2/modules";
+
+/// The Apache configurations tried: (name, directives of the virtual host, CRL file).
+const APACHE_CONFIGS: &[(&str, &str, Option<&str>)] = &[
+    ("require, default depth", "SSLVerifyClient require", None),
+    (
+        "require, depth 2",
+        "SSLVerifyClient require\nSSLVerifyDepth 2",
+        None,
+    ),
+    (
+        "require, depth 3",
+        "SSLVerifyClient require\nSSLVerifyDepth 3",
+        None,
+    ),
+    (
+        "optional_no_ca, depth 3",
+        "SSLVerifyClient optional_no_ca\nSSLVerifyDepth 3",
+        None,
+    ),
+    (
+        "require, depth 3, CRLs checked",
+        "SSLVerifyClient require\nSSLVerifyDepth 3\nSSLCARevocationFile DIR/crl.pem\n\
+         SSLCARevocationCheck chain",
+        Some("crl.pem"),
+    ),
+    (
+        "require, depth 3, CRLs not checked",
+        "SSLVerifyClient require\nSSLVerifyDepth 3\nSSLCARevocationFile DIR/crl.pem",
+        Some("crl.pem"),
+    ),
+    ("none", "SSLVerifyClient none", None),
+];
+
+const APACHE_ECHO: &[&str] = &[
+    "SSL_CLIENT_VERIFY",
+    "SSL_CLIENT_S_DN",
+    "SSL_CLIENT_I_DN",
+    "SSL_CLIENT_S_DN_CN",
+    "SSL_CLIENT_M_SERIAL",
+];
+
+fn apache_config(dir: &Path, port: u16, directives: &str) -> String {
+    let d = dir.display();
+    let echo: String = APACHE_ECHO
+        .iter()
+        .map(|var| format!("    Header always set X-Echo-{var} \"%{{{var}}}s\"\n"))
+        .collect();
+    let modules: String = [
+        ("mpm_prefork_module", "mod_mpm_prefork.so"),
+        ("ssl_module", "mod_ssl.so"),
+        ("headers_module", "mod_headers.so"),
+        ("authz_core_module", "mod_authz_core.so"),
+    ]
+    .iter()
+    .map(|(name, file)| format!("LoadModule {name} {APACHE_MODULES}/{file}\n"))
+    .collect();
+    format!(
+        "ServerRoot {d}\nPidFile {d}/httpd.pid\nListen 127.0.0.1:{port}\n{modules}\
+         User nobody\nGroup nogroup\nServerName localhost\nErrorLog {d}/error.log\n\
+         DocumentRoot {d}/htdocs\n\
+         <VirtualHost 127.0.0.1:{port}>\n\
+         \x20   SSLEngine on\n\
+         \x20   SSLCertificateFile {d}/server.pem\n\
+         \x20   SSLCertificateKeyFile {d}/server.key\n\
+         \x20   SSLCACertificateFile {d}/root.pem\n\
+         \x20   {}\n{echo}</VirtualHost>\n",
+        directives
+            .replace("DIR", &d.to_string())
+            .replace('\n', "\n    ")
+    )
+}
+
+#[test]
+fn apache_decides_logs_and_names_as_predicted() {
+    if Command::new(APACHE).arg("-v").output().is_err()
+        || Command::new("faketime").arg("--version").output().is_err()
+    {
+        common::stacks::missing("apache2 and faketime (apt-get install apache2 faketime)");
+        return;
+    }
+    let setup = setup("live-apache");
+    let mut disagreements = Vec::new();
+    let mut cases = 0;
+    for (name, directives, crl_file) in APACHE_CONFIGS {
+        let dir = setup.dir.join(format!("apache-{}", free_port()));
+        std::fs::create_dir_all(dir.join("htdocs")).unwrap();
+        std::fs::write(dir.join("htdocs/index.txt"), "hello\n").unwrap();
+        for file in ["root.pem", "crl.pem", "server.pem", "server.key"] {
+            std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
+        }
+        Command::new("chmod")
+            .args(["-R", "a+rX"])
+            .arg(&setup.dir)
+            .status()
+            .unwrap();
+        let port = free_port();
+        let config = apache_config(&dir, port, directives);
+        std::fs::write(dir.join("httpd.conf"), &config).unwrap();
+        let log = dir.join("error.log");
+        let mut child = at_now(APACHE)
+            .arg("-f")
+            .arg(dir.join("httpd.conf"))
+            .arg("-DFOREGROUND")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_for(port, &mut child, &log);
+        let _running = Running(child);
+        for client in &setup.clients {
+            cases += 1;
+            let before = std::fs::read_to_string(&log).unwrap_or_default().len();
+            std::fs::write(dir.join("client-chain.pem"), &client.chain).unwrap();
+            std::fs::write(dir.join("client-key.pem"), &client.key).unwrap();
+            let run = Command::new("curl")
+                .args(["-sSk", "-D", "-", "-o", "/dev/null"])
+                .args(["--cert", "client-chain.pem", "--key", "client-key.pem"])
+                .arg(format!("https://127.0.0.1:{port}/index.txt"))
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            let headers = String::from_utf8_lossy(&run.stdout).into_owned();
+            let said = String::from_utf8_lossy(&run.stderr).into_owned();
+            let logged: Vec<String> = std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .get(before..)
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|line| {
+                    line.find("AH0203")
+                        .or(line.find("AH0204"))
+                        .map(|at| line.get(at..).unwrap_or_default().to_owned())
+                })
+                .collect();
+            let logged = (!logged.is_empty()).then(|| logged.join(" / "));
+            let accepted = headers.starts_with("HTTP/1.1 200");
+            let report = predict(&setup, client, &config, *crl_file);
+            let ours = report
+                .profiles
+                .iter()
+                .find(|p| p.name == Profile::Openssl)
+                .unwrap();
+            let server = report.server.as_ref().expect("the configuration is read");
+            println!(
+                "apache [{name}] {}: {} {logged:?} {} / ours {:?} {:?} {:?} {:?} {:?}",
+                client.name,
+                headers.lines().next().unwrap_or_default(),
+                said.trim(),
+                ours.verdict,
+                ours.findings,
+                server.log_line,
+                server.client_sees,
+                server.verify_errors
+            );
+            if accepted != (ours.verdict == Verdict::Accepted) {
+                disagreements.push(differ(
+                    "apache",
+                    name,
+                    client.name,
+                    &format!(
+                        "Apache answered {:?} ({logged:?}), ours {:?} {:?}",
+                        headers.lines().next(),
+                        ours.verdict,
+                        ours.findings
+                    ),
+                ));
+                continue;
+            }
+            if logged != server.log_line {
+                disagreements.push(differ(
+                    "apache",
+                    name,
+                    client.name,
+                    &format!("logged {logged:?}, ours {:?}", server.log_line),
+                ));
+            }
+            if let Some(alert) = &server.client_sees
+                && !said.contains(alert.as_str())
+            {
+                disagreements.push(differ(
+                    "apache",
+                    name,
+                    client.name,
+                    &format!("curl said {:?}, ours {alert:?}", said.trim()),
+                ));
+            }
+            if !accepted {
+                continue;
+            }
+            for line in headers.lines() {
+                let Some((var, value)) = line
+                    .strip_prefix("X-Echo-")
+                    .and_then(|rest| rest.split_once(": "))
+                else {
+                    continue;
+                };
+                let value = value.trim_end_matches('\r');
+                let predicted = server
+                    .identity
+                    .iter()
+                    .find(|f| f.name == var)
+                    .map(|f| f.value.as_str());
+                // Without a certificate asked for, mod_headers prints `(null)`.
+                if predicted.unwrap_or("(null)") != value {
+                    disagreements.push(differ(
+                        "apache",
+                        name,
+                        client.name,
+                        &format!("{var} is {value:?}, ours {predicted:?}"),
+                    ));
+                }
+            }
+        }
+    }
+    println!(
+        "apache: {cases} (configuration, client) cases, {} disagreements",
+        disagreements.len()
+    );
+    for line in &disagreements {
+        println!("  {line}");
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements",
+        disagreements.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // PostgreSQL
 
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";

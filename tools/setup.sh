@@ -35,6 +35,7 @@ have curl || packages+=(curl)
 # libfaketime at the suite's time.
 have nginx || [ -x /usr/sbin/nginx ] || packages+=(nginx-light)
 have haproxy || [ -x /usr/sbin/haproxy ] || packages+=(haproxy)
+[ -x /usr/sbin/apache2 ] || packages+=(apache2)
 [ -x /usr/lib/postgresql/15/bin/postgres ] && have psql || packages+=(postgresql)
 have faketime || packages+=(faketime)
 if [ ${#packages[@]} -gt 0 ]; then

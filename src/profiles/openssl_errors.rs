@@ -21,6 +21,9 @@ pub struct OpensslError {
     pub text: String,
     /// The depth of the certificate it is about: 0 for the client certificate.
     pub depth: usize,
+    /// Reported by `internal_verify`, which walks the path from the top down and signals each
+    /// certificate's success to the callback after its own errors.
+    pub internal_verify: bool,
 }
 
 impl OpensslError {
@@ -138,6 +141,7 @@ pub fn verify_errors(
         number,
         text: text.to_owned(),
         depth,
+        internal_verify: false,
     };
     for violation in violations {
         let depth = depth_of(violation.certificate);
@@ -172,7 +176,6 @@ pub fn verify_errors(
         let (number, text) = match dead {
             Dead::UntrustedRoot { .. } if top == 1 => (18, "self-signed certificate"),
             Dead::UntrustedRoot { .. } => (19, "self-signed certificate in certificate chain"),
-            _ if top == 1 => (21, "unable to verify the first certificate"),
             _ if path
                 .last()
                 .is_some_and(|&i| context.graph.side(i) == Some(Side::Trust)) =>
@@ -182,12 +185,19 @@ pub fn verify_errors(
             _ => (20, "unable to get local issuer certificate"),
         };
         keyed.push((Phase::Build, 0, 0, error(number, text, last)));
-        // A lone certificate that is not self-signed: internal_verify says it again before
-        // checking its dates.
-        if number == 21 {
-            keyed.push((Phase::Signatures, top, 0, error(number, text, last)));
+        // A lone certificate whose issuer is not found: internal_verify then says it cannot
+        // verify it, before checking its dates (measured: Apache logs the 20, nginx the 21).
+        if top == 1 && number != 18 {
+            let text = "unable to verify the first certificate";
+            keyed.push((Phase::Signatures, top, 0, error(21, text, last)));
         }
     }
     keyed.sort_by_key(|(phase, place, sub, _)| (*phase, *place, *sub));
-    keyed.into_iter().map(|(.., error)| error).collect()
+    keyed
+        .into_iter()
+        .map(|(phase, .., error)| OpensslError {
+            internal_verify: phase == Phase::Signatures,
+            ..error
+        })
+        .collect()
 }

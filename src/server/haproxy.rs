@@ -110,8 +110,7 @@ pub(super) fn read(name: &str, text: &str) -> ServerConfig {
         ignored: Vec::new(),
         files: Vec::new(),
         problems: Vec::new(),
-        postgres: None,
-        ignore_errors: None,
+        rules: super::Rules::None,
     };
     let setting = |line: &Line, setting: &str, value: &str| Setting {
         name: setting.to_owned(),
@@ -220,7 +219,7 @@ pub(super) fn read(name: &str, text: &str) -> ServerConfig {
             Ignored::Some(numbers)
         };
     }
-    config.ignore_errors = Some(ignore);
+    config.rules = super::Rules::Haproxy(ignore);
     for line in lines.iter().filter(|l| !std::ptr::eq(*l, bind)) {
         config.ignored.push(setting(line, &line.keyword, ""));
     }
@@ -274,7 +273,10 @@ pub(super) fn outcome(
             .push(Violation::general(Code::ClientCertificateNotRequested).value("verify none"));
         return outcome;
     }
-    let ignore = config.ignore_errors.clone().unwrap_or_default();
+    let ignore = match &config.rules {
+        super::Rules::Haproxy(ignore) => ignore.clone(),
+        _ => IgnoreErrors::default(),
+    };
     // Measured (HAProxy 2.6.12, OpenSSL 3.0.19): once error 32 (an issuer without
     // keyCertSign) is let through, the callback is called again with error 0, which no list
     // can name (1..94): the handshake fails with alert certificate_unknown.
@@ -285,6 +287,7 @@ pub(super) fn outcome(
                 number: 0,
                 text: "ok".to_owned(),
                 depth: e.depth,
+                internal_verify: e.internal_verify,
             });
             std::iter::once(e.clone()).chain(again)
         })
@@ -382,7 +385,9 @@ frontend "mtls"
         assert_eq!(config.crl, CrlCheck::Chain);
         assert_eq!(config.max_intermediates, None);
         assert!(config.problems.is_empty(), "{:?}", config.problems);
-        let ignore = config.ignore_errors.unwrap();
+        let crate::server::Rules::Haproxy(ignore) = config.rules else {
+            panic!("HAProxy's rules")
+        };
         assert_eq!(ignore.ca, Ignored::Some(vec![20, 21]));
         assert_eq!(ignore.crt, Ignored::All);
         let paths: Vec<&str> = config.files.iter().map(|f| f.path.as_str()).collect();

@@ -15,6 +15,7 @@ pub use crate::profiles::CrlCheck;
 use crate::profiles::Profile;
 use crate::profiles::openssl_errors::OpensslError;
 
+mod apache;
 mod haproxy;
 mod nginx;
 pub mod postgres;
@@ -25,6 +26,7 @@ pub enum ServerKind {
     Nginx,
     Postgresql,
     Haproxy,
+    Apache,
 }
 
 impl ServerKind {
@@ -33,6 +35,7 @@ impl ServerKind {
             Self::Nginx => "nginx",
             Self::Postgresql => "PostgreSQL",
             Self::Haproxy => "HAProxy",
+            Self::Apache => "Apache httpd",
         }
     }
 
@@ -40,7 +43,7 @@ impl ServerKind {
     pub fn profile(self) -> Profile {
         match self {
             Self::Nginx => Profile::Nginx,
-            Self::Postgresql | Self::Haproxy => Profile::Openssl,
+            Self::Postgresql | Self::Haproxy | Self::Apache => Profile::Openssl,
         }
     }
 }
@@ -126,10 +129,21 @@ pub struct ServerConfig {
     pub files: Vec<NamedFile>,
     /// What could not be read, with where.
     pub problems: Vec<String>,
+    /// What this kind of server adds to OpenSSL's verification.
+    pub rules: Rules,
+}
+
+/// What a kind of server adds to OpenSSL's verification, and how it names the client.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Rules {
+    #[default]
+    None,
     /// PostgreSQL's access rules and maps.
-    pub postgres: Option<postgres::Rules>,
+    Postgres(postgres::Rules),
     /// The verify errors HAProxy lets through.
-    pub ignore_errors: Option<haproxy::IgnoreErrors>,
+    Haproxy(haproxy::IgnoreErrors),
+    /// mod_ssl's verify depth and CRL and name options.
+    Apache(apache::ApacheRules),
 }
 
 impl ServerConfig {
@@ -164,18 +178,21 @@ pub struct Outcome {
 }
 
 /// What the server configured by `config` does with the client certificate `leaf` whose
-/// verification reported `errors` (OpenSSL's, in the order its callback saw them).
-/// `user` is the user the client logs in as, where the server has users (PostgreSQL).
+/// verification reported `errors` (OpenSSL's, in the order its callback saw them) on a path
+/// whose top certificate is at depth `top`. `user` is the user the client logs in as, where
+/// the server has users (PostgreSQL).
 pub fn outcome(
     config: &ServerConfig,
     leaf: Option<&Certificate>,
     errors: &[OpensslError],
+    top: usize,
     user: Option<&str>,
 ) -> Outcome {
     match config.kind {
         ServerKind::Nginx => nginx::outcome(config, leaf, errors),
         ServerKind::Postgresql => postgres::outcome(config, leaf, errors, user),
         ServerKind::Haproxy => haproxy::outcome(config, leaf, errors),
+        ServerKind::Apache => apache::outcome(config, leaf, errors, top),
     }
 }
 
@@ -195,6 +212,8 @@ pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
     for (name, text) in files {
         let kind = if haproxy::looks_like(text) {
             Some(ServerKind::Haproxy)
+        } else if apache::looks_like(text) {
+            Some(ServerKind::Apache)
         } else if nginx::looks_like(text) {
             Some(ServerKind::Nginx)
         } else {
@@ -202,11 +221,13 @@ pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
         };
         match (kind, config.as_ref().map(|c| c.kind)) {
             (None, _) => unread.push(format!(
-                "{name}: not a configuration this tool reads (nginx; HAProxy; PostgreSQL's \
+                "{name}: not a configuration this tool reads (nginx; Apache httpd; HAProxy; \
+                 PostgreSQL's \
                  pg_hba.conf, pg_ident.conf, postgresql.conf)"
             )),
             (Some(ServerKind::Nginx), None) => config = Some(nginx::read(name, text)),
             (Some(ServerKind::Haproxy), None) => config = Some(haproxy::read(name, text)),
+            (Some(ServerKind::Apache), None) => config = Some(apache::read(name, text)),
             (Some(ServerKind::Postgresql), None | Some(ServerKind::Postgresql)) => {
                 let merged = config.get_or_insert_with(postgres::empty);
                 if let Some(part) = postgres::looks_like(name, text) {

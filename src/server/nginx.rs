@@ -293,8 +293,7 @@ pub(super) fn read(name: &str, text: &str) -> ServerConfig {
         ignored: Vec::new(),
         files: Vec::new(),
         problems,
-        postgres: None,
-        ignore_errors: None,
+        rules: super::Rules::None,
     };
     let Some(candidate) = candidates.get(chosen) else {
         return config;

@@ -179,7 +179,10 @@ fn main_setting(line: &str) -> Option<(String, String)> {
 
 /// Reads one part into `config` (a PostgreSQL configuration, perhaps from other parts).
 pub(super) fn read(config: &mut ServerConfig, name: &str, text: &str, part: Part) {
-    let mut rules = config.postgres.take().unwrap_or_default();
+    let mut rules = match std::mem::take(&mut config.rules) {
+        super::Rules::Postgres(rules) => rules,
+        _ => Rules::default(),
+    };
     for (number, line) in text.lines().enumerate() {
         let at = |value: String, setting_name: &str| Setting {
             name: setting_name.to_owned(),
@@ -222,7 +225,7 @@ pub(super) fn read(config: &mut ServerConfig, name: &str, text: &str, part: Part
     if part == Part::Main {
         rules.main_given = true;
     }
-    config.postgres = Some(rules);
+    config.rules = super::Rules::Postgres(rules);
     refresh(config);
 }
 
@@ -342,7 +345,7 @@ fn main_line(
 
 /// The overall settings from the rules read so far.
 fn refresh(config: &mut ServerConfig) {
-    if let Some(rules) = &config.postgres {
+    if let super::Rules::Postgres(rules) = &config.rules {
         let requires = rules.hba.iter().any(|h| h.clientcert.is_some());
         config.verify = match (rules.asks || !rules.main_given, requires) {
             (false, _) => Verify::Off,
@@ -363,8 +366,7 @@ pub(super) fn empty() -> ServerConfig {
         ignored: Vec::new(),
         files: Vec::new(),
         problems: Vec::new(),
-        postgres: None,
-        ignore_errors: None,
+        rules: super::Rules::Postgres(Rules::default()),
     }
 }
 
@@ -458,7 +460,10 @@ pub(super) fn outcome(
     user: Option<&str>,
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    let rules = config.postgres.clone().unwrap_or_default();
+    let rules = match &config.rules {
+        super::Rules::Postgres(rules) => rules.clone(),
+        _ => Rules::default(),
+    };
     let cn = leaf.and_then(common_name);
     let dn = leaf.and_then(|c| openssl_name(&c.subject_raw, NameFormat::Rfc2253));
     let user = user
@@ -572,7 +577,9 @@ mod tests {
         read(&mut config, "pg_hba.conf", hba, Part::Hba);
         read(&mut config, "pg_ident.conf", ident, Part::Ident);
         read(&mut config, "postgresql.conf", main, Part::Main);
-        let rules = config.postgres.as_ref().unwrap();
+        let crate::server::Rules::Postgres(rules) = &config.rules else {
+            panic!("PostgreSQL's rules")
+        };
         assert_eq!(rules.hba.len(), 2);
         assert_eq!(rules.hba[0].clientcert.as_deref(), Some("verify-full"));
         assert_eq!(rules.hba[0].map.as_deref(), Some("certs"));
