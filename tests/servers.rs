@@ -217,6 +217,7 @@ fn setup(label: &str) -> Setup {
     .concat();
     write("crl.pem", &all_crls);
     write("root-crl-only.pem", &crl(&root, &[]));
+    write("issuing-crl-only.pem", &crl(&issuing, &[&revoked]));
     // The server's own certificate, under a CA of its own.
     let server_ca = self_signed(ca("Live Server CA"), key());
     let mut server = client("localhost");
@@ -224,6 +225,7 @@ fn setup(label: &str) -> Setup {
     server.serial_number = serial(99);
     let server = issue(server, key(), &server_ca);
     write("server.pem", &server.pem);
+    write("server-ca.pem", &server_ca.pem);
     write("server.key", &server.key_pem());
     Setup { dir, clients }
 }
@@ -936,6 +938,220 @@ fn apache_decides_logs_and_names_as_predicted() {
     }
     println!(
         "apache: {cases} (configuration, client) cases, {} disagreements",
+        disagreements.len()
+    );
+    for line in &disagreements {
+        println!("  {line}");
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements",
+        disagreements.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mosquitto
+
+/// Debian's Mosquitto.
+const MOSQUITTO: &str = "/usr/sbin/mosquitto";
+
+/// The Mosquitto configurations tried: (name, options of the listener, CRL file).
+const MOSQUITTO_CONFIGS: &[(&str, &str, Option<&str>)] = &[
+    (
+        "identity as user name",
+        "require_certificate true\nuse_identity_as_username true",
+        None,
+    ),
+    (
+        "subject as user name",
+        "require_certificate true\nuse_subject_as_username true",
+        None,
+    ),
+    (
+        "CRL of the issuing CA only",
+        "require_certificate true\nuse_identity_as_username true\ncrlfile DIR/issuing-crl-only.pem",
+        Some("issuing-crl-only.pem"),
+    ),
+    (
+        "CRL of the root only",
+        "require_certificate true\nuse_identity_as_username true\ncrlfile DIR/root-crl-only.pem",
+        Some("root-crl-only.pem"),
+    ),
+    (
+        "no certificate required",
+        "require_certificate false\nallow_anonymous true",
+        None,
+    ),
+];
+
+fn mosquitto_config(dir: &Path, port: u16, options: &str) -> String {
+    let d = dir.display();
+    // Mosquitto 2 refuses clients without a user name unless told otherwise.
+    let anonymous = if options.contains("allow_anonymous") {
+        ""
+    } else {
+        "allow_anonymous false\n"
+    };
+    format!(
+        "per_listener_settings true\nlistener {port} 127.0.0.1\ncafile {d}/root.pem\n\
+         certfile {d}/server.pem\nkeyfile {d}/server.key\n{}\n{anonymous}\
+         log_dest file {d}/mosquitto.log\nlog_type all\nconnection_messages true\n",
+        options.replace("DIR", &d.to_string())
+    )
+}
+
+#[test]
+fn mosquitto_decides_logs_and_names_as_predicted() {
+    if Command::new(MOSQUITTO).arg("-h").output().is_err()
+        || Command::new("mosquitto_pub")
+            .arg("--help")
+            .output()
+            .is_err()
+        || Command::new("faketime").arg("--version").output().is_err()
+    {
+        common::stacks::missing(
+            "mosquitto, mosquitto_pub and faketime (apt-get install mosquitto mosquitto-clients \
+             faketime)",
+        );
+        return;
+    }
+    let setup = setup("live-mosquitto");
+    let mut disagreements = Vec::new();
+    let mut cases = 0;
+    for (name, options, crl_file) in MOSQUITTO_CONFIGS {
+        let dir = setup.dir.join(format!("mosquitto-{}", free_port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for file in [
+            "root.pem",
+            "issuing-crl-only.pem",
+            "root-crl-only.pem",
+            "server.pem",
+            "server.key",
+            "server-ca.pem",
+        ] {
+            std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
+        }
+        Command::new("chmod")
+            .args(["-R", "a+rwX"])
+            .arg(&setup.dir)
+            .status()
+            .unwrap();
+        let port = free_port();
+        let config = mosquitto_config(&dir, port, options);
+        std::fs::write(dir.join("mosquitto.conf"), &config).unwrap();
+        let log = dir.join("mosquitto.log");
+        let mut child = at_now(MOSQUITTO)
+            .arg("-c")
+            .arg(dir.join("mosquitto.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_for(port, &mut child, &log);
+        let _running = Running(child);
+        for client in &setup.clients {
+            cases += 1;
+            let before = std::fs::read_to_string(&log).unwrap_or_default().len();
+            std::fs::write(dir.join("client-chain.pem"), &client.chain).unwrap();
+            std::fs::write(dir.join("client-key.pem"), &client.key).unwrap();
+            let run = Command::new("mosquitto_pub")
+                .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1"])
+                .args(["--cafile", "server-ca.pem", "--insecure"])
+                .args(["--cert", "client-chain.pem", "--key", "client-key.pem"])
+                .args(["-t", "live/test", "-m", "hello"])
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            let said = String::from_utf8_lossy(&run.stderr).into_owned();
+            let logged = std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .get(before..)
+                .unwrap_or_default()
+                .to_owned();
+            let accepted = run.status.success();
+            let user = logged.lines().find_map(|line| {
+                let start = line.find(", u'")? + 4;
+                let rest = line.get(start..)?;
+                rest.rfind("').")
+                    .and_then(|end| rest.get(..end))
+                    .map(str::to_owned)
+            });
+            let refusal = logged
+                .lines()
+                .find(|l| l.contains("OpenSSL Error"))
+                .and_then(|l| l.split_once(": ").map(|(_, m)| m.to_owned()));
+            let report = predict(&setup, client, &config, *crl_file);
+            let ours = report
+                .profiles
+                .iter()
+                .find(|p| p.name == Profile::Openssl)
+                .unwrap();
+            let server = report.server.as_ref().expect("the configuration is read");
+            let predicted_user = server
+                .identity
+                .iter()
+                .find(|f| f.name == "username")
+                .map(|f| f.value.clone());
+            println!(
+                "mosquitto [{name}] {}: {} {user:?} {refusal:?} {} / ours {:?} {:?} {predicted_user:?} {:?} {:?}",
+                client.name,
+                if accepted { "published" } else { "refused" },
+                said.trim(),
+                ours.verdict,
+                ours.findings,
+                server.log_line,
+                server.client_sees,
+            );
+            if accepted != (ours.verdict == Verdict::Accepted) {
+                disagreements.push(differ(
+                    "mosquitto",
+                    name,
+                    client.name,
+                    &format!(
+                        "{} ({refusal:?} {}), ours {:?} {:?}",
+                        if accepted { "published" } else { "refused" },
+                        said.trim(),
+                        ours.verdict,
+                        ours.findings
+                    ),
+                ));
+                continue;
+            }
+            if refusal != server.log_line {
+                disagreements.push(differ(
+                    "mosquitto",
+                    name,
+                    client.name,
+                    &format!("logged {refusal:?}, ours {:?}", server.log_line),
+                ));
+            }
+            // In TLS 1.3 the alert may arrive after mosquitto_pub gave up: compared when shown.
+            if let Some(alert) = &server.client_sees
+                && said.contains("alert")
+                && !said.contains(alert.as_str())
+            {
+                disagreements.push(differ(
+                    "mosquitto",
+                    name,
+                    client.name,
+                    &format!("mosquitto_pub said {:?}, ours {alert:?}", said.trim()),
+                ));
+            }
+            if accepted && !options.contains("require_certificate false") && user != predicted_user
+            {
+                disagreements.push(differ(
+                    "mosquitto",
+                    name,
+                    client.name,
+                    &format!("the broker's user is {user:?}, ours {predicted_user:?}"),
+                ));
+            }
+        }
+    }
+    println!(
+        "mosquitto: {cases} (configuration, client) cases, {} disagreements",
         disagreements.len()
     );
     for line in &disagreements {

@@ -36,6 +36,8 @@ have curl || packages+=(curl)
 have nginx || [ -x /usr/sbin/nginx ] || packages+=(nginx-light)
 have haproxy || [ -x /usr/sbin/haproxy ] || packages+=(haproxy)
 [ -x /usr/sbin/apache2 ] || packages+=(apache2)
+[ -x /usr/sbin/mosquitto ] || packages+=(mosquitto)
+have mosquitto_pub || packages+=(mosquitto-clients)
 [ -x /usr/lib/postgresql/15/bin/postgres ] && have psql || packages+=(postgresql)
 have faketime || packages+=(faketime)
 if [ ${#packages[@]} -gt 0 ]; then

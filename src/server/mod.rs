@@ -17,6 +17,7 @@ use crate::profiles::openssl_errors::OpensslError;
 
 mod apache;
 mod haproxy;
+mod mosquitto;
 mod nginx;
 pub mod postgres;
 
@@ -27,6 +28,7 @@ pub enum ServerKind {
     Postgresql,
     Haproxy,
     Apache,
+    Mosquitto,
 }
 
 impl ServerKind {
@@ -36,6 +38,7 @@ impl ServerKind {
             Self::Postgresql => "PostgreSQL",
             Self::Haproxy => "HAProxy",
             Self::Apache => "Apache httpd",
+            Self::Mosquitto => "Mosquitto",
         }
     }
 
@@ -43,7 +46,7 @@ impl ServerKind {
     pub fn profile(self) -> Profile {
         match self {
             Self::Nginx => Profile::Nginx,
-            Self::Postgresql | Self::Haproxy | Self::Apache => Profile::Openssl,
+            Self::Postgresql | Self::Haproxy | Self::Apache | Self::Mosquitto => Profile::Openssl,
         }
     }
 }
@@ -144,6 +147,8 @@ pub enum Rules {
     Haproxy(haproxy::IgnoreErrors),
     /// mod_ssl's verify depth and CRL and name options.
     Apache(apache::ApacheRules),
+    /// How Mosquitto takes the user name from the certificate.
+    Mosquitto(mosquitto::MosquittoRules),
 }
 
 impl ServerConfig {
@@ -193,6 +198,7 @@ pub fn outcome(
         ServerKind::Postgresql => postgres::outcome(config, leaf, errors, user),
         ServerKind::Haproxy => haproxy::outcome(config, leaf, errors),
         ServerKind::Apache => apache::outcome(config, leaf, errors, top),
+        ServerKind::Mosquitto => mosquitto::outcome(config, leaf, errors),
     }
 }
 
@@ -214,6 +220,8 @@ pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
             Some(ServerKind::Haproxy)
         } else if apache::looks_like(text) {
             Some(ServerKind::Apache)
+        } else if mosquitto::looks_like(text) {
+            Some(ServerKind::Mosquitto)
         } else if nginx::looks_like(text) {
             Some(ServerKind::Nginx)
         } else {
@@ -222,12 +230,12 @@ pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
         match (kind, config.as_ref().map(|c| c.kind)) {
             (None, _) => unread.push(format!(
                 "{name}: not a configuration this tool reads (nginx; Apache httpd; HAProxy; \
-                 PostgreSQL's \
-                 pg_hba.conf, pg_ident.conf, postgresql.conf)"
+                 Mosquitto; PostgreSQL's pg_hba.conf, pg_ident.conf, postgresql.conf)"
             )),
             (Some(ServerKind::Nginx), None) => config = Some(nginx::read(name, text)),
             (Some(ServerKind::Haproxy), None) => config = Some(haproxy::read(name, text)),
             (Some(ServerKind::Apache), None) => config = Some(apache::read(name, text)),
+            (Some(ServerKind::Mosquitto), None) => config = Some(mosquitto::read(name, text)),
             (Some(ServerKind::Postgresql), None | Some(ServerKind::Postgresql)) => {
                 let merged = config.get_or_insert_with(postgres::empty);
                 if let Some(part) = postgres::looks_like(name, text) {
