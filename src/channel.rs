@@ -89,6 +89,26 @@ pub enum Reply {
     },
 }
 
+/// What the explain module says: [`Reply::Ready`] and [`Reply::Explained`] exactly as they
+/// travel, without the rest of [`Reply`] (whose reports' serializers the module would
+/// otherwise carry).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ExplainReply {
+    Ready,
+    Explained {
+        line: String,
+        found: Vec<Explanation>,
+    },
+}
+
+/// What the explain module is asked: [`Request::Explain`] alone, as it travels.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ExplainRequest {
+    Explain { line: String },
+}
+
 /// One known message, as the page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Explanation {
@@ -100,8 +120,8 @@ pub struct Explanation {
     pub confirmed: String,
 }
 
-impl From<&crate::messages::Known> for Explanation {
-    fn from(known: &crate::messages::Known) -> Self {
+impl From<crate::messages::Known> for Explanation {
+    fn from(known: crate::messages::Known) -> Self {
         Self {
             printed_by: known.printed_by.to_owned(),
             example: known.example.to_owned(),
@@ -113,13 +133,13 @@ impl From<&crate::messages::Known> for Explanation {
     }
 }
 
-/// Explains a log line, as the worker answers it.
-pub fn explain(line: String) -> Reply {
+/// Explains a log line, as the explain module answers it.
+pub fn explain(line: String) -> ExplainReply {
     let found = crate::messages::explain(&line)
         .into_iter()
         .map(Explanation::from)
         .collect();
-    Reply::Explained { line, found }
+    ExplainReply::Explained { line, found }
 }
 
 impl ExportFormat {
@@ -201,6 +221,52 @@ impl Inspection {
         Reply::Report {
             id: self.id,
             report: Box::new(crate::inspect(&inputs, &options)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The explain module's own message types travel as the page's [`Request`] and [`Reply`].
+    #[test]
+    fn the_explain_modules_messages_are_the_pages() {
+        let asked = serde_json::to_value(Request::Explain {
+            line: "error 20".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            serde_json::from_value::<ExplainRequest>(asked).unwrap(),
+            ExplainRequest::Explain {
+                line: "error 20".into()
+            }
+        );
+        let inspect = serde_json::to_value(Request::Export {
+            format: ExportFormat::Json,
+            copy: false,
+        })
+        .unwrap();
+        assert!(serde_json::from_value::<ExplainRequest>(inspect).is_err());
+        let ExplainReply::Explained { line, found } =
+            explain("unable to get local issuer certificate".into())
+        else {
+            panic!("an explanation")
+        };
+        assert!(!found.is_empty());
+        for (sent, expected) in [
+            (ExplainReply::Ready, Reply::Ready),
+            (
+                ExplainReply::Explained {
+                    line: line.clone(),
+                    found: found.clone(),
+                },
+                Reply::Explained { line, found },
+            ),
+        ] {
+            let travelled: Reply =
+                serde_json::from_value(serde_json::to_value(sent).unwrap()).unwrap();
+            assert_eq!(travelled, expected);
         }
     }
 }

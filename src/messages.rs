@@ -6,8 +6,8 @@
 
 use crate::diagnosis::Code;
 
-/// One known message.
-#[derive(Debug, PartialEq, Eq)]
+/// One known message, whole (what [`explain`] gives).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Known {
     /// Lower-case fragments that must all appear in the message.
     pub fragments: &'static [&'static str],
@@ -26,6 +26,52 @@ pub struct Known {
     pub confirmed: &'static str,
 }
 
+/// Who prints a known message and how it reads: all a finding carries ([`log_lines`]).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Line {
+    pub printed_by: &'static str,
+    pub example: &'static str,
+    pub codes: &'static [Code],
+}
+
+/// The rest of a known message, which only [`explain`] reads. Kept apart from [`Line`] so that
+/// a program that only writes reports (the page's engine module) carries none of it: the page
+/// explains log lines in a module of its own, loaded when first used.
+struct Details {
+    fragments: &'static [&'static str],
+    meaning: &'static str,
+    checks: &'static str,
+    confirmed: &'static str,
+}
+
+/// The table, written one `Known { … }` per message, split into [`LINES`] and `DETAILS` in
+/// the same order.
+macro_rules! table {
+    ($(Known {
+        fragments: $fragments:expr,
+        printed_by: $printed_by:expr,
+        example: $example:expr,
+        meaning: $meaning:expr,
+        codes: $codes:expr,
+        checks: $checks:expr,
+        confirmed: $confirmed:expr $(,)?
+    }),* $(,)?) => {
+        /// Every known message's line, most specific first.
+        pub static LINES: &[Line] = &[$(Line {
+            printed_by: $printed_by,
+            example: $example,
+            codes: $codes,
+        }),*];
+        /// Every known message's details, in the order of [`LINES`].
+        static DETAILS: &[Details] = &[$(Details {
+            fragments: $fragments,
+            meaning: $meaning,
+            checks: $checks,
+            confirmed: $confirmed,
+        }),*];
+    };
+}
+
 const OPENSSL: &str = "OpenSSL crypto/x509/x509_txt.c (X509_verify_cert_error_string)";
 const GO: &str = "Go crypto/x509 verify.go and crypto/tls handshake_server.go";
 const RUSTLS: &str = "rustls CertificateError / rustls-webpki Error names";
@@ -42,8 +88,7 @@ const PURPOSE: &[Code] = &[
 const PATH: &[Code] = &[IssuerNotFound, UntrustedRoot, IssuerKeyMismatch];
 const NO_CERT: &[Code] = &[NoClientCertificate];
 
-/// Every known message, most specific first.
-pub static KNOWN: &[Known] = &[
+table! {
     Known {
         fragments: &["no required ssl certificate was sent"],
         printed_by: "nginx (HTTP 400 page)",
@@ -1099,24 +1144,36 @@ pub static KNOWN: &[Known] = &[
         checks: "Configuration: require the certificate server-wide, or enable post-handshake auth in the client.",
         confirmed: "Apache httpd modules/ssl/ssl_engine_kernel.c",
     },
-];
+}
+
+/// Every known message, whole, most specific first.
+pub fn all() -> impl Iterator<Item = Known> {
+    LINES.iter().zip(DETAILS).map(|(line, details)| Known {
+        fragments: details.fragments,
+        printed_by: line.printed_by,
+        example: line.example,
+        meaning: details.meaning,
+        codes: line.codes,
+        checks: details.checks,
+        confirmed: details.confirmed,
+    })
+}
 
 /// The lines servers and clients print for a diagnosis, the ones specific to it first.
-pub fn log_lines(code: Code) -> Vec<&'static Known> {
-    let mut lines: Vec<&'static Known> = KNOWN.iter().filter(|k| k.codes.contains(&code)).collect();
+pub fn log_lines(code: Code) -> Vec<&'static Line> {
+    let mut lines: Vec<&'static Line> = LINES.iter().filter(|k| k.codes.contains(&code)).collect();
     lines.sort_by_key(|k| k.codes.len());
     lines
 }
 
 /// The known messages that match a log line, best (most specific) first.
-pub fn explain(message: &str) -> Vec<&'static Known> {
+pub fn explain(message: &str) -> Vec<Known> {
     // Envoy and BoringSSL write SSLV3_ALERT_CERTIFICATE_REVOKED where OpenSSL writes spaces.
     // ASCII case folding is enough for these messages, and Unicode's tables would add ~20 KB
     // to the page.
     let normalise = |text: &str| text.to_ascii_lowercase().replace('_', " ");
     let text = normalise(message);
-    let mut found: Vec<(usize, usize, &'static Known)> = KNOWN
-        .iter()
+    let mut found: Vec<(usize, usize, Known)> = all()
         .enumerate()
         .filter(|(_, known)| known.fragments.iter().all(|f| text.contains(&normalise(f))))
         .map(|(order, known)| (known.fragments.iter().map(|f| f.len()).sum(), order, known))
@@ -1131,8 +1188,9 @@ mod tests {
 
     #[test]
     fn every_example_is_explained_by_its_own_entry_first() {
-        assert!(KNOWN.len() >= 40, "{} known messages", KNOWN.len());
-        for known in KNOWN {
+        assert_eq!(LINES.len(), DETAILS.len());
+        assert!(LINES.len() >= 40, "{} known messages", LINES.len());
+        for known in all() {
             let found = explain(known.example);
             assert_eq!(
                 found.first().map(|k| k.example),

@@ -9,7 +9,12 @@ use mtls_inspector::report::Report;
 fn answer(request: Request, latest: &Option<Report>) -> Reply {
     match request {
         Request::Inspect(inspection) => inspection.answer(),
-        Request::Explain { line } => mtls_inspector::channel::explain(line),
+        // The page's explain module answers these (src/explain_worker.rs): the engine module
+        // does not carry the table's explanations.
+        Request::Explain { line } => Reply::Explained {
+            line,
+            found: Vec::new(),
+        },
         Request::Export { format, copy } => Reply::Export {
             format,
             copy,

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Prints the page's two modules, gzipped (dist/), and fails above their budgets:
-#   the UI the page loads first (its wasm, JS glue and the CSS), and
-#   the engine its Web Worker loads (wasm, JS glue and loader).
+# Prints the page's three modules, gzipped (dist/), and fails above their budgets:
+#   the UI the page loads first (its wasm, JS glue and the CSS),
+#   the engine its Web Worker loads (wasm, JS glue and loader), and
+#   the explain module, loaded in a worker of its own when a log line is first pasted.
 # KB = 1,000 bytes: the stricter reading of the budgets.
 set -euo pipefail
 UI_BUDGET_KB=${1:-200}
 ENGINE_BUDGET_KB=${2:-350}
+EXPLAIN_BUDGET_KB=${3:-60}
 cd "$(dirname "$0")/../dist"
 status=0
 measure() {
@@ -27,4 +29,5 @@ measure() {
 shopt -s nullglob
 measure UI "$UI_BUDGET_KB" mtls-inspector-web-*.wasm mtls-inspector-web-*.js *.css
 measure engine "$ENGINE_BUDGET_KB" mtls-inspector-engine_bg.wasm mtls-inspector-engine.js mtls-inspector-engine_loader.js
+measure explain "$EXPLAIN_BUDGET_KB" mtls-inspector-explain_bg.wasm mtls-inspector-explain.js mtls-inspector-explain_loader.js
 exit $status

@@ -231,13 +231,34 @@ fn restore_shared(dispatcher: UseReducerDispatcher<State>) {
     });
 }
 
-/// The Web Worker that runs the engine, and the request waiting for it to be ready.
+/// A Web Worker of the page (the engine, or the explain module), and the request waiting for it
+/// to be ready.
 struct Engine {
     worker: web_sys::Worker,
     ready: bool,
     waiting: Option<wasm_bindgen::JsValue>,
-    waiting_explain: Option<wasm_bindgen::JsValue>,
     _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+type Slot = Rc<std::cell::RefCell<Option<Engine>>>;
+
+/// Where the workers' answers go.
+#[derive(Clone)]
+struct Answers {
+    result: UseStateSetter<Option<(RequestKey, Rc<Report>)>>,
+    latest: Rc<std::cell::RefCell<(u32, Option<RequestKey>)>>,
+    explained: UseReducerDispatcher<State>,
+}
+
+/// Sends `message` to the worker in `slot`, or keeps it until the worker says it is ready.
+fn post(slot: &Slot, message: wasm_bindgen::JsValue) {
+    if let Some(engine) = slot.borrow_mut().as_mut() {
+        if engine.ready {
+            engine.worker.post_message(&message).ok();
+        } else {
+            engine.waiting = Some(message);
+        }
+    }
 }
 
 /// The inspection request for the worker.
@@ -279,11 +300,60 @@ fn request(id: u32, time: i64, state: &State) -> Option<wasm_bindgen::JsValue> {
     serde_wasm_bindgen::to_value(&request).ok()
 }
 
-/// Starts the engine's worker: its own module, through the loader Trunk writes for it.
-fn start_worker() -> Option<web_sys::Worker> {
+/// Starts one of the page's workers (`name`: its module, through the loader Trunk writes for
+/// it) into `slot`, its answers going to `answers`.
+fn start_worker(name: &str, slot: &Slot, answers: Answers) {
+    use mtls_inspector::channel::{ExportFormat, Reply};
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
-    web_sys::Worker::new_with_options("./mtls-inspector-engine_loader.js", &options).ok()
+    let Ok(worker) = web_sys::Worker::new_with_options(&format!("./{name}_loader.js"), &options)
+    else {
+        return;
+    };
+    let weak = Rc::downgrade(slot);
+    let on_message = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+        move |event: web_sys::MessageEvent| {
+            let Some(slot) = weak.upgrade() else { return };
+            match serde_wasm_bindgen::from_value::<Reply>(event.data()) {
+                Ok(Reply::Ready) => {
+                    if let Some(engine) = slot.borrow_mut().as_mut() {
+                        engine.ready = true;
+                        if let Some(request) = engine.waiting.take() {
+                            engine.worker.post_message(&request).ok();
+                        }
+                    }
+                }
+                Ok(Reply::Report { id, report }) => {
+                    let latest = answers.latest.borrow();
+                    if let (true, Some(key)) = (id == latest.0, latest.1.clone()) {
+                        answers.result.set(Some((key, Rc::from(report))));
+                    }
+                }
+                Ok(Reply::Explained { line, found }) => {
+                    answers.explained.dispatch(Action::Explained(line, found));
+                }
+                Ok(Reply::Export { format, copy, text }) => match (format, copy) {
+                    (_, true) => copy_to_clipboard(text),
+                    (ExportFormat::Json, false) => {
+                        download("mtls-inspector-report.json", "application/json", &text)
+                    }
+                    (ExportFormat::Markdown, false) => {
+                        download("mtls-inspector-report.md", "text/markdown", &text)
+                    }
+                },
+                Err(error) => web_sys::console::error_1(
+                    &format!("unreadable answer from the worker: {error}").into(),
+                ),
+            }
+        },
+    );
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    *slot.borrow_mut() = Some(Engine {
+        worker,
+        ready: false,
+        waiting: None,
+        _on_message: on_message,
+    });
 }
 
 /// What a new inspection depends on.
@@ -307,75 +377,21 @@ fn App() -> Html {
     // inputs, the verdict is pending (decided in the same render as the change, never stale).
     let result = use_state(|| None::<(RequestKey, Rc<Report>)>);
     let latest = use_mut_ref(|| (0u32, None::<RequestKey>));
-    let engine = use_mut_ref(|| None::<Engine>);
+    let engine: Slot = use_mut_ref(|| None::<Engine>);
+    // The explain module's worker, started when a log line is first pasted.
+    let explainer: Slot = use_mut_ref(|| None::<Engine>);
+    let answers = Answers {
+        result: result.setter(),
+        latest: latest.clone(),
+        explained: state.dispatcher(),
+    };
     {
         // Start the worker once: the engine runs there, never on the page.
-        let (engine, result, latest) = (engine.clone(), result.setter(), latest.clone());
+        let (engine, answers) = (engine.clone(), answers.clone());
         let restore = state.dispatcher();
-        let explained = state.dispatcher();
         use_effect_with((), move |_| {
             restore_shared(restore);
-            if let Some(worker) = start_worker() {
-                let weak = Rc::downgrade(&engine);
-                let on_message =
-                    wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-                        move |event: web_sys::MessageEvent| {
-                            use mtls_inspector::channel::Reply;
-                            let Some(engine) = weak.upgrade() else { return };
-                            match serde_wasm_bindgen::from_value::<Reply>(event.data()) {
-                                Ok(Reply::Ready) => {
-                                    let mut engine = engine.borrow_mut();
-                                    if let Some(engine) = engine.as_mut() {
-                                        engine.ready = true;
-                                        for request in
-                                            [engine.waiting.take(), engine.waiting_explain.take()]
-                                                .into_iter()
-                                                .flatten()
-                                        {
-                                            engine.worker.post_message(&request).ok();
-                                        }
-                                    }
-                                }
-                                Ok(Reply::Report { id, report }) => {
-                                    let latest = latest.borrow();
-                                    if let (true, Some(key)) = (id == latest.0, latest.1.clone()) {
-                                        result.set(Some((key, Rc::from(report))));
-                                    }
-                                }
-                                Ok(Reply::Explained { line, found }) => {
-                                    explained.dispatch(Action::Explained(line, found));
-                                }
-                                Ok(Reply::Export { format, copy, text }) => {
-                                    use mtls_inspector::channel::ExportFormat;
-                                    match (format, copy) {
-                                        (_, true) => copy_to_clipboard(text),
-                                        (ExportFormat::Json, false) => download(
-                                            "mtls-inspector-report.json",
-                                            "application/json",
-                                            &text,
-                                        ),
-                                        (ExportFormat::Markdown, false) => download(
-                                            "mtls-inspector-report.md",
-                                            "text/markdown",
-                                            &text,
-                                        ),
-                                    }
-                                }
-                                Err(error) => web_sys::console::error_1(
-                                    &format!("unreadable answer from the worker: {error}").into(),
-                                ),
-                            }
-                        },
-                    );
-                worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-                *engine.borrow_mut() = Some(Engine {
-                    worker,
-                    ready: false,
-                    waiting: None,
-                    waiting_explain: None,
-                    _on_message: on_message,
-                });
-            }
+            start_worker("mtls-inspector-engine", &engine, answers);
             || ()
         });
     }
@@ -406,34 +422,25 @@ fn App() -> Html {
             };
             if !state.has_client_input() {
                 result.set(None);
-            } else if let (Some(engine), Some(message)) =
-                (engine.borrow_mut().as_mut(), request(id, key.time, &state))
-            {
-                if engine.ready {
-                    engine.worker.post_message(&message).ok();
-                } else {
-                    engine.waiting = Some(message);
-                }
+            } else if let Some(message) = request(id, key.time, &state) {
+                post(&engine, message);
             }
             || ()
         });
     }
     {
-        // Every change of the log line asks the worker what it means.
-        let engine = engine.clone();
+        // Every change of the log line asks the explain module what it means.
+        let explainer = explainer.clone();
         use_effect_with(state.log_line.clone(), move |line| {
             use mtls_inspector::channel::Request;
             if !line.trim().is_empty()
-                && let (Some(engine), Ok(message)) = (
-                    engine.borrow_mut().as_mut(),
-                    serde_wasm_bindgen::to_value(&Request::Explain { line: line.clone() }),
-                )
+                && let Ok(message) =
+                    serde_wasm_bindgen::to_value(&Request::Explain { line: line.clone() })
             {
-                if engine.ready {
-                    engine.worker.post_message(&message).ok();
-                } else {
-                    engine.waiting_explain = Some(message);
+                if explainer.borrow().is_none() {
+                    start_worker("mtls-inspector-explain", &explainer, answers);
                 }
+                post(&explainer, message);
             }
             || ()
         });
