@@ -352,7 +352,10 @@ fn decide(
         if let Some(config) = configured {
             let errors = verify_errors(context, &evaluation.search, &violations);
             let top = evaluation.search.path().len().saturating_sub(1);
-            let outcome = server::outcome(config, leaf_certificate, &errors, top, user);
+            let fails = violations
+                .iter()
+                .any(|v| v.code.severity() == Severity::Error);
+            let outcome = server::outcome(config, leaf_certificate, &errors, top, fails, user);
             if outcome.accepted == Some(true) {
                 // The server lets the client through whatever verification found; without
                 // asking for a certificate, whatever the certificate is.

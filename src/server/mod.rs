@@ -17,6 +17,7 @@ use crate::profiles::openssl_errors::OpensslError;
 
 mod apache;
 mod haproxy;
+mod kubernetes;
 mod mosquitto;
 mod nginx;
 pub mod postgres;
@@ -29,6 +30,7 @@ pub enum ServerKind {
     Haproxy,
     Apache,
     Mosquitto,
+    Kubernetes,
 }
 
 impl ServerKind {
@@ -39,6 +41,7 @@ impl ServerKind {
             Self::Haproxy => "HAProxy",
             Self::Apache => "Apache httpd",
             Self::Mosquitto => "Mosquitto",
+            Self::Kubernetes => "Kubernetes API server",
         }
     }
 
@@ -47,6 +50,7 @@ impl ServerKind {
         match self {
             Self::Nginx => Profile::Nginx,
             Self::Postgresql | Self::Haproxy | Self::Apache | Self::Mosquitto => Profile::Openssl,
+            Self::Kubernetes => Profile::Go,
         }
     }
 }
@@ -184,13 +188,15 @@ pub struct Outcome {
 
 /// What the server configured by `config` does with the client certificate `leaf` whose
 /// verification reported `errors` (OpenSSL's, in the order its callback saw them) on a path
-/// whose top certificate is at depth `top`. `user` is the user the client logs in as, where
-/// the server has users (PostgreSQL).
+/// whose top certificate is at depth `top`; `chain_fails` when the profile's rules refuse
+/// the chain. `user` is the user the client logs in as, where the server has users
+/// (PostgreSQL).
 pub fn outcome(
     config: &ServerConfig,
     leaf: Option<&Certificate>,
     errors: &[OpensslError],
     top: usize,
+    chain_fails: bool,
     user: Option<&str>,
 ) -> Outcome {
     match config.kind {
@@ -199,6 +205,7 @@ pub fn outcome(
         ServerKind::Haproxy => haproxy::outcome(config, leaf, errors),
         ServerKind::Apache => apache::outcome(config, leaf, errors, top),
         ServerKind::Mosquitto => mosquitto::outcome(config, leaf, errors),
+        ServerKind::Kubernetes => kubernetes::outcome(leaf, chain_fails),
     }
 }
 
@@ -222,6 +229,8 @@ pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
             Some(ServerKind::Apache)
         } else if mosquitto::looks_like(text) {
             Some(ServerKind::Mosquitto)
+        } else if kubernetes::looks_like(text) {
+            Some(ServerKind::Kubernetes)
         } else if nginx::looks_like(text) {
             Some(ServerKind::Nginx)
         } else {
@@ -230,12 +239,14 @@ pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
         match (kind, config.as_ref().map(|c| c.kind)) {
             (None, _) => unread.push(format!(
                 "{name}: not a configuration this tool reads (nginx; Apache httpd; HAProxy; \
-                 Mosquitto; PostgreSQL's pg_hba.conf, pg_ident.conf, postgresql.conf)"
+                 Mosquitto; kube-apiserver's flags; PostgreSQL's pg_hba.conf, pg_ident.conf, \
+                 postgresql.conf)"
             )),
             (Some(ServerKind::Nginx), None) => config = Some(nginx::read(name, text)),
             (Some(ServerKind::Haproxy), None) => config = Some(haproxy::read(name, text)),
             (Some(ServerKind::Apache), None) => config = Some(apache::read(name, text)),
             (Some(ServerKind::Mosquitto), None) => config = Some(mosquitto::read(name, text)),
+            (Some(ServerKind::Kubernetes), None) => config = Some(kubernetes::read(name, text)),
             (Some(ServerKind::Postgresql), None | Some(ServerKind::Postgresql)) => {
                 let merged = config.get_or_insert_with(postgres::empty);
                 if let Some(part) = postgres::looks_like(name, text) {

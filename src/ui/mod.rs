@@ -597,7 +597,7 @@ fn App() -> Html {
             <CertificateRequestPanel report={report.clone()} {pending} text={state.s_client.clone()}
                 on_text={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::SClient(text))) }} />
             { panel(Role::Server, "Your server (optional)",
-                "Its configuration: nginx's, Apache's, HAProxy's, Mosquitto's, or PostgreSQL's pg_hba.conf, pg_ident.conf (as a file of that name) and postgresql.conf. The verdict then follows its settings, and you see what it logs, what the client is told and the identity it derives.") }
+                "Its configuration: nginx's, Apache's, HAProxy's, Mosquitto's, kube-apiserver's flags, or PostgreSQL's pg_hba.conf, pg_ident.conf (as a file of that name) and postgresql.conf. The verdict then follows its settings, and you see what it logs, what the client is told and the identity it derives.") }
             <ServerOutcome report={report.clone()} user={state.user.clone()}
                 on_user={{ let d = dispatcher.clone(); Callback::from(move |user| d.dispatch(Action::User(user))) }} />
             <ExplainLogLine message={state.log_line.clone()}

@@ -79,9 +79,12 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
                         Verdict::Rejected => "✗ rejected",
                         Verdict::Incomplete => "? incomplete",
                     };
+                    // The profile that decides for the server whose configuration was given.
+                    let configured = report.server.as_ref().filter(|s| s.profile == p.name)
+                        .map(|s| format!(" — your {}, as configured", s.kind));
                     html! {
                         <tr data-profile={p.name.name()} data-verdict={p.verdict.as_str()} class={p.verdict.as_str()}>
-                            <th scope="row">{ p.name.server() }<span class="profile-name">{ format!(" ({})", p.name.name()) }</span></th>
+                            <th scope="row">{ p.name.server() }<span class="profile-name">{ format!(" ({})", p.name.name()) }</span>{ configured }</th>
                             <td class="cell-verdict">{ mark }</td>
                             <td>
                                 { for p.findings.iter().map(|code| {
