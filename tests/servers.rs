@@ -47,21 +47,52 @@ fn free_port() -> u16 {
         .unwrap()
 }
 
-/// Waits until something accepts connections on `port`.
-fn wait_for(port: u16, child: &mut Child, log: &Path) {
+/// Waits until something accepts connections on `port`; `Err` when the server exits first or
+/// nothing listens after 5 s.
+fn wait_for(port: u16, child: &mut Child) -> Result<(), String> {
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
+            return Ok(());
         }
         if let Ok(Some(status)) = child.try_wait() {
-            panic!(
-                "the server exited ({status}): {}",
-                std::fs::read_to_string(log).unwrap_or_default()
-            );
+            return Err(format!("the server exited ({status})"));
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    panic!("nothing listens on port {port}");
+    Err(format!("nothing listens on port {port}"))
+}
+
+/// Starts a server whose configuration `start` writes for a port (and gives its command),
+/// and returns the port and the running server. `free_port` hands out a port that is free
+/// now; should the server find it taken when it binds, it exits at start and is started again
+/// on another port, up to three times. What it printed is in the panic otherwise.
+fn launch(dir: &Path, log: &Path, mut start: impl FnMut(u16) -> Command) -> (u16, Running) {
+    let stderr = dir.join("stderr.log");
+    let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
+    let mut failures = Vec::new();
+    for _ in 0..3 {
+        let port = free_port();
+        let mut command = start(port);
+        command.stderr(std::fs::File::create(&stderr).unwrap());
+        let mut child = command.spawn().unwrap();
+        match wait_for(port, &mut child) {
+            Ok(()) => {
+                if !failures.is_empty() {
+                    println!("the server started after: {failures:#?}");
+                }
+                return (port, Running(child));
+            }
+            Err(why) => {
+                drop(Running(child));
+                failures.push(format!(
+                    "port {port}: {why}: {} {}",
+                    read(&stderr),
+                    read(log)
+                ));
+            }
+        }
+    }
+    panic!("the server does not start: {failures:#?}");
 }
 
 /// `command` run under libfaketime at the suite's time.
@@ -279,6 +310,92 @@ fn differ(server: &str, config: &str, client: &str, what: &str) -> String {
     format!("{server} [{config}] {client}: {what}")
 }
 
+/// What a real server did with one client.
+struct Observed {
+    accepted: bool,
+    /// How it answered, as the disagreement says it.
+    answer: String,
+    /// The line it logged about this client.
+    logged: Option<String>,
+    /// What the client printed, where its alert is compared.
+    said: Option<String>,
+    /// The identity it reported (named as the product names it), where compared.
+    identity: Vec<(String, String)>,
+}
+
+/// The server `case` (server, configuration, client) against the product's prediction for
+/// `profile`: the verdict, the log line, the client's alert and the identity; each difference
+/// is a line in `disagreements`.
+fn compare(
+    case: (&str, &str, &str),
+    observed: &Observed,
+    report: &Report,
+    profile: Profile,
+    disagreements: &mut Vec<String>,
+) {
+    let (server_name, config, client) = case;
+    let ours = report.profiles.iter().find(|p| p.name == profile).unwrap();
+    let server = report.server.as_ref().expect("the configuration is read");
+    println!(
+        "{server_name} [{config}] {client}: {} {:?} {:?} / ours {:?} {:?} {:?} {:?} {:?}",
+        observed.answer,
+        observed.logged,
+        observed.said.as_deref().map(str::trim),
+        ours.verdict,
+        ours.findings,
+        server.log_line,
+        server.client_sees,
+        server.verify_errors
+    );
+    let mut add = |what: String| disagreements.push(differ(server_name, config, client, &what));
+    if observed.accepted != (ours.verdict == Verdict::Accepted) {
+        add(format!(
+            "{} ({:?}), ours {:?} {:?}",
+            observed.answer, observed.logged, ours.verdict, ours.findings
+        ));
+        return;
+    }
+    // nginx ends its line with what it was doing ("while reading client request headers").
+    let head = |line: Option<&str>| line.map(|l| l.split(" while ").next().unwrap_or(l).to_owned());
+    if head(observed.logged.as_deref()) != head(server.log_line.as_deref()) {
+        add(format!(
+            "logged {:?}, ours {:?}",
+            observed.logged, server.log_line
+        ));
+    }
+    if let (Some(said), Some(alert)) = (&observed.said, &server.client_sees)
+        && !said.contains(alert.as_str())
+    {
+        add(format!("the client said {:?}, ours {alert:?}", said.trim()));
+    }
+    for (name, value) in &observed.identity {
+        let predicted = server
+            .identity
+            .iter()
+            .find(|f| &f.name == name)
+            .map(|f| f.value.as_str());
+        if predicted != Some(value.as_str()) {
+            add(format!("{name} is {value:?}, ours {predicted:?}"));
+        }
+    }
+}
+
+/// Prints how many cases agreed, and every disagreement; fails when there is one.
+fn conclude(server: &str, cases: usize, disagreements: &[String]) {
+    println!(
+        "{server}: {cases} (configuration, client) cases, {} disagreements",
+        disagreements.len()
+    );
+    for line in disagreements {
+        println!("  {line}");
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements",
+        disagreements.len()
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // nginx
 
@@ -397,21 +514,20 @@ fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
     ] {
         std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
     }
-    let port = free_port();
-    let config = nginx_config(&dir, port, directives);
-    std::fs::write(dir.join("nginx.conf"), &config).unwrap();
     let log = dir.join("error.log");
-    let mut child = at_now(NGINX)
-        .arg("-c")
-        .arg(dir.join("nginx.conf"))
-        .arg("-p")
-        .arg(&dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_for(port, &mut child, &log);
-    let _running = Running(child);
+    let mut config = String::new();
+    let (port, _running) = launch(&dir, &log, |port| {
+        config = nginx_config(&dir, port, directives);
+        std::fs::write(dir.join("nginx.conf"), &config).unwrap();
+        let mut command = at_now(NGINX);
+        command
+            .arg("-c")
+            .arg(dir.join("nginx.conf"))
+            .arg("-p")
+            .arg(&dir)
+            .stdout(Stdio::null());
+        command
+    });
     let mut answers = Vec::new();
     for client in &setup.clients {
         let before = std::fs::read_to_string(&log).unwrap_or_default().len();
@@ -460,79 +576,18 @@ fn nginx_decides_logs_and_names_as_predicted() {
         for (client, answer) in setup.clients.iter().zip(answers) {
             cases += 1;
             let report = predict(&setup, client, &config, *crl_file);
-            let ours = report
-                .profiles
-                .iter()
-                .find(|p| p.name == Profile::Nginx)
-                .unwrap();
-            let server = report.server.as_ref().expect("the configuration is read");
-            let accepted = answer.status == 200;
-            println!(
-                "nginx [{name}] {}: {} {:?} / ours {:?} {:?} {:?}",
-                client.name,
-                answer.status,
-                answer.logged,
-                ours.verdict,
-                ours.findings,
-                server.log_line
-            );
-            if accepted != (ours.verdict == Verdict::Accepted) {
-                disagreements.push(differ(
-                    "nginx",
-                    name,
-                    client.name,
-                    &format!(
-                        "nginx answered {} ({:?}), ours {:?} {:?}",
-                        answer.status, answer.logged, ours.verdict, ours.findings
-                    ),
-                ));
-                continue;
-            }
-            let logged_prefix = answer
-                .logged
-                .as_deref()
-                .map(|l| l.split(" while ").next().unwrap_or(l).to_owned());
-            let ours_prefix = server
-                .log_line
-                .as_deref()
-                .map(|l| l.split(" while ").next().unwrap_or(l).to_owned());
-            if logged_prefix != ours_prefix {
-                disagreements.push(differ(
-                    "nginx",
-                    name,
-                    client.name,
-                    &format!("logged {logged_prefix:?}, ours {ours_prefix:?}"),
-                ));
-            }
-            for (variable, value) in &answer.variables {
-                let predicted = server
-                    .identity
-                    .iter()
-                    .find(|f| &f.name == variable)
-                    .map(|f| f.value.as_str());
-                if predicted != Some(value.as_str()) {
-                    disagreements.push(differ(
-                        "nginx",
-                        name,
-                        client.name,
-                        &format!("{variable} is {value:?}, ours {predicted:?}"),
-                    ));
-                }
-            }
+            let observed = Observed {
+                accepted: answer.status == 200,
+                answer: format!("nginx answered {}", answer.status),
+                logged: answer.logged,
+                said: None,
+                identity: answer.variables,
+            };
+            let case = ("nginx", *name, client.name);
+            compare(case, &observed, &report, Profile::Nginx, &mut disagreements);
         }
     }
-    println!(
-        "nginx: {cases} (configuration, client) cases, {} disagreements",
-        disagreements.len()
-    );
-    for line in &disagreements {
-        println!("  {line}");
-    }
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements",
-        disagreements.len()
-    );
+    conclude("nginx", cases, &disagreements);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -617,19 +672,18 @@ fn haproxy_decides_logs_and_names_as_predicted() {
         let bundle = std::fs::read_to_string(setup.dir.join("server.pem")).unwrap()
             + &std::fs::read_to_string(setup.dir.join("server.key")).unwrap();
         std::fs::write(dir.join("server-bundle.pem"), bundle).unwrap();
-        let port = free_port();
-        let config = haproxy_config(&dir, port, options);
-        std::fs::write(dir.join("haproxy.cfg"), &config).unwrap();
         let log = dir.join("haproxy.log");
-        let mut child = at_now(HAPROXY)
-            .arg("-f")
-            .arg(dir.join("haproxy.cfg"))
-            .stdout(std::fs::File::create(&log).unwrap())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_for(port, &mut child, &log);
-        let _running = Running(child);
+        let mut config = String::new();
+        let (port, _running) = launch(&dir, &log, |port| {
+            config = haproxy_config(&dir, port, options);
+            std::fs::write(dir.join("haproxy.cfg"), &config).unwrap();
+            let mut command = at_now(HAPROXY);
+            command
+                .arg("-f")
+                .arg(dir.join("haproxy.cfg"))
+                .stdout(std::fs::File::create(&log).unwrap());
+            command
+        });
         for client in &setup.clients {
             cases += 1;
             let before = std::fs::read_to_string(&log).unwrap_or_default().len();
@@ -644,88 +698,32 @@ fn haproxy_decides_logs_and_names_as_predicted() {
                 // What wait_for's probe (a TCP connection without TLS) leaves in the log.
                 .find(|m| m != "Connection closed during SSL handshake");
             let report = predict(&setup, client, &config, *crl_file);
-            let ours = report
-                .profiles
-                .iter()
-                .find(|p| p.name == Profile::Openssl)
-                .unwrap();
-            let server = report.server.as_ref().expect("the configuration is read");
             let accepted = status == 200;
-            println!(
-                "haproxy [{name}] {}: {status} {logged:?} {} / ours {:?} {:?} {:?} {:?} {:?}",
-                client.name,
-                said.trim(),
-                ours.verdict,
-                ours.findings,
-                server.log_line,
-                server.client_sees,
-                server.verify_errors
+            // Without a certificate asked for, there is nothing to name.
+            let echoed = accepted && !options.contains("none");
+            let observed = Observed {
+                accepted,
+                answer: format!("HAProxy answered {status}"),
+                logged,
+                said: Some(said),
+                identity: body
+                    .lines()
+                    .filter(|_| echoed)
+                    .filter_map(|line| line.split_once('='))
+                    .map(|(fetch, value)| (fetch.to_owned(), value.to_owned()))
+                    .collect(),
+            };
+            let case = ("haproxy", *name, client.name);
+            compare(
+                case,
+                &observed,
+                &report,
+                Profile::Openssl,
+                &mut disagreements,
             );
-            if accepted != (ours.verdict == Verdict::Accepted) {
-                disagreements.push(differ(
-                    "haproxy",
-                    name,
-                    client.name,
-                    &format!(
-                        "HAProxy answered {status} ({logged:?}), ours {:?} {:?}",
-                        ours.verdict, ours.findings
-                    ),
-                ));
-                continue;
-            }
-            if logged != server.log_line {
-                disagreements.push(differ(
-                    "haproxy",
-                    name,
-                    client.name,
-                    &format!("logged {logged:?}, ours {:?}", server.log_line),
-                ));
-            }
-            if let Some(alert) = &server.client_sees
-                && !said.contains(alert.as_str())
-            {
-                disagreements.push(differ(
-                    "haproxy",
-                    name,
-                    client.name,
-                    &format!("curl said {:?}, ours {alert:?}", said.trim()),
-                ));
-            }
-            if !accepted || options.contains("none") {
-                continue;
-            }
-            for line in body.lines() {
-                let Some((fetch, value)) = line.split_once('=') else {
-                    continue;
-                };
-                let predicted = server
-                    .identity
-                    .iter()
-                    .find(|f| f.name == fetch)
-                    .map(|f| f.value.as_str());
-                if predicted != Some(value) {
-                    disagreements.push(differ(
-                        "haproxy",
-                        name,
-                        client.name,
-                        &format!("{fetch} is {value:?}, ours {predicted:?}"),
-                    ));
-                }
-            }
         }
     }
-    println!(
-        "haproxy: {cases} (configuration, client) cases, {} disagreements",
-        disagreements.len()
-    );
-    for line in &disagreements {
-        println!("  {line}");
-    }
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements",
-        disagreements.len()
-    );
+    conclude("haproxy", cases, &disagreements);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -830,20 +828,19 @@ fn apache_decides_logs_and_names_as_predicted() {
             .arg(&setup.dir)
             .status()
             .unwrap();
-        let port = free_port();
-        let config = apache_config(&dir, port, directives);
-        std::fs::write(dir.join("httpd.conf"), &config).unwrap();
         let log = dir.join("error.log");
-        let mut child = at_now(APACHE)
-            .arg("-f")
-            .arg(dir.join("httpd.conf"))
-            .arg("-DFOREGROUND")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_for(port, &mut child, &log);
-        let _running = Running(child);
+        let mut config = String::new();
+        let (port, _running) = launch(&dir, &log, |port| {
+            config = apache_config(&dir, port, directives);
+            std::fs::write(dir.join("httpd.conf"), &config).unwrap();
+            let mut command = at_now(APACHE);
+            command
+                .arg("-f")
+                .arg(dir.join("httpd.conf"))
+                .arg("-DFOREGROUND")
+                .stdout(Stdio::null());
+            command
+        });
         for client in &setup.clients {
             cases += 1;
             let before = std::fs::read_to_string(&log).unwrap_or_default().len();
@@ -873,95 +870,32 @@ fn apache_decides_logs_and_names_as_predicted() {
             let logged = (!logged.is_empty()).then(|| logged.join(" / "));
             let accepted = headers.starts_with("HTTP/1.1 200");
             let report = predict(&setup, client, &config, *crl_file);
-            let ours = report
-                .profiles
-                .iter()
-                .find(|p| p.name == Profile::Openssl)
-                .unwrap();
-            let server = report.server.as_ref().expect("the configuration is read");
-            println!(
-                "apache [{name}] {}: {} {logged:?} {} / ours {:?} {:?} {:?} {:?} {:?}",
-                client.name,
-                headers.lines().next().unwrap_or_default(),
-                said.trim(),
-                ours.verdict,
-                ours.findings,
-                server.log_line,
-                server.client_sees,
-                server.verify_errors
+            let observed = Observed {
+                accepted,
+                answer: format!("Apache answered {:?}", headers.lines().next()),
+                logged,
+                said: Some(said),
+                identity: headers
+                    .lines()
+                    .filter(|_| accepted)
+                    .filter_map(|line| line.strip_prefix("X-Echo-")?.split_once(": "))
+                    .map(|(var, value)| (var.to_owned(), value.trim_end_matches('\r').to_owned()))
+                    // mod_headers prints `(null)` for a variable that is not set (no
+                    // certificate asked for): the product names nothing then.
+                    .filter(|(_, value)| value != "(null)")
+                    .collect(),
+            };
+            let case = ("apache", *name, client.name);
+            compare(
+                case,
+                &observed,
+                &report,
+                Profile::Openssl,
+                &mut disagreements,
             );
-            if accepted != (ours.verdict == Verdict::Accepted) {
-                disagreements.push(differ(
-                    "apache",
-                    name,
-                    client.name,
-                    &format!(
-                        "Apache answered {:?} ({logged:?}), ours {:?} {:?}",
-                        headers.lines().next(),
-                        ours.verdict,
-                        ours.findings
-                    ),
-                ));
-                continue;
-            }
-            if logged != server.log_line {
-                disagreements.push(differ(
-                    "apache",
-                    name,
-                    client.name,
-                    &format!("logged {logged:?}, ours {:?}", server.log_line),
-                ));
-            }
-            if let Some(alert) = &server.client_sees
-                && !said.contains(alert.as_str())
-            {
-                disagreements.push(differ(
-                    "apache",
-                    name,
-                    client.name,
-                    &format!("curl said {:?}, ours {alert:?}", said.trim()),
-                ));
-            }
-            if !accepted {
-                continue;
-            }
-            for line in headers.lines() {
-                let Some((var, value)) = line
-                    .strip_prefix("X-Echo-")
-                    .and_then(|rest| rest.split_once(": "))
-                else {
-                    continue;
-                };
-                let value = value.trim_end_matches('\r');
-                let predicted = server
-                    .identity
-                    .iter()
-                    .find(|f| f.name == var)
-                    .map(|f| f.value.as_str());
-                // Without a certificate asked for, mod_headers prints `(null)`.
-                if predicted.unwrap_or("(null)") != value {
-                    disagreements.push(differ(
-                        "apache",
-                        name,
-                        client.name,
-                        &format!("{var} is {value:?}, ours {predicted:?}"),
-                    ));
-                }
-            }
         }
     }
-    println!(
-        "apache: {cases} (configuration, client) cases, {} disagreements",
-        disagreements.len()
-    );
-    for line in &disagreements {
-        println!("  {line}");
-    }
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements",
-        disagreements.len()
-    );
+    conclude("apache", cases, &disagreements);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1052,19 +986,18 @@ fn mosquitto_decides_logs_and_names_as_predicted() {
             .arg(&setup.dir)
             .status()
             .unwrap();
-        let port = free_port();
-        let config = mosquitto_config(&dir, port, options);
-        std::fs::write(dir.join("mosquitto.conf"), &config).unwrap();
         let log = dir.join("mosquitto.log");
-        let mut child = at_now(MOSQUITTO)
-            .arg("-c")
-            .arg(dir.join("mosquitto.conf"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_for(port, &mut child, &log);
-        let _running = Running(child);
+        let mut config = String::new();
+        let (port, _running) = launch(&dir, &log, |port| {
+            config = mosquitto_config(&dir, port, options);
+            std::fs::write(dir.join("mosquitto.conf"), &config).unwrap();
+            let mut command = at_now(MOSQUITTO);
+            command
+                .arg("-c")
+                .arg(dir.join("mosquitto.conf"))
+                .stdout(Stdio::null());
+            command
+        });
         for client in &setup.clients {
             cases += 1;
             let before = std::fs::read_to_string(&log).unwrap_or_default().len();
@@ -1098,85 +1031,31 @@ fn mosquitto_decides_logs_and_names_as_predicted() {
                 .find(|l| l.contains("OpenSSL Error"))
                 .and_then(|l| l.split_once(": ").map(|(_, m)| m.to_owned()));
             let report = predict(&setup, client, &config, *crl_file);
-            let ours = report
-                .profiles
-                .iter()
-                .find(|p| p.name == Profile::Openssl)
-                .unwrap();
-            let server = report.server.as_ref().expect("the configuration is read");
-            let predicted_user = server
-                .identity
-                .iter()
-                .find(|f| f.name == "username")
-                .map(|f| f.value.clone());
-            println!(
-                "mosquitto [{name}] {}: {} {user:?} {refusal:?} {} / ours {:?} {:?} {predicted_user:?} {:?} {:?}",
-                client.name,
-                if accepted { "published" } else { "refused" },
-                said.trim(),
-                ours.verdict,
-                ours.findings,
-                server.log_line,
-                server.client_sees,
+            let asked = !options.contains("require_certificate false");
+            let observed = Observed {
+                accepted,
+                answer: if accepted { "published" } else { "refused" }.to_owned(),
+                logged: refusal,
+                // In TLS 1.3 the alert may arrive after mosquitto_pub gave up: compared when
+                // shown.
+                said: Some(said).filter(|said| said.contains("alert")),
+                identity: if accepted && asked {
+                    vec![("username".to_owned(), user.unwrap_or_default())]
+                } else {
+                    Vec::new()
+                },
+            };
+            let case = ("mosquitto", *name, client.name);
+            compare(
+                case,
+                &observed,
+                &report,
+                Profile::Openssl,
+                &mut disagreements,
             );
-            if accepted != (ours.verdict == Verdict::Accepted) {
-                disagreements.push(differ(
-                    "mosquitto",
-                    name,
-                    client.name,
-                    &format!(
-                        "{} ({refusal:?} {}), ours {:?} {:?}",
-                        if accepted { "published" } else { "refused" },
-                        said.trim(),
-                        ours.verdict,
-                        ours.findings
-                    ),
-                ));
-                continue;
-            }
-            if refusal != server.log_line {
-                disagreements.push(differ(
-                    "mosquitto",
-                    name,
-                    client.name,
-                    &format!("logged {refusal:?}, ours {:?}", server.log_line),
-                ));
-            }
-            // In TLS 1.3 the alert may arrive after mosquitto_pub gave up: compared when shown.
-            if let Some(alert) = &server.client_sees
-                && said.contains("alert")
-                && !said.contains(alert.as_str())
-            {
-                disagreements.push(differ(
-                    "mosquitto",
-                    name,
-                    client.name,
-                    &format!("mosquitto_pub said {:?}, ours {alert:?}", said.trim()),
-                ));
-            }
-            if accepted && !options.contains("require_certificate false") && user != predicted_user
-            {
-                disagreements.push(differ(
-                    "mosquitto",
-                    name,
-                    client.name,
-                    &format!("the broker's user is {user:?}, ours {predicted_user:?}"),
-                ));
-            }
         }
     }
-    println!(
-        "mosquitto: {cases} (configuration, client) cases, {} disagreements",
-        disagreements.len()
-    );
-    for line in &disagreements {
-        println!("  {line}");
-    }
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements",
-        disagreements.len()
-    );
+    conclude("mosquitto", cases, &disagreements);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1340,7 +1219,12 @@ fn postgresql_decides_and_maps_users_as_predicted() {
         .spawn()
         .unwrap();
     let mut child = child;
-    wait_for(port, &mut child, &log);
+    if let Err(why) = wait_for(port, &mut child) {
+        panic!(
+            "{why}: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
     let _running = Running(child);
     let users: Vec<String> = setup
         .clients
