@@ -1072,13 +1072,13 @@ pub fn pem_block(label: &str, der: &[u8]) -> String {
 fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Options) -> Vec<Finding> {
     let mut merged: BTreeMap<(Severity, Code, Option<usize>, String), Draft> = BTreeMap::new();
     for draft in drafts {
-        // Located input findings stay separate per location; the rest merge per code and
-        // certificate.
-        let discriminator = draft
-            .location
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        // Located input findings stay separate per location, and each problem of the server's
+        // configuration by its own; the rest merge per code and certificate.
+        let discriminator = match (&draft.location, draft.violation.code) {
+            (Some(location), _) => location.to_string(),
+            (None, Code::ServerConfigProblem) => draft.violation.value.clone().unwrap_or_default(),
+            (None, _) => String::new(),
+        };
         let key = (
             draft.violation.code.severity(),
             draft.violation.code,
