@@ -115,6 +115,35 @@ fn at_now(program: &str) -> Command {
     command
 }
 
+/// A directory of its own for one server, holding copies of the suite's `files` (and what
+/// `label` names: `nginx-1234`), readable by the user a server drops its privileges to.
+fn server_dir(setup: &Setup, label: &str, files: &[&str]) -> PathBuf {
+    let dir = setup.dir.join(label);
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in files {
+        std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
+    }
+    Command::new("chmod")
+        .args(["-R", "a+rwX"])
+        .arg(&setup.dir)
+        .status()
+        .unwrap();
+    dir
+}
+
+/// Whether every program answers (`program`, an argument it takes), and faketime; the test
+/// says what to install (and fails under `CI`) when one does not.
+fn present(programs: &[(&str, &str)], install: &str) -> bool {
+    let missing = programs
+        .iter()
+        .chain(&[("faketime", "--version")])
+        .any(|(program, arg)| Command::new(program).arg(arg).output().is_err());
+    if missing {
+        common::stacks::missing(install);
+    }
+    !missing
+}
+
 /// One client: what it presents.
 struct Client {
     name: &'static str,
@@ -503,17 +532,15 @@ fn curl(port: u16, dir: &Path, client: &Client) -> (u16, String, String) {
 }
 
 fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
-    let dir = setup.dir.join(format!("nginx-{}", free_port()));
-    std::fs::create_dir_all(dir.join("tmp")).unwrap();
-    for file in [
+    let files = [
         "root.pem",
         "crl.pem",
         "root-crl-only.pem",
         "server.pem",
         "server.key",
-    ] {
-        std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
-    }
+    ];
+    let dir = server_dir(setup, &format!("nginx-{}", free_port()), &files);
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
     let log = dir.join("error.log");
     let mut config = String::new();
     let (port, _running) = launch(&dir, &log, |port| {
@@ -562,10 +589,10 @@ fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
 #[test]
 fn nginx_decides_logs_and_names_as_predicted() {
     let _turn = one_at_a_time();
-    if Command::new(NGINX).arg("-v").output().is_err()
-        || Command::new("faketime").arg("--version").output().is_err()
-    {
-        common::stacks::missing("nginx and faketime (apt-get install nginx-light faketime)");
+    if !present(
+        &[(NGINX, "-v")],
+        "nginx and faketime (apt-get install nginx-light faketime)",
+    ) {
         return;
     }
     let setup = setup("live-nginx");
@@ -654,21 +681,21 @@ fn haproxy_config(dir: &Path, port: u16, options: &str) -> String {
 #[test]
 fn haproxy_decides_logs_and_names_as_predicted() {
     let _turn = one_at_a_time();
-    if Command::new(HAPROXY).arg("-v").output().is_err()
-        || Command::new("faketime").arg("--version").output().is_err()
-    {
-        common::stacks::missing("haproxy and faketime (apt-get install haproxy faketime)");
+    if !present(
+        &[(HAPROXY, "-v")],
+        "haproxy and faketime (apt-get install haproxy faketime)",
+    ) {
         return;
     }
     let setup = setup("live-haproxy");
     let mut disagreements = Vec::new();
     let mut cases = 0;
     for (name, options, crl_file) in HAPROXY_CONFIGS {
-        let dir = setup.dir.join(format!("haproxy-{}", free_port()));
-        std::fs::create_dir_all(&dir).unwrap();
-        for file in ["root.pem", "crl.pem"] {
-            std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
-        }
+        let dir = server_dir(
+            &setup,
+            &format!("haproxy-{}", free_port()),
+            &["root.pem", "crl.pem"],
+        );
         let bundle = std::fs::read_to_string(setup.dir.join("server.pem")).unwrap()
             + &std::fs::read_to_string(setup.dir.join("server.key")).unwrap();
         std::fs::write(dir.join("server-bundle.pem"), bundle).unwrap();
@@ -807,25 +834,23 @@ fn apache_config(dir: &Path, port: u16, directives: &str) -> String {
 #[test]
 fn apache_decides_logs_and_names_as_predicted() {
     let _turn = one_at_a_time();
-    if Command::new(APACHE).arg("-v").output().is_err()
-        || Command::new("faketime").arg("--version").output().is_err()
-    {
-        common::stacks::missing("apache2 and faketime (apt-get install apache2 faketime)");
+    if !present(
+        &[(APACHE, "-v")],
+        "apache2 and faketime (apt-get install apache2 faketime)",
+    ) {
         return;
     }
     let setup = setup("live-apache");
     let mut disagreements = Vec::new();
     let mut cases = 0;
     for (name, directives, crl_file) in APACHE_CONFIGS {
-        let dir = setup.dir.join(format!("apache-{}", free_port()));
+        let files = ["root.pem", "crl.pem", "server.pem", "server.key"];
+        let dir = server_dir(&setup, &format!("apache-{}", free_port()), &files);
         std::fs::create_dir_all(dir.join("htdocs")).unwrap();
         std::fs::write(dir.join("htdocs/index.txt"), "hello\n").unwrap();
-        for file in ["root.pem", "crl.pem", "server.pem", "server.key"] {
-            std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
-        }
         Command::new("chmod")
             .args(["-R", "a+rX"])
-            .arg(&setup.dir)
+            .arg(&dir)
             .status()
             .unwrap();
         let log = dir.join("error.log");
@@ -952,40 +977,26 @@ fn mosquitto_config(dir: &Path, port: u16, options: &str) -> String {
 #[test]
 fn mosquitto_decides_logs_and_names_as_predicted() {
     let _turn = one_at_a_time();
-    if Command::new(MOSQUITTO).arg("-h").output().is_err()
-        || Command::new("mosquitto_pub")
-            .arg("--help")
-            .output()
-            .is_err()
-        || Command::new("faketime").arg("--version").output().is_err()
-    {
-        common::stacks::missing(
-            "mosquitto, mosquitto_pub and faketime (apt-get install mosquitto mosquitto-clients \
-             faketime)",
-        );
+    if !present(
+        &[(MOSQUITTO, "-h"), ("mosquitto_pub", "--help")],
+        "mosquitto, mosquitto_pub and faketime (apt-get install mosquitto mosquitto-clients \
+         faketime)",
+    ) {
         return;
     }
     let setup = setup("live-mosquitto");
     let mut disagreements = Vec::new();
     let mut cases = 0;
     for (name, options, crl_file) in MOSQUITTO_CONFIGS {
-        let dir = setup.dir.join(format!("mosquitto-{}", free_port()));
-        std::fs::create_dir_all(&dir).unwrap();
-        for file in [
+        let files = [
             "root.pem",
             "issuing-crl-only.pem",
             "root-crl-only.pem",
             "server.pem",
             "server.key",
             "server-ca.pem",
-        ] {
-            std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
-        }
-        Command::new("chmod")
-            .args(["-R", "a+rwX"])
-            .arg(&setup.dir)
-            .status()
-            .unwrap();
+        ];
+        let dir = server_dir(&setup, &format!("mosquitto-{}", free_port()), &files);
         let log = dir.join("mosquitto.log");
         let mut config = String::new();
         let (port, _running) = launch(&dir, &log, |port| {
@@ -1145,16 +1156,8 @@ fn postgresql_decides_and_maps_users_as_predicted() {
         return;
     }
     let setup = setup("live-postgres");
-    let dir = setup.dir.join("pg");
-    std::fs::create_dir_all(&dir).unwrap();
-    for file in ["root.pem", "crl.pem", "server.pem", "server.key"] {
-        std::fs::copy(setup.dir.join(file), dir.join(file)).unwrap();
-    }
-    Command::new("chmod")
-        .args(["-R", "a+rX"])
-        .arg(&setup.dir)
-        .status()
-        .unwrap();
+    let files = ["root.pem", "crl.pem", "server.pem", "server.key"];
+    let dir = server_dir(&setup, "pg", &files);
     Command::new("chown")
         .args(["-R", "postgres"])
         .arg(&dir)

@@ -158,15 +158,8 @@ const USED: &[&str] = &[
 pub(super) fn read(name: &str, text: &str) -> ServerConfig {
     let (all, problems) = directives(text);
     let mut config = ServerConfig {
-        kind: ServerKind::Apache,
-        verify: Verify::Off,
-        max_intermediates: None,
-        crl: CrlCheck::Off,
-        settings: Vec::new(),
-        ignored: Vec::new(),
-        files: Vec::new(),
         problems: problems.iter().map(|p| format!("{name}: {p}")).collect(),
-        rules: super::Rules::None,
+        ..ServerConfig::new(ServerKind::Apache)
     };
     let at = |d: &Directive, value: &str| Setting {
         name: USED
@@ -417,16 +410,6 @@ pub(super) fn outcome(
     top: usize,
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    if config.verify == Verify::Off {
-        outcome.accepted = Some(true);
-        outcome
-            .identity
-            .push(super::field("SSL_CLIENT_VERIFY", "NONE"));
-        outcome.violations.push(
-            Violation::general(Code::ClientCertificateNotRequested).value("SSLVerifyClient none"),
-        );
-        return outcome;
-    }
     let rules = match &config.rules {
         super::Rules::Apache(rules) => rules.clone(),
         _ => ApacheRules::default(),

@@ -101,17 +101,7 @@ fn option<'a>(words: &'a [String], option: &str) -> Option<&'a str> {
 }
 
 pub(super) fn read(name: &str, text: &str) -> ServerConfig {
-    let mut config = ServerConfig {
-        kind: ServerKind::Haproxy,
-        verify: Verify::Off,
-        max_intermediates: None,
-        crl: CrlCheck::Off,
-        settings: Vec::new(),
-        ignored: Vec::new(),
-        files: Vec::new(),
-        problems: Vec::new(),
-        rules: super::Rules::None,
-    };
+    let mut config = ServerConfig::new(ServerKind::Haproxy);
     let setting = |line: &Line, setting: &str, value: &str| Setting {
         name: setting.to_owned(),
         value: value.to_owned(),
@@ -266,13 +256,6 @@ pub(super) fn outcome(
     errors: &[OpensslError],
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    if config.verify == Verify::Off {
-        outcome.accepted = Some(true);
-        outcome
-            .violations
-            .push(Violation::general(Code::ClientCertificateNotRequested).value("verify none"));
-        return outcome;
-    }
     let ignore = match &config.rules {
         super::Rules::Haproxy(ignore) => ignore.clone(),
         _ => IgnoreErrors::default(),

@@ -10,7 +10,7 @@
 //! source (staging/src/k8s.io/apiserver/pkg/authentication/request/x509/x509.go) only: no API
 //! server can be run here.
 
-use super::{CrlCheck, FileRole, NamedFile, Outcome, ServerConfig, ServerKind, Setting, Verify};
+use super::{FileRole, NamedFile, Outcome, ServerConfig, ServerKind, Setting, Verify};
 use crate::certificate::Certificate;
 use crate::diagnosis::{Code, Violation};
 
@@ -51,17 +51,10 @@ pub(super) fn looks_like(text: &str) -> bool {
 
 pub(super) fn read(name: &str, text: &str) -> ServerConfig {
     let mut config = ServerConfig {
-        kind: ServerKind::Kubernetes,
         // The API server asks for a certificate (tls.RequestClientCert) and authenticates
         // the request with it; without one, other authenticators are tried.
         verify: Verify::Optional,
-        max_intermediates: None,
-        crl: CrlCheck::Off,
-        settings: Vec::new(),
-        ignored: Vec::new(),
-        files: Vec::new(),
-        problems: Vec::new(),
-        rules: super::Rules::None,
+        ..ServerConfig::new(ServerKind::Kubernetes)
     };
     for (line, flag, value) in flags(text) {
         let setting = Setting {

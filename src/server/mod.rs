@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::certificate::Certificate;
-use crate::diagnosis::Violation;
+use crate::diagnosis::{Code, Violation};
 pub use crate::profiles::CrlCheck;
 use crate::profiles::Profile;
 use crate::profiles::openssl_errors::OpensslError;
@@ -156,6 +156,21 @@ pub enum Rules {
 }
 
 impl ServerConfig {
+    /// A configuration of `kind` that asks for no certificate and says nothing yet.
+    fn new(kind: ServerKind) -> Self {
+        Self {
+            kind,
+            verify: Verify::Off,
+            max_intermediates: None,
+            crl: CrlCheck::Off,
+            settings: Vec::new(),
+            ignored: Vec::new(),
+            files: Vec::new(),
+            problems: Vec::new(),
+            rules: Rules::None,
+        }
+    }
+
     /// The profile that decides with this configuration.
     pub fn profile(&self) -> Profile {
         self.kind.profile()
@@ -199,7 +214,25 @@ pub fn outcome(
     chain_fails: bool,
     user: Option<&str>,
 ) -> Outcome {
+    // A server that asks for no certificate lets the client through, whatever it is: the
+    // setting that says so, and the variable that says none was asked for.
+    let not_asked = |setting: &str, variable: Option<&str>| {
+        let mut outcome = Outcome {
+            accepted: Some(true),
+            ..Outcome::default()
+        };
+        outcome.identity.extend(variable.map(|v| field(v, "NONE")));
+        outcome
+            .violations
+            .push(Violation::general(Code::ClientCertificateNotRequested).value(setting));
+        outcome
+    };
+    let off = config.verify == Verify::Off;
     match config.kind {
+        ServerKind::Nginx if off => not_asked("ssl_verify_client off", Some("$ssl_client_verify")),
+        ServerKind::Haproxy if off => not_asked("verify none", None),
+        ServerKind::Apache if off => not_asked("SSLVerifyClient none", Some("SSL_CLIENT_VERIFY")),
+        ServerKind::Mosquitto if off => not_asked("require_certificate false", None),
         ServerKind::Nginx => nginx::outcome(config, leaf, errors),
         ServerKind::Postgresql => postgres::outcome(config, leaf, errors, user),
         ServerKind::Haproxy => haproxy::outcome(config, leaf, errors),

@@ -65,17 +65,7 @@ pub(super) fn looks_like(text: &str) -> bool {
 
 pub(super) fn read(name: &str, text: &str) -> ServerConfig {
     let all = lines(text);
-    let mut config = ServerConfig {
-        kind: ServerKind::Mosquitto,
-        verify: Verify::Off,
-        max_intermediates: None,
-        crl: CrlCheck::Off,
-        settings: Vec::new(),
-        ignored: Vec::new(),
-        files: Vec::new(),
-        problems: Vec::new(),
-        rules: super::Rules::None,
-    };
+    let mut config = ServerConfig::new(ServerKind::Mosquitto);
     let at = |line: &Line| Setting {
         name: line.key.clone(),
         value: line.value.clone(),
@@ -171,14 +161,6 @@ pub(super) fn outcome(
     errors: &[OpensslError],
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    if config.verify == Verify::Off {
-        outcome.accepted = Some(true);
-        outcome.violations.push(
-            Violation::general(Code::ClientCertificateNotRequested)
-                .value("require_certificate false"),
-        );
-        return outcome;
-    }
     if let Some(error) = errors.first() {
         outcome.log_line = Some(
             "OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed".to_owned(),

@@ -285,15 +285,9 @@ pub(super) fn read(name: &str, text: &str) -> ServerConfig {
     };
     let chosen = candidates.iter().position(asks).unwrap_or(0);
     let mut config = ServerConfig {
-        kind: ServerKind::Nginx,
-        verify: Verify::Off,
         max_intermediates: Some(1),
-        crl: CrlCheck::Off,
-        settings: Vec::new(),
-        ignored: Vec::new(),
-        files: Vec::new(),
         problems,
-        rules: super::Rules::None,
+        ..ServerConfig::new(ServerKind::Nginx)
     };
     let Some(candidate) = candidates.get(chosen) else {
         return config;
@@ -402,14 +396,6 @@ pub(super) fn outcome(
     errors: &[OpensslError],
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    if config.verify == Verify::Off {
-        outcome.accepted = Some(true);
-        outcome.identity.push(field("$ssl_client_verify", "NONE"));
-        outcome.violations.push(
-            Violation::general(Code::ClientCertificateNotRequested).value("ssl_verify_client off"),
-        );
-        return outcome;
-    }
     let reported = errors.last();
     let verify = reported.map_or_else(
         || "SUCCESS".to_owned(),

@@ -358,15 +358,9 @@ fn refresh(config: &mut ServerConfig) {
 /// A new, empty PostgreSQL configuration.
 pub(super) fn empty() -> ServerConfig {
     ServerConfig {
-        kind: ServerKind::Postgresql,
         verify: Verify::Optional,
-        max_intermediates: None,
-        crl: CrlCheck::Off,
-        settings: Vec::new(),
-        ignored: Vec::new(),
-        files: Vec::new(),
-        problems: Vec::new(),
         rules: super::Rules::Postgres(Rules::default()),
+        ..ServerConfig::new(ServerKind::Postgresql)
     }
 }
 
