@@ -178,6 +178,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
                 .iter()
                 .map(|e| format!("{} at depth {}", e.numbered(), e.depth))
                 .collect(),
+            verdict_at_defaults: outcome.verdict_at_defaults,
         }
     });
     let client_stacks = match (&options.certificate_request, leaf) {
@@ -345,10 +346,28 @@ fn decide(
             Profile::Java => (profiles::java_rules(context), None),
         };
         let mut violations = evaluation.violations;
+        let evaluation_violations = violations.len();
         if let Some(cert) = leaf_certificate {
             violations.extend(profiles::handshake_key_violation(profile, leaf, &cert.key));
         }
         violations.extend(key_violations(&gathered.keys, leaf_certificate, leaf));
+        // Whether the profile refuses at its stack's defaults: the rules again without the
+        // configuration's settings (only the OpenSSL family has settings), and no server.
+        let fails_at_defaults = configured.map(|_| {
+            let error = |v: &Violation| v.code.severity() == Severity::Error;
+            let others = violations.len() - evaluation_violations;
+            let rules_fail = match profile {
+                Profile::Openssl | Profile::Nginx => {
+                    let defaults = OpensslSettings::for_profile(profile, !context.crls.is_empty());
+                    profiles::openssl_rules(context, &defaults)
+                        .violations
+                        .iter()
+                        .any(error)
+                }
+                _ => violations.iter().take(evaluation_violations).any(error),
+            };
+            rules_fail || violations.iter().rev().take(others).any(error)
+        });
         if let Some(config) = configured {
             let errors = verify_errors(context, &evaluation.search, &violations);
             let top = evaluation.search.path().len().saturating_sub(1);
@@ -382,13 +401,22 @@ fn decide(
         }
         codes.sort();
         codes.dedup();
+        let verdict = if codes.is_empty() {
+            Verdict::Accepted
+        } else {
+            Verdict::Rejected
+        };
+        if let (Some(fails), Some((outcome, _))) = (fails_at_defaults, server_outcome.as_mut()) {
+            let at_defaults = if fails || !gathered.unparsed_client.is_empty() {
+                Verdict::Rejected
+            } else {
+                Verdict::Accepted
+            };
+            outcome.verdict_at_defaults = (at_defaults != verdict).then_some(at_defaults);
+        }
         results.push(ProfileResult {
             name: profile,
-            verdict: if codes.is_empty() {
-                Verdict::Accepted
-            } else {
-                Verdict::Rejected
-            },
+            verdict,
             findings: codes,
             reported,
         });

@@ -260,6 +260,9 @@ pub struct ServerReport {
     /// The verification errors OpenSSL reports to the server, in order
     /// (`20:unable to get local issuer certificate at depth 1`).
     pub verify_errors: Vec<String>,
+    /// The profile's verdict at its stack's defaults, when the configuration changed it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub verdict_at_defaults: Option<Verdict>,
 }
 
 impl Report {
@@ -353,6 +356,12 @@ impl Report {
             server.kind,
             server.profile.name()
         ));
+        if let Some(verdict) = server.verdict_at_defaults {
+            out.push_str(&format!(
+                "  its configuration changed the verdict: {} at the defaults\n",
+                verdict.as_str()
+            ));
+        }
         for setting in &server.settings {
             let place = if setting.line == 0 {
                 String::new()
@@ -552,10 +561,14 @@ impl Report {
 }
 
 fn markdown_server(server: &ServerReport, out: &mut String) {
-    out.push_str(&format!(
-        "\n## Your server ({})\n\n| setting | value | where |\n|---|---|---|\n",
-        server.kind
-    ));
+    out.push_str(&format!("\n## Your server ({})\n\n", server.kind));
+    if let Some(verdict) = server.verdict_at_defaults {
+        out.push_str(&format!(
+            "Its configuration changed the verdict: {} at the defaults.\n\n",
+            verdict.as_str()
+        ));
+    }
+    out.push_str("| setting | value | where |\n|---|---|---|\n");
     for setting in &server.settings {
         out.push_str(&format!(
             "| {} | {} | {} |\n",

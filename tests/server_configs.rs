@@ -196,3 +196,32 @@ fn huge_nested_and_mixed_configurations_are_bounded() {
         report.findings
     );
 }
+
+#[test]
+fn the_report_says_when_the_configuration_changed_the_verdict() {
+    use mtls_inspector::Verdict;
+    let nginx = |depth: u32| {
+        let text = format!(
+            "server {{ ssl_verify_client on; ssl_verify_depth {depth}; \
+             ssl_client_certificate /etc/ca.pem; }}"
+        );
+        inspected(vec![("nginx.conf".to_owned(), text.into_bytes())])
+    };
+    // One intermediate: depth 0 refuses what nginx's default (1) accepts.
+    let strict = nginx(0);
+    assert_eq!(
+        strict.server.as_ref().unwrap().verdict_at_defaults,
+        Some(Verdict::Accepted)
+    );
+    assert!(
+        strict
+            .to_text()
+            .contains("changed the verdict: accepted at the defaults")
+    );
+    // Depth 2 changes nothing for it.
+    assert_eq!(nginx(2).server.as_ref().unwrap().verdict_at_defaults, None);
+    // PostgreSQL, the user the certificate names: nothing changes.
+    let hba = "hostssl all all 0.0.0.0/0 cert\n";
+    let mut report = inspected(vec![("pg_hba.conf".to_owned(), hba.as_bytes().to_vec())]);
+    assert_eq!(report.server.take().unwrap().verdict_at_defaults, None);
+}

@@ -199,6 +199,9 @@ pub struct Outcome {
     /// What the server refuses after the chain (errors) and says of its configuration
     /// (warnings).
     pub violations: Vec<Violation>,
+    /// The verdict its profile gives at the stack's defaults, when the configuration changed
+    /// it (set by the inspection).
+    pub verdict_at_defaults: Option<crate::Verdict>,
 }
 
 /// What the server configured by `config` does with the client certificate `leaf` whose

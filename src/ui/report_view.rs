@@ -81,7 +81,8 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
                     };
                     // The profile that decides for the server whose configuration was given.
                     let configured = report.server.as_ref().filter(|s| s.profile == p.name)
-                        .map(|s| format!(" — your {}, as configured", s.kind));
+                        .map(|s| format!(" — your {}, as configured{}", s.kind,
+                            s.verdict_at_defaults.map(|v| format!(" ({} at its defaults)", v.as_str())).unwrap_or_default()));
                     html! {
                         <tr data-profile={p.name.name()} data-verdict={p.verdict.as_str()} class={p.verdict.as_str()}>
                             <th scope="row">{ p.name.server() }<span class="profile-name">{ format!(" ({})", p.name.name()) }</span>{ configured }</th>

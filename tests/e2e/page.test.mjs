@@ -507,7 +507,7 @@ test('the server\'s configuration decides: nginx\'s depth, PostgreSQL\'s user ma
     'http {\n  server {\n    listen 443 ssl;\n    ssl_verify_client on;\n    ssl_verify_depth 0;\n' +
     '    ssl_client_certificate /etc/nginx/client-ca.pem;\n  }\n}\n');
   await page.waitForSelector('[data-profile=nginx][data-verdict=rejected]');
-  assert.match(await page.locator('[data-profile=nginx] th').innerText(), /your nginx, as configured/);
+  assert.match(await page.locator('[data-profile=nginx] th').innerText(), /your nginx, as configured \(accepted at its defaults\)/);
   const nginx = await page.locator('[data-testid=server]').innerText();
   assert.match(nginx, /nginx as configured/);
   assert.match(nginx, /ssl_verify_depth\s+0\s+server paste:5/);
