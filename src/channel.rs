@@ -89,6 +89,31 @@ pub enum Reply {
     },
 }
 
+/// What the engine is asked: [`Request`] without explanations (the explain module answers
+/// those), as it travels; the engine then carries no code for them.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum EngineRequest {
+    Inspect(Inspection),
+    Export { format: ExportFormat, copy: bool },
+}
+
+/// What the engine says: [`Reply`] without explanations, as it travels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum EngineReply {
+    Ready,
+    Report {
+        id: u32,
+        report: Box<Report>,
+    },
+    Export {
+        format: ExportFormat,
+        copy: bool,
+        text: String,
+    },
+}
+
 /// What the explain module says: [`Reply::Ready`] and [`Reply::Explained`] exactly as they
 /// travel, without the rest of [`Reply`] (whose reports' serializers the module would
 /// otherwise carry).
@@ -176,11 +201,12 @@ pub fn json_in_browser(report: &Report) -> String {
             }
         }
     }
-    let failed = |e: &dyn std::fmt::Debug| format!("{{\"error\": \"{e:?}\"}}");
+    // Neither can fail on a report (no maps with other keys, no numbers out of range).
+    let failed = || "{\"error\": \"the report could not be written as JSON\"}".to_owned();
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let value = match report.serialize(&serializer) {
         Ok(value) => value,
-        Err(e) => return failed(&e),
+        Err(_) => return failed(),
     };
     let mut names = std::collections::BTreeSet::new();
     keys(&value, &mut names);
@@ -191,13 +217,21 @@ pub fn json_in_browser(report: &Report) -> String {
         .collect();
     match js_sys::JSON::stringify_with_replacer_and_space(&value, &names, &2.into()) {
         Ok(text) => text.as_string().unwrap_or_default(),
-        Err(e) => failed(&e),
+        Err(_) => failed(),
     }
 }
 
 impl Inspection {
     /// Runs the inspection the request asks for.
     pub fn answer(&self) -> Reply {
+        Reply::Report {
+            id: self.id,
+            report: Box::new(self.report()),
+        }
+    }
+
+    /// The report the inspection asks for.
+    pub fn report(&self) -> Report {
         let inputs: Vec<crate::Input<'_>> = self
             .inputs
             .iter()
@@ -218,10 +252,7 @@ impl Inspection {
             user: Some(self.user.trim().to_owned()).filter(|user| !user.is_empty()),
             ..crate::Options::at(self.time)
         };
-        Reply::Report {
-            id: self.id,
-            report: Box::new(crate::inspect(&inputs, &options)),
-        }
+        crate::inspect(&inputs, &options)
     }
 }
 
@@ -242,12 +273,41 @@ mod tests {
                 line: "error 20".into()
             }
         );
-        let inspect = serde_json::to_value(Request::Export {
+        let export = Request::Export {
             format: ExportFormat::Json,
             copy: false,
-        })
-        .unwrap();
-        assert!(serde_json::from_value::<ExplainRequest>(inspect).is_err());
+        };
+        let export = serde_json::to_value(export).unwrap();
+        assert!(serde_json::from_value::<ExplainRequest>(export.clone()).is_err());
+        // The engine's own types, the same way.
+        assert_eq!(
+            serde_json::from_value::<EngineRequest>(export).unwrap(),
+            EngineRequest::Export {
+                format: ExportFormat::Json,
+                copy: false
+            }
+        );
+        let asked = serde_json::to_value(Request::Explain { line: "x".into() }).unwrap();
+        assert!(serde_json::from_value::<EngineRequest>(asked).is_err());
+        for (sent, expected) in [
+            (EngineReply::Ready, Reply::Ready),
+            (
+                EngineReply::Export {
+                    format: ExportFormat::Markdown,
+                    copy: true,
+                    text: "# report".into(),
+                },
+                Reply::Export {
+                    format: ExportFormat::Markdown,
+                    copy: true,
+                    text: "# report".into(),
+                },
+            ),
+        ] {
+            let travelled: Reply =
+                serde_json::from_value(serde_json::to_value(sent).unwrap()).unwrap();
+            assert_eq!(travelled, expected);
+        }
         let ExplainReply::Explained { line, found } =
             explain("unable to get local issuer certificate".into())
         else {

@@ -1136,6 +1136,15 @@ table! {
         confirmed: "Mosquitto 2.0.11 on OpenSSL 3.0, measured (tests/servers.rs)",
     },
     Known {
+        fragments: &["ah01630", "client denied by server configuration"],
+        printed_by: "Apache httpd error log (mod_authz_core)",
+        example: "AH01630: client denied by server configuration: /var/www/html/index.html",
+        meaning: "The handshake succeeded, but the access rules of the location (`Require expr` on SSL_CLIENT_* variables, or others) refuse the request: the client gets 403 Forbidden.",
+        codes: &[AccessRuleRefuses],
+        checks: "The Require lines of the section the request falls in, against the certificate's SSL_CLIENT_* values shown under \"Your server\".",
+        confirmed: "Apache 2.4.71, measured (tests/servers.rs)",
+    },
+    Known {
         fragments: &["ah10158"],
         printed_by: "Apache httpd",
         example: "AH10158: cannot perform post-handshake authentication",

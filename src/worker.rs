@@ -1,21 +1,20 @@
 //! The engine's Web Worker: a module of its own (no Yew), loaded by the page through the loader
-//! Trunk writes for it. It answers each [`Request`] with a [`Reply`], both passed through
-//! serde-wasm-bindgen, and announces itself with [`Reply::Ready`].
+//! Trunk writes for it. It answers each request with a reply, both passed through
+//! serde-wasm-bindgen as the page's `Request` and `Reply` (the explain module answers
+//! explanations: [`EngineRequest`] and [`EngineReply`] leave them out), and announces itself
+//! with `Ready`.
 
-use mtls_inspector::channel::{Reply, Request};
+use mtls_inspector::channel::{EngineReply, EngineRequest};
 use mtls_inspector::report::Report;
 
 /// Answers one request; `latest` is the report that exports are made from.
-fn answer(request: Request, latest: &Option<Report>) -> Reply {
+fn answer(request: EngineRequest, latest: &Option<Report>) -> EngineReply {
     match request {
-        Request::Inspect(inspection) => inspection.answer(),
-        // The page's explain module answers these (src/explain_worker.rs): the engine module
-        // does not carry the table's explanations.
-        Request::Explain { line } => Reply::Explained {
-            line,
-            found: Vec::new(),
+        EngineRequest::Inspect(inspection) => EngineReply::Report {
+            id: inspection.id,
+            report: Box::new(inspection.report()),
         },
-        Request::Export { format, copy } => Reply::Export {
+        EngineRequest::Export { format, copy } => EngineReply::Export {
             format,
             copy,
             text: latest.as_ref().map(|r| format.of(r)).unwrap_or_default(),
@@ -30,7 +29,7 @@ fn main() {
 
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_to = scope.clone();
-    let send = move |reply: &Reply| {
+    let send = move |reply: &EngineReply| {
         let sent = serde_wasm_bindgen::to_value(reply)
             .ok()
             .and_then(|message| reply_to.post_message(&message).ok());
@@ -42,11 +41,11 @@ fn main() {
     let mut latest = None;
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            match serde_wasm_bindgen::from_value::<Request>(event.data()) {
+            match serde_wasm_bindgen::from_value::<EngineRequest>(event.data()) {
                 Ok(request) => {
                     let answered = answer(request, &latest);
                     reply(&answered);
-                    if let Reply::Report { report, .. } = answered {
+                    if let EngineReply::Report { report, .. } = answered {
                         latest = Some(*report);
                     }
                 }
@@ -58,12 +57,12 @@ fn main() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
-    send(&Reply::Ready);
+    send(&EngineReply::Ready);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     // The worker only runs in a browser; naming its function keeps the native build honest.
-    let _: fn(Request, &Option<Report>) -> Reply = answer;
+    let _: fn(EngineRequest, &Option<Report>) -> EngineReply = answer;
     eprintln!("The engine's worker runs in the browser: `make serve` builds and serves the page.");
 }

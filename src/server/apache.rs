@@ -26,6 +26,10 @@ struct Directive {
     /// Inside `<Location>`, `<Directory>`, `<Files>` or `.htaccess`-like sections: per
     /// directory.
     per_directory: bool,
+    /// The innermost section around it, as written (`<Location /admin>`).
+    section: Option<String>,
+    /// What follows the directive's name, as written (`Require`'s expression).
+    rest: String,
 }
 
 /// The words of a directive line as `ap_getword_conf` splits them: blanks separate, `"…"`
@@ -66,7 +70,8 @@ fn words(line: &str) -> Vec<String> {
 fn directives(text: &str) -> (Vec<Directive>, Vec<String>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    let mut sections: Vec<(String, usize)> = Vec::new();
+    // (name, line, as written)
+    let mut sections: Vec<(String, usize, String)> = Vec::new();
     let mut pending = String::new();
     let mut start = 0;
     for (i, raw) in text.lines().enumerate() {
@@ -88,7 +93,7 @@ fn directives(text: &str) -> (Vec<Directive>, Vec<String>) {
         if let Some(closing) = trimmed.strip_prefix("</") {
             let name = closing.trim_end_matches('>').trim().to_ascii_lowercase();
             match sections.pop() {
-                Some((open, _)) if open == name => {}
+                Some((open, ..)) if open == name => {}
                 _ => problems.push(format!("line {start}: </{name}> closes no <{name}>")),
             }
             continue;
@@ -98,22 +103,28 @@ fn directives(text: &str) -> (Vec<Directive>, Vec<String>) {
                 .first()
                 .map(|w| w.to_ascii_lowercase())
                 .unwrap_or_default();
-            sections.push((name, start));
+            sections.push((name, start, trimmed.to_owned()));
             continue;
         }
         let mut parts = words(trimmed).into_iter();
         let Some(name) = parts.next() else {
             continue;
         };
+        let rest = trimmed
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, rest)| rest.trim())
+            .to_owned();
         out.push(Directive {
             name: name.to_ascii_lowercase(),
             args: parts.collect(),
             line: start,
             host: sections
                 .iter()
-                .find(|(s, _)| s == "virtualhost")
-                .map(|(_, line)| *line),
-            per_directory: sections.iter().any(|(s, _)| {
+                .find(|(s, ..)| s == "virtualhost")
+                .map(|(_, line, _)| *line),
+            section: sections.last().map(|(.., written)| written.clone()),
+            rest,
+            per_directory: sections.iter().any(|(s, ..)| {
                 matches!(
                     s.as_str(),
                     "location"
@@ -126,7 +137,7 @@ fn directives(text: &str) -> (Vec<Directive>, Vec<String>) {
             }),
         });
     }
-    for (name, line) in sections {
+    for (name, line, _) in sections {
         problems.push(format!("line {line}: <{name}> is never closed"));
     }
     (out, problems)
@@ -330,13 +341,23 @@ pub(super) fn read(name: &str, text: &str) -> ServerConfig {
                  authentication): not predicted here",
                 d.line
             ));
-        } else if d.name == "require" && d.args.first().is_some_and(|a| a == "expr") {
-            config.problems.push(format!(
-                "{name}:{}: `Require {}` is evaluated by Apache after the handshake: not \
-                 predicted here (the SSL_CLIENT_* values it sees are below)",
-                d.line,
-                d.args.join(" ")
-            ));
+        } else if d.name == "require"
+            && d.args.first().is_some_and(|a| a == "expr")
+            && (d.host.is_none() || d.host == host)
+        {
+            let expression = d.rest.trim_start_matches("expr").trim();
+            // The whole expression may be quoted, as the manual writes it.
+            let unquoted = ['"', '\''].iter().find_map(|q| {
+                expression
+                    .strip_prefix(*q)
+                    .and_then(|e| e.strip_suffix(*q))
+                    .map(|e| e.replace(&format!("\\{q}"), &q.to_string()))
+            });
+            rules.requires.push(Require {
+                expression: unquoted.unwrap_or_else(|| expression.to_owned()),
+                section: d.section.clone().unwrap_or_default(),
+                setting: at(d, expression),
+            });
         } else if !known || !applies(d) {
             let mut ignored = at(d, "");
             ignored.name = d.name.clone();
@@ -357,6 +378,17 @@ pub struct ApacheRules {
     pub no_crl_for_cert_ok: bool,
     /// `SSLOptions +LegacyDNStringFormat`.
     pub legacy_dn: bool,
+    /// `Require expr` lines, each with its section.
+    pub requires: Vec<Require>,
+}
+
+/// One `Require expr` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Require {
+    pub expression: String,
+    /// The section it is in, as written (`<Location /admin>`).
+    pub section: String,
+    pub setting: Setting,
 }
 
 /// `ssl_verify_error_is_optional`: what `optional_no_ca` lets through.
@@ -506,11 +538,84 @@ pub(super) fn outcome(
             &cert.serial.replace(':', "").to_ascii_uppercase(),
         ));
     }
-    if let Some((lines, alert)) = refused {
-        outcome.log_line = Some(lines.join(" / "));
-        outcome.client_sees = Some(alert.to_owned());
+    match refused {
+        Some((lines, alert)) => {
+            outcome.log_line = Some(lines.join(" / "));
+            outcome.client_sees = Some(alert.to_owned());
+        }
+        None => authorize(&rules.requires, leaf, &mut outcome),
     }
     outcome
+}
+
+/// The attributes `SSL_CLIENT_S_DN_x` and `SSL_CLIENT_I_DN_x` name.
+const COMPONENTS: &[(&str, &str)] = &[
+    ("CN", "2.5.4.3"),
+    ("O", "2.5.4.10"),
+    ("OU", "2.5.4.11"),
+    ("C", "2.5.4.6"),
+    ("ST", "2.5.4.8"),
+    ("L", "2.5.4.7"),
+    ("Email", "1.2.840.113549.1.9.1"),
+    ("UID", "0.9.2342.19200300.100.1.1"),
+];
+
+/// `Require expr` after the handshake: within each section, any line that holds lets the
+/// request through (`RequireAny`, httpd's default); a section where none holds refuses it with
+/// 403. A line that cannot be evaluated here is said, not guessed.
+fn authorize(requires: &[Require], leaf: Option<&Certificate>, outcome: &mut Outcome) {
+    let identity = outcome.identity.clone();
+    let component = |raw: &[u8], short: &str| {
+        let oid = COMPONENTS.iter().find(|(s, _)| *s == short)?.1;
+        let name = crate::read::names::parse(raw)?;
+        name.iter_attributes()
+            .find(|a| a.attr_type().to_id_string() == oid)
+            .map(|a| String::from_utf8_lossy(a.attr_value().data).into_owned())
+    };
+    let value = |variable: &str| -> Option<String> {
+        if let Some(field) = identity.iter().find(|f| f.name == variable) {
+            return Some(field.value.clone());
+        }
+        let cert = leaf?;
+        if let Some(short) = variable.strip_prefix("SSL_CLIENT_S_DN_") {
+            return component(&cert.subject_raw, short);
+        }
+        component(&cert.issuer_raw, variable.strip_prefix("SSL_CLIENT_I_DN_")?)
+    };
+    let mut sections: Vec<&str> = requires.iter().map(|r| r.section.as_str()).collect();
+    sections.dedup();
+    for section in sections {
+        let mut held = false;
+        let mut refusing = Vec::new();
+        for require in requires.iter().filter(|r| r.section == section) {
+            let line = format!(
+                "`Require expr {}` ({})",
+                require.setting.value,
+                require.setting.location()
+            );
+            match super::apache_expr::evaluate(&require.expression, &value) {
+                Ok(true) => held = true,
+                Ok(false) => refusing.push(line),
+                Err(why) => {
+                    held = true;
+                    outcome.violations.push(
+                        Violation::general(Code::ServerConfigProblem)
+                            .value(&format!("{line} is not predicted: {why}")),
+                    );
+                }
+            }
+        }
+        if !held && !refusing.is_empty() {
+            outcome
+                .violations
+                .push(Violation::general(Code::AccessRuleRefuses).value(&format!(
+                    "in {section}, {} is false for this certificate",
+                    refusing.join(" and ")
+                )));
+            outcome.log_line = Some("AH01630: client denied by server configuration".to_owned());
+            outcome.client_sees = Some("403 Forbidden".to_owned());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -563,11 +668,11 @@ SSLCARevocationFile /etc/ssl/crl.pem
                 .iter()
                 .any(|p| p.contains("site.conf:10: SSLCACertificateFile takes one argument"))
         );
-        assert!(
-            config
-                .problems
-                .iter()
-                .any(|p| p.contains("site.conf:16: `Require expr"))
+        assert_eq!(rules.requires.len(), 1);
+        assert_eq!(rules.requires[0].section, "<Location /admin>");
+        assert_eq!(
+            rules.requires[0].expression,
+            r#"%{SSL_CLIENT_S_DN_CN} == "admin""#
         );
         let depth = config
             .settings

@@ -16,6 +16,7 @@ use crate::profiles::Profile;
 use crate::profiles::openssl_errors::OpensslError;
 
 mod apache;
+mod apache_expr;
 mod haproxy;
 mod kubernetes;
 mod mosquitto;

@@ -404,19 +404,28 @@ fn maps_to(rules: &Rules, map: Option<&str>, user: &str, name: &str) -> bool {
 /// regex-lite stands in for it; in the browser, the browser's own `RegExp`, which costs the
 /// page nothing where regex-lite costs 19 KB of the gzipped engine. The two differ from ARE and
 /// from each other only at the edges that `tests/servers.rs` measures against PostgreSQL.
-#[cfg(not(all(target_arch = "wasm32", feature = "web")))]
 pub fn first_match(pattern: &str, name: &str) -> Option<Option<String>> {
-    let captures = regex_lite::Regex::new(pattern).ok()?.captures(name)?;
+    first_match_with(pattern, name, false)
+}
+
+/// [`first_match`], ignoring case when `nocase` (Apache's `/…/i`).
+#[cfg(not(all(target_arch = "wasm32", feature = "web")))]
+pub fn first_match_with(pattern: &str, name: &str, nocase: bool) -> Option<Option<String>> {
+    let regex = regex_lite::RegexBuilder::new(pattern)
+        .case_insensitive(nocase)
+        .build()
+        .ok()?;
+    let captures = regex.captures(name)?;
     Some(captures.get(1).map(|group| group.as_str().to_owned()))
 }
 
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
-pub fn first_match(pattern: &str, name: &str) -> Option<Option<String>> {
+pub fn first_match_with(pattern: &str, name: &str, nocase: bool) -> Option<Option<String>> {
     use wasm_bindgen::JsCast as _;
     // `new RegExp` throws on a pattern it cannot compile: called through Reflect, that is an
     // `Err`, not an exception through the engine.
     let constructor = js_sys::Reflect::get(&js_sys::global(), &"RegExp".into()).ok()?;
-    let arguments = js_sys::Array::of1(&pattern.into());
+    let arguments = js_sys::Array::of2(&pattern.into(), &(if nocase { "i" } else { "" }).into());
     let regexp: js_sys::RegExp =
         js_sys::Reflect::construct(constructor.dyn_ref::<js_sys::Function>()?, &arguments)
             .ok()?
