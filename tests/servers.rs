@@ -1630,3 +1630,85 @@ fn kubernetes_takes_the_user_from_the_cn_and_the_groups_from_the_o() {
     );
     assert!(server.identity.is_empty());
 }
+
+/// Several O values are several groups (rcgen writes one attribute per type: openssl writes
+/// these, valid now, so inspected now).
+#[test]
+fn kubernetes_takes_every_o_as_a_group() {
+    let dir = common::temp_dir("kubernetes-groups");
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let mut root = vec!["req", "-x509"];
+    root.extend(ec);
+    root.extend([
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-subj",
+        "/CN=Kube CA",
+        "-days",
+        "30",
+    ]);
+    common::openssl(&root, &dir);
+    let mut request = vec!["req"];
+    request.extend(ec);
+    request.extend(["-keyout", "alice.key", "-out", "alice.csr"]);
+    request.extend(["-subj", "/O=system:masters/O=dev/CN=alice"]);
+    common::openssl(&request, &dir);
+    std::fs::write(
+        dir.join("alice.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
+    )
+    .unwrap();
+    common::openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "alice.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-out",
+            "alice.crt",
+            "-days",
+            "7",
+            "-extfile",
+            "alice.ext",
+        ],
+        &dir,
+    );
+    let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+    let files = vec![
+        (Side::Client, "alice.crt".to_owned(), read("alice.crt")),
+        (Side::Trust, "ca.crt".to_owned(), read("ca.crt")),
+    ];
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let options = Options {
+        server_configs: vec![(
+            "kube-apiserver.yaml".to_owned(),
+            KUBE_APISERVER.as_bytes().to_vec(),
+        )],
+        ..Options::at(now)
+    };
+    let report = inspect(&borrow_inputs(&files), &options);
+    let server = report.server.as_ref().expect("the flags are read");
+    let groups = server.identity.iter().find(|f| f.name == "groups");
+    assert_eq!(
+        groups.map(|f| f.value.as_str()),
+        Some("system:masters, dev")
+    );
+    let go = report
+        .profiles
+        .iter()
+        .find(|p| p.name == Profile::Go)
+        .unwrap();
+    assert_eq!(go.verdict, Verdict::Accepted, "{:?}", go.findings);
+}
