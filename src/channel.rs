@@ -222,14 +222,6 @@ pub fn json_in_browser(report: &Report) -> String {
 }
 
 impl Inspection {
-    /// Runs the inspection the request asks for.
-    pub fn answer(&self) -> Reply {
-        Reply::Report {
-            id: self.id,
-            report: Box::new(self.report()),
-        }
-    }
-
     /// The report the inspection asks for.
     pub fn report(&self) -> Report {
         let inputs: Vec<crate::Input<'_>> = self

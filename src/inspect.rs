@@ -329,19 +329,16 @@ fn decide(
     let mut server_outcome = None;
     for &profile in profiles {
         let configured = server.filter(|c| c.profile() == profile);
+        // The OpenSSL family's settings: the stack's defaults, and those used.
+        let defaults = OpensslSettings::for_profile(profile, !context.crls.is_empty());
+        let used = configured.map_or(defaults, |c| OpensslSettings {
+            max_intermediates: c.max_intermediates,
+            crl: c.crl,
+        });
         // `reported`: what the real implementation said, for the profile that runs it.
         let (evaluation, reported) = match profile {
             Profile::Webpki => decide_webpki(context, gathered, assumed),
-            Profile::Openssl | Profile::Nginx => {
-                let settings = configured.map_or_else(
-                    || OpensslSettings::for_profile(profile, !context.crls.is_empty()),
-                    |c| OpensslSettings {
-                        max_intermediates: c.max_intermediates,
-                        crl: c.crl,
-                    },
-                );
-                (profiles::openssl_rules(context, &settings), None)
-            }
+            Profile::Openssl | Profile::Nginx => (profiles::openssl_rules(context, &used), None),
             Profile::Go => (profiles::go_rules(context), None),
             Profile::Java => (profiles::java_rules(context), None),
         };
@@ -351,29 +348,21 @@ fn decide(
             violations.extend(profiles::handshake_key_violation(profile, leaf, &cert.key));
         }
         violations.extend(key_violations(&gathered.keys, leaf_certificate, leaf));
-        // Whether the profile refuses at its stack's defaults: the rules again without the
-        // configuration's settings (only the OpenSSL family has settings), and no server.
-        let fails_at_defaults = configured.map(|_| {
-            let error = |v: &Violation| v.code.severity() == Severity::Error;
-            let others = violations.len() - evaluation_violations;
-            let rules_fail = match profile {
-                Profile::Openssl | Profile::Nginx => {
-                    let defaults = OpensslSettings::for_profile(profile, !context.crls.is_empty());
-                    profiles::openssl_rules(context, &defaults)
-                        .violations
-                        .iter()
-                        .any(error)
-                }
-                _ => violations.iter().take(evaluation_violations).any(error),
-            };
-            rules_fail || violations.iter().rev().take(others).any(error)
+        let error = |v: &Violation| v.code.severity() == Severity::Error;
+        let fails = violations.iter().any(error);
+        // Whether the profile refuses at its stack's defaults, before the server's own rules:
+        // the rules run again only where the configuration's settings differ from them.
+        let fails_at_defaults = configured.map(|_| match profile {
+            Profile::Openssl | Profile::Nginx if used != defaults => {
+                let rules = profiles::openssl_rules(context, &defaults);
+                let others = violations.get(evaluation_violations..).unwrap_or_default();
+                rules.violations.iter().chain(others).any(error)
+            }
+            _ => fails,
         });
         if let Some(config) = configured {
             let errors = verify_errors(context, &evaluation.search, &violations);
             let top = evaluation.search.path().len().saturating_sub(1);
-            let fails = violations
-                .iter()
-                .any(|v| v.code.severity() == Severity::Error);
             let outcome = server::outcome(config, leaf_certificate, &errors, top, fails, user);
             if outcome.accepted == Some(true) {
                 // The server lets the client through whatever verification found; without

@@ -159,7 +159,10 @@ fn a_request_and_its_report_cross_the_worker_boundary_intact() {
     let Request::Inspect(inspection) = received else {
         panic!("an inspection")
     };
-    let reply = inspection.answer();
+    let reply = Reply::Report {
+        id: inspection.id,
+        report: Box::new(inspection.report()),
+    };
     let Reply::Report { id, report } = &reply else {
         panic!("a report")
     };

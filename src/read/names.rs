@@ -218,6 +218,21 @@ pub fn display_raw(raw: &[u8]) -> String {
     parse(raw).map_or_else(|| format!("#{}", hex(raw)), |name| display(&name))
 }
 
+/// The attribute type servers most often take a client's name from (`commonName`).
+pub const COMMON_NAME: &str = "2.5.4.3";
+
+/// The values of every attribute of type `oid` (dotted) in the DER name `raw`, as their bytes
+/// and in the name's order, as servers read them (`X509_NAME_ENTRY_get_data`, Go's
+/// `pkix.Name`); none when the name does not parse.
+pub fn attribute_values<'a>(raw: &'a [u8], oid: &str) -> Vec<&'a [u8]> {
+    parse(raw).map_or_else(Vec::new, |name| {
+        name.iter_attributes()
+            .filter(|a| a.attr_type().to_id_string() == oid)
+            .map(|a| a.attr_value().data)
+            .collect()
+    })
+}
+
 /// The first common name, as text.
 pub fn common_name(name: &X509Name<'_>) -> Option<String> {
     name.iter_common_name()

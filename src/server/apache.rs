@@ -523,12 +523,7 @@ pub(super) fn outcome(
         outcome
             .identity
             .push(super::field("SSL_CLIENT_I_DN", &name(&cert.issuer_raw)));
-        let cn = crate::read::names::parse(&cert.subject_raw).and_then(|n| {
-            n.iter_common_name()
-                .next()
-                .map(|cn| String::from_utf8_lossy(cn.attr_value().data).into_owned())
-        });
-        if let Some(cn) = cn {
+        if let Some(cn) = component(&cert.subject_raw, "CN") {
             outcome
                 .identity
                 .push(super::field("SSL_CLIENT_S_DN_CN", &cn));
@@ -560,18 +555,21 @@ const COMPONENTS: &[(&str, &str)] = &[
     ("UID", "0.9.2342.19200300.100.1.1"),
 ];
 
+/// The first value of the component `short` (`CN`, `O`…) of the DER name `raw`, as mod_ssl
+/// gives `SSL_CLIENT_S_DN_CN` and the like.
+fn component(raw: &[u8], short: &str) -> Option<String> {
+    let oid = COMPONENTS.iter().find(|(s, _)| *s == short)?.1;
+    let values = crate::read::names::attribute_values(raw, oid);
+    values
+        .first()
+        .map(|value| String::from_utf8_lossy(value).into_owned())
+}
+
 /// `Require expr` after the handshake: within each section, any line that holds lets the
 /// request through (`RequireAny`, httpd's default); a section where none holds refuses it with
 /// 403. A line that cannot be evaluated here is said, not guessed.
 fn authorize(requires: &[Require], leaf: Option<&Certificate>, outcome: &mut Outcome) {
     let identity = outcome.identity.clone();
-    let component = |raw: &[u8], short: &str| {
-        let oid = COMPONENTS.iter().find(|(s, _)| *s == short)?.1;
-        let name = crate::read::names::parse(raw)?;
-        name.iter_attributes()
-            .find(|a| a.attr_type().to_id_string() == oid)
-            .map(|a| String::from_utf8_lossy(a.attr_value().data).into_owned())
-    };
     let value = |variable: &str| -> Option<String> {
         if let Some(field) = identity.iter().find(|f| f.name == variable) {
             return Some(field.value.clone());

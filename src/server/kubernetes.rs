@@ -13,6 +13,7 @@
 use super::{FileRole, NamedFile, Outcome, ServerConfig, ServerKind, Setting, Verify};
 use crate::certificate::Certificate;
 use crate::diagnosis::{Code, Violation};
+use crate::read::names;
 
 /// The flags this reader uses.
 const FLAGS: &[&str] = &["--client-ca-file", "--anonymous-auth"];
@@ -88,18 +89,15 @@ pub(super) fn outcome(leaf: Option<&Certificate>, chain_fails: bool) -> Outcome 
             Some("error: You must be logged in to the server (Unauthorized)".to_owned());
         return outcome;
     }
-    let name = crate::read::names::parse(&cert.subject_raw);
-    let values = |oid: &x509_parser::der_parser::oid::Oid<'_>| -> Vec<String> {
-        name.as_ref()
-            .map(|n| {
-                n.iter_by_oid(oid)
-                    .map(|a| String::from_utf8_lossy(a.attr_value().data).into_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
+    let values = |oid: &str| -> Vec<String> {
+        names::attribute_values(&cert.subject_raw, oid)
+            .into_iter()
+            .map(|value| String::from_utf8_lossy(value).into_owned())
+            .collect()
     };
-    let cn = values(&x509_parser::oid_registry::OID_X509_COMMON_NAME);
-    let groups = values(&x509_parser::oid_registry::OID_X509_ORGANIZATION_NAME);
+    let cn = values(names::COMMON_NAME);
+    // organizationName
+    let groups = values("2.5.4.10");
     match cn.first().filter(|cn| !cn.is_empty()) {
         Some(user) => {
             outcome.identity.push(super::field("user", user));

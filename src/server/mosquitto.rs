@@ -11,6 +11,7 @@ use super::{CrlCheck, FileRole, NamedFile, Outcome, ServerConfig, ServerKind, Se
 use crate::certificate::Certificate;
 use crate::diagnosis::{Code, Violation};
 use crate::profiles::openssl_errors::{OpensslError, alert};
+use crate::read::names;
 use crate::read::openssl_names::{NameFormat, openssl_name};
 
 /// The options about client certificates, as Mosquitto spells them.
@@ -176,15 +177,9 @@ pub(super) fn outcome(
         return outcome;
     };
     let user = if rules.identity_as_username {
-        let cn = crate::read::names::parse(&cert.subject_raw).and_then(|n| {
-            n.iter_common_name()
-                .next()
-                .map(|cn| cn.attr_value().data.to_vec())
-        });
-        match cn {
-            Some(bytes) if !bytes.contains(&0) => {
-                Some(String::from_utf8_lossy(&bytes).into_owned())
-            }
+        let values = names::attribute_values(&cert.subject_raw, names::COMMON_NAME);
+        match values.first() {
+            Some(bytes) if !bytes.contains(&0) => Some(String::from_utf8_lossy(bytes).into_owned()),
             _ => {
                 outcome.violations.push(
                     Violation::general(Code::AccessRuleRefuses).value(

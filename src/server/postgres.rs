@@ -14,6 +14,7 @@ use super::{
 use crate::certificate::Certificate;
 use crate::diagnosis::{Code, Violation};
 use crate::profiles::openssl_errors::{OpensslError, alert};
+use crate::read::names;
 use crate::read::openssl_names::{NameFormat, openssl_name};
 
 /// The part of PostgreSQL's configuration a file holds.
@@ -437,10 +438,10 @@ pub fn first_match_with(pattern: &str, name: &str, nocase: bool) -> Option<Optio
 
 /// The first common name, as `X509_NAME_get_text_by_NID` reads it: the value's bytes.
 fn common_name(cert: &Certificate) -> Option<String> {
-    let name = crate::read::names::parse(&cert.subject_raw)?;
-    name.iter_common_name()
-        .next()
-        .map(|cn| String::from_utf8_lossy(cn.attr_value().data).into_owned())
+    let values = names::attribute_values(&cert.subject_raw, names::COMMON_NAME);
+    values
+        .first()
+        .map(|cn| String::from_utf8_lossy(cn).into_owned())
 }
 
 /// The message a client is told when authentication by `method` fails (`auth_failed`).
