@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::certificate::{Side, Timestamp};
+use crate::protected::{Answer, Failure, Locked};
 use crate::report::Report;
 
 /// One input: a file or a paste.
@@ -221,19 +222,82 @@ pub fn json_in_browser(report: &Report) -> String {
     }
 }
 
+/// What the engine asks its unlock worker: the protected parts of an inspection's inputs,
+/// each with the index of its input, and the passwords to try.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnlockRequest {
+    pub id: u32,
+    pub passwords: Vec<String>,
+    pub parts: Vec<(usize, Locked)>,
+}
+
+/// What the unlock worker says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum UnlockReply {
+    Ready,
+    /// One answer per part of the [`UnlockRequest`] `id`, in its order.
+    Unlocked {
+        id: u32,
+        answers: Vec<Answer>,
+    },
+}
+
+/// Answers an [`UnlockRequest`] (the unlock worker's whole work).
+pub fn unlock(request: UnlockRequest) -> UnlockReply {
+    UnlockReply::Unlocked {
+        id: request.id,
+        answers: crate::protected::open_all(&request.passwords, request.parts),
+    }
+}
+
 impl Inspection {
-    /// The report the inspection asks for.
+    /// The report the inspection asks for, protected parts opened with its passwords.
     pub fn report(&self) -> Report {
-        let inputs: Vec<crate::Input<'_>> = self
-            .inputs
+        let inputs = self.inputs();
+        crate::inspect(&inputs, &self.options())
+    }
+
+    /// The report with protected parts opened only by the `answers` given (the unlock
+    /// worker's, in the order of `asked`), and the parts it still needs opened: when there are
+    /// any, the report is not the final one.
+    pub fn report_unlocked(
+        &self,
+        asked: &[(usize, Locked)],
+        answers: &[Answer],
+    ) -> (Report, Vec<(usize, Locked)>) {
+        let inputs = self.inputs();
+        let mut needed = Vec::new();
+        let report =
+            crate::inspect::inspect_opening(&inputs, &self.options(), &mut |index, locked| {
+                let part = (index, locked);
+                match asked.iter().position(|asked| *asked == part) {
+                    Some(at) => answers
+                        .get(at)
+                        .cloned()
+                        .unwrap_or(Err(Failure::NeedsPassword)),
+                    None => {
+                        needed.push(part);
+                        Err(Failure::NeedsPassword)
+                    }
+                }
+            });
+        (report, needed)
+    }
+
+    fn inputs(&self) -> Vec<crate::Input<'_>> {
+        self.inputs
             .iter()
             .map(|file| crate::Input {
                 side: file.side,
                 name: &file.name,
                 bytes: &file.bytes,
             })
-            .collect();
-        let options = crate::Options {
+            .collect()
+    }
+
+    fn options(&self) -> crate::Options {
+        crate::Options {
             passwords: self.passwords.clone(),
             certificate_request: crate::request::CertificateRequest::from_s_client(&self.s_client),
             server_configs: self
@@ -243,8 +307,7 @@ impl Inspection {
                 .collect(),
             user: Some(self.user.trim().to_owned()).filter(|user| !user.is_empty()),
             ..crate::Options::at(self.time)
-        };
-        crate::inspect(&inputs, &options)
+        }
     }
 }
 

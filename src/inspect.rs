@@ -10,6 +10,7 @@ use crate::diagnosis::{self, Code, Severity, Subject, Violation};
 use crate::keys::{PrivateKey, PublicValue};
 use crate::profiles::openssl_errors::{OpensslError, verify_errors};
 use crate::profiles::{self, Context, OpensslSettings, Profile, Usage, WebpkiDecision};
+use crate::protected::{self, Answer, Failure, Keyring, Locked};
 use crate::report::{
     CertificateEntry, CrlEntry, ExtensionEntry, Finding, InputSummary, KeyEntry, Link, LinkState,
     ProfileResult, Report, Role, ServerReport, Validity, Verdict,
@@ -118,8 +119,33 @@ impl Gathered {
     }
 }
 
-/// Inspects the inputs and explains the verdict.
+/// How an inspection gets the protected parts of its input number `index` opened.
+pub type InputOpener<'a> = dyn FnMut(usize, Locked) -> Answer + 'a;
+
+/// Inspects the inputs and explains the verdict, opening protected parts with
+/// `options.passwords`.
 pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
+    let mut keyrings: Vec<Keyring<'_>> = inputs
+        .iter()
+        .map(|_| Keyring::new(&options.passwords))
+        .collect();
+    inspect_opening(
+        inputs,
+        options,
+        &mut |index, locked| match keyrings.get_mut(index) {
+            Some(keyring) => protected::open(keyring, locked),
+            None => Err(Failure::NeedsPassword),
+        },
+    )
+}
+
+/// Inspects the inputs and explains the verdict, having protected parts opened by `open`
+/// (the page's engine has them opened in a worker of their own: src/worker.rs).
+pub fn inspect_opening(
+    inputs: &[Input<'_>],
+    options: &Options,
+    open: &mut InputOpener<'_>,
+) -> Report {
     let mut profiles = if options.profiles.is_empty() {
         Profile::ALL.to_vec()
     } else {
@@ -127,7 +153,7 @@ pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
     };
     profiles.sort();
     profiles.dedup();
-    let mut gathered = gather(inputs, &options.passwords);
+    let mut gathered = gather(inputs, open);
     let server = server_config(&options.server_configs, inputs, &mut gathered);
     let graph_entries = std::mem::take(&mut gathered.entries);
     let graph = Graph::new(&graph_entries);
@@ -512,10 +538,11 @@ fn key_entries(keys: &[(PrivateKey, Location)], leaf: Option<&Certificate>) -> V
 }
 
 /// Decodes and parses every input; records problems as drafts.
-fn gather(inputs: &[Input<'_>], passwords: &[String]) -> Gathered {
+fn gather(inputs: &[Input<'_>], open: &mut InputOpener<'_>) -> Gathered {
     let mut gathered = Gathered::default();
-    for input in inputs {
-        let decoded = decode::decode_with(input.name, input.bytes, passwords);
+    for (index, input) in inputs.iter().enumerate() {
+        let decoded =
+            decode::decode_opening(input.name, input.bytes, &mut |locked| open(index, locked));
         let mut summary = InputSummary {
             name: input.name.to_owned(),
             side: input.side,

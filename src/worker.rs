@@ -3,66 +3,295 @@
 //! serde-wasm-bindgen as the page's `Request` and `Reply` (the explain module answers
 //! explanations: [`EngineRequest`] and [`EngineReply`] leave them out), and announces itself
 //! with `Ready`.
+//!
+//! Protected inputs (PKCS#12 files, encrypted keys, Java keystores) are opened by a worker of
+//! its own, which this one starts the first time an inspection has such a part
+//! (src/unlock_worker.rs): the engine's module then carries none of the ciphers, key
+//! derivations and container code, which most inspections never need. An inspection with
+//! protected parts is run once to find them, and again with their answers.
 
-use mtls_inspector::channel::{EngineReply, EngineRequest};
+use mtls_inspector::channel::{EngineReply, EngineRequest, Inspection, UnlockRequest};
+use mtls_inspector::protected::{Answer, Locked};
 use mtls_inspector::report::Report;
 
-/// Answers one request; `latest` is the report that exports are made from.
-fn answer(request: EngineRequest, latest: &Option<Report>) -> EngineReply {
-    match request {
-        EngineRequest::Inspect(inspection) => EngineReply::Report {
-            id: inspection.id,
-            report: Box::new(inspection.report()),
-        },
-        EngineRequest::Export { format, copy } => EngineReply::Export {
-            format,
-            copy,
-            text: latest.as_ref().map(|r| format.of(r)).unwrap_or_default(),
-        },
+/// The engine's state between messages.
+#[derive(Default)]
+struct Engine {
+    /// The latest report, that exports are made from.
+    latest: Option<Report>,
+    /// The latest inspection whose protected parts were sent to be opened, with those parts.
+    waiting: Option<(Inspection, Vec<(usize, Locked)>)>,
+}
+
+/// What the engine does next (read by the browser's loop and the tests).
+#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+enum Step {
+    Reply(EngineReply),
+    /// Have these parts opened, then finish the inspection.
+    Unlock(UnlockRequest),
+}
+
+impl Engine {
+    /// Answers a request from the page.
+    fn request(&mut self, request: EngineRequest) -> Step {
+        match request {
+            EngineRequest::Inspect(inspection) => {
+                let (report, needed) = inspection.report_unlocked(&[], &[]);
+                if needed.is_empty() {
+                    self.waiting = None;
+                    return Step::Reply(self.reported(inspection.id, report));
+                }
+                let unlock = UnlockRequest {
+                    id: inspection.id,
+                    passwords: inspection.passwords.clone(),
+                    parts: needed.clone(),
+                };
+                self.waiting = Some((inspection, needed));
+                Step::Unlock(unlock)
+            }
+            EngineRequest::Export { format, copy } => Step::Reply(EngineReply::Export {
+                format,
+                copy,
+                text: self
+                    .latest
+                    .as_ref()
+                    .map(|r| format.of(r))
+                    .unwrap_or_default(),
+            }),
+        }
+    }
+
+    /// Finishes the waiting inspection `id` with the answers for its protected parts; `None`
+    /// when a later inspection replaced it.
+    fn unlocked(&mut self, id: u32, answers: &[Answer]) -> Option<EngineReply> {
+        let (inspection, asked) = self.waiting.take_if(|(waiting, _)| waiting.id == id)?;
+        let (report, _) = inspection.report_unlocked(&asked, answers);
+        Some(self.reported(id, report))
+    }
+
+    fn reported(&self, id: u32, report: Report) -> EngineReply {
+        EngineReply::Report {
+            id,
+            report: Box::new(report),
+        }
+    }
+
+    /// Keeps a report once it has been sent, for the exports.
+    fn sent(&mut self, reply: EngineReply) {
+        if let EngineReply::Report { report, .. } = reply {
+            self.latest = Some(*report);
+        }
     }
 }
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use mtls_inspector::channel::UnlockReply;
     use wasm_bindgen::JsCast as _;
     use wasm_bindgen::closure::Closure;
 
+    /// The unlock worker, once started, and what waits for it to be ready.
+    #[derive(Default)]
+    struct Unlocker {
+        worker: Option<web_sys::Worker>,
+        ready: bool,
+        queued: Option<wasm_bindgen::JsValue>,
+    }
+
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let reply_to = scope.clone();
     let send = move |reply: &EngineReply| {
         let sent = serde_wasm_bindgen::to_value(reply)
             .ok()
-            .and_then(|message| reply_to.post_message(&message).ok());
+            .and_then(|message| scope.post_message(&message).ok());
         if sent.is_none() {
             web_sys::console::error_1(&"mtls-inspector worker: cannot answer".into());
         }
     };
+    let complain = |what: String| web_sys::console::error_1(&what.into());
+    let engine = Rc::new(RefCell::new(Engine::default()));
+    let unlocker = Rc::new(RefCell::new(Unlocker::default()));
+
+    // The unlock worker's answers.
+    let on_unlocked = {
+        let (engine, unlocker, send) = (engine.clone(), unlocker.clone(), send.clone());
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            match serde_wasm_bindgen::from_value::<UnlockReply>(event.data()) {
+                Ok(UnlockReply::Ready) => {
+                    let mut unlocker = unlocker.borrow_mut();
+                    unlocker.ready = true;
+                    let queued = unlocker.queued.take();
+                    if let (Some(worker), Some(message)) = (unlocker.worker.as_ref(), queued) {
+                        worker.post_message(&message).ok();
+                    }
+                }
+                Ok(UnlockReply::Unlocked { id, answers }) => {
+                    let mut engine = engine.borrow_mut();
+                    if let Some(reply) = engine.unlocked(id, &answers) {
+                        send(&reply);
+                        engine.sent(reply);
+                    }
+                }
+                Err(error) => {
+                    complain(format!("mtls-inspector worker: unreadable answer: {error}"))
+                }
+            }
+        })
+    };
+    let unlock = move |request: &UnlockRequest| {
+        let Ok(message) = serde_wasm_bindgen::to_value(request) else {
+            return complain("mtls-inspector worker: cannot ask the unlock worker".into());
+        };
+        let mut unlocker = unlocker.borrow_mut();
+        if unlocker.worker.is_none() {
+            let options = web_sys::WorkerOptions::new();
+            options.set_type(web_sys::WorkerType::Module);
+            match web_sys::Worker::new_with_options("./mtls-inspector-unlock_loader.js", &options) {
+                Ok(worker) => {
+                    worker.set_onmessage(Some(on_unlocked.as_ref().unchecked_ref()));
+                    unlocker.worker = Some(worker);
+                }
+                Err(_) => {
+                    return complain(
+                        "mtls-inspector worker: cannot start the unlock worker".into(),
+                    );
+                }
+            }
+        }
+        match (unlocker.ready, unlocker.worker.as_ref()) {
+            (true, Some(worker)) => {
+                worker.post_message(&message).ok();
+            }
+            _ => unlocker.queued = Some(message),
+        }
+    };
     let reply = send.clone();
-    let mut latest = None;
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             match serde_wasm_bindgen::from_value::<EngineRequest>(event.data()) {
                 Ok(request) => {
-                    let answered = answer(request, &latest);
-                    reply(&answered);
-                    if let EngineReply::Report { report, .. } = answered {
-                        latest = Some(*report);
+                    let mut engine = engine.borrow_mut();
+                    match engine.request(request) {
+                        Step::Reply(answered) => {
+                            reply(&answered);
+                            engine.sent(answered);
+                        }
+                        Step::Unlock(request) => unlock(&request),
                     }
                 }
-                Err(error) => web_sys::console::error_1(
-                    &format!("mtls-inspector worker: unreadable request: {error}").into(),
-                ),
+                Err(error) => complain(format!(
+                    "mtls-inspector worker: unreadable request: {error}"
+                )),
             }
         });
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // The handler lives as long as the worker.
+    // The handlers live as long as the worker.
     on_message.forget();
     send(&EngineReply::Ready);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    // The worker only runs in a browser; naming its function keeps the native build honest.
-    let _: fn(EngineRequest, &Option<Report>) -> EngineReply = answer;
+    // The worker only runs in a browser; naming its functions keeps the native build honest
+    // (the tests below run them).
+    let _: fn(&mut Engine, EngineRequest) -> Step = Engine::request;
+    let _: fn(&mut Engine, u32, &[Answer]) -> Option<EngineReply> = Engine::unlocked;
+    let _: fn(&mut Engine, EngineReply) = Engine::sent;
     eprintln!("The engine's worker runs in the browser: `make serve` builds and serves the page.");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mtls_inspector::channel::{ExportFormat, File};
+    use mtls_inspector::{Side, channel};
+
+    /// An encrypted PKCS#8 key written by `openssl genpkey`.
+    fn encrypted_key(password: &str) -> Vec<u8> {
+        let out = std::process::Command::new("openssl")
+            .args([
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+            ])
+            .args(["-aes-256-cbc", "-pass", &format!("pass:{password}")])
+            .output()
+            .expect("openssl runs");
+        assert!(out.status.success());
+        out.stdout
+    }
+
+    fn inspection(id: u32, bytes: Vec<u8>, passwords: &[&str]) -> Inspection {
+        Inspection {
+            id,
+            time: 1_780_315_200,
+            passwords: passwords.iter().map(|p| (*p).to_owned()).collect(),
+            s_client: String::new(),
+            inputs: vec![File {
+                side: Side::Client,
+                name: "key.pem".into(),
+                bytes,
+            }],
+            server_configs: Vec::new(),
+            user: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_protected_part_is_opened_by_the_unlock_worker_then_reported_as_the_cli_does() {
+        let key = encrypted_key("hunter2");
+        let asked = inspection(3, key.clone(), &["wrong", "hunter2"]);
+        let mut engine = Engine::default();
+        let Step::Unlock(request) = engine.request(EngineRequest::Inspect(asked.clone())) else {
+            panic!("the key is sent to be opened")
+        };
+        assert_eq!(request.id, 3);
+        assert_eq!(request.passwords, ["wrong", "hunter2"]);
+        assert!(matches!(request.parts.as_slice(), [(0, Locked::Pkcs8(_))]));
+        let channel::UnlockReply::Unlocked { id, answers } = channel::unlock(request) else {
+            panic!("answered")
+        };
+        // A later inspection replaces the waiting one: the stale answers are dropped.
+        let later = inspection(4, key, &["hunter2"]);
+        let Step::Unlock(request) = engine.request(EngineRequest::Inspect(later.clone())) else {
+            panic!("the key is sent to be opened")
+        };
+        assert_eq!(engine.unlocked(id, &answers), None);
+        let channel::UnlockReply::Unlocked { id, answers } = channel::unlock(request) else {
+            panic!("answered")
+        };
+        let reply = engine
+            .unlocked(id, &answers)
+            .expect("the waiting inspection");
+        let EngineReply::Report { id: 4, report } = &reply else {
+            panic!("a report for the latest inspection")
+        };
+        assert_eq!(**report, later.report());
+        assert!(report.inputs.iter().all(|input| input.private_keys == 1));
+        engine.sent(reply);
+        let Step::Reply(EngineReply::Export { text, .. }) = engine.request(EngineRequest::Export {
+            format: ExportFormat::Markdown,
+            copy: false,
+        }) else {
+            panic!("an export")
+        };
+        assert!(text.starts_with("# mtls-inspector report"), "{text}");
+    }
+
+    #[test]
+    fn an_inspection_without_protected_parts_is_answered_at_once() {
+        let mut engine = Engine::default();
+        let plain = inspection(1, b"not a certificate".to_vec(), &[]);
+        let Step::Reply(EngineReply::Report { id: 1, report }) =
+            engine.request(EngineRequest::Inspect(plain.clone()))
+        else {
+            panic!("a report at once")
+        };
+        assert_eq!(*report, plain.report());
+    }
 }

@@ -10,8 +10,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::run_with;
+use mtls_inspector::channel::{File, Inspection, UnlockReply, UnlockRequest, unlock};
 use mtls_inspector::diagnosis::Code;
-use mtls_inspector::{Report, Verdict};
+use mtls_inspector::{Report, Side, Verdict};
 
 /// A client chain (leaf + intermediate, leaf key) and its root, as files in a fresh directory.
 struct Files {
@@ -45,14 +46,41 @@ impl Files {
         std::fs::read(self.dir.join(name)).unwrap()
     }
 
-    /// Inspects `name` as the client's input against the root.
+    /// Inspects `name` as the client's input against the root; the page's way (its engine
+    /// has the protected parts opened by the unlock worker) must give the same report.
     fn inspect(&self, name: &str, passwords: &[&str]) -> Report {
         let bytes = self.read(name);
-        run_with(
+        let report = run_with(
             &[(name, &bytes)],
             &[("root.pem", self.root.as_bytes())],
             passwords,
-        )
+        );
+        let inspection = Inspection {
+            id: 7,
+            time: common::NOW,
+            passwords: passwords.iter().map(|p| (*p).to_owned()).collect(),
+            s_client: String::new(),
+            inputs: vec![
+                File {
+                    side: Side::Client,
+                    name: name.to_owned(),
+                    bytes: bytes.clone(),
+                },
+                File {
+                    side: Side::Trust,
+                    name: "root.pem".to_owned(),
+                    bytes: self.root.clone().into_bytes(),
+                },
+            ],
+            server_configs: Vec::new(),
+            user: String::new(),
+        };
+        assert_eq!(
+            in_the_page(&inspection),
+            report,
+            "{name} read in the page (engine and unlock worker) differs from the CLI"
+        );
+        report
     }
 
     /// `openssl pkcs12 -export` of the chain and key into `name`, with extra arguments.
@@ -87,6 +115,31 @@ impl Files {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+/// What the page's engine reports: a first inspection finds the protected parts, the unlock
+/// worker opens them (the messages through JSON, as they travel between the workers), and a
+/// second inspection takes its answers.
+fn in_the_page(inspection: &Inspection) -> Report {
+    fn travel<T: serde::Serialize + serde::de::DeserializeOwned>(message: &T) -> T {
+        serde_json::from_value(serde_json::to_value(message).unwrap()).unwrap()
+    }
+    let (first, needed) = inspection.report_unlocked(&[], &[]);
+    if needed.is_empty() {
+        return first;
+    }
+    let request = UnlockRequest {
+        id: inspection.id,
+        passwords: inspection.passwords.clone(),
+        parts: needed.clone(),
+    };
+    let UnlockReply::Unlocked { id, answers } = travel(&unlock(travel(&request))) else {
+        panic!("the unlock worker answers")
+    };
+    assert_eq!((id, answers.len()), (inspection.id, needed.len()));
+    let (report, still_needed) = inspection.report_unlocked(&needed, &answers);
+    assert!(still_needed.is_empty(), "every part is answered");
+    report
 }
 
 fn codes(report: &Report) -> Vec<Code> {

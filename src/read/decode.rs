@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::read::asn1::{self, Element, Tag};
 use crate::read::keys::{self, PrivateKey};
-use crate::read::keystore;
-use crate::read::protected::{self, Failure, Keyring};
+use crate::read::protected::{self, Answer, Failure, Keyring, Locked, Unlocked};
 
 /// Inputs larger than this are refused outright.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -151,8 +150,19 @@ pub fn decode(source: &str, bytes: &[u8]) -> Decoded {
 /// Decodes one input, opening password-protected parts (PKCS#12, encrypted keys, Java
 /// keystores) with the first of `passwords` that fits (the empty password is always tried).
 pub fn decode_with(source: &str, bytes: &[u8], passwords: &[String]) -> Decoded {
+    let mut keyring = Keyring::new(passwords);
+    decode_opening(source, bytes, &mut |locked| {
+        protected::open(&mut keyring, locked)
+    })
+}
+
+/// How the reader gets a protected part opened: [`protected::open`] with a keyring, or answers
+/// computed elsewhere (the page's unlock worker).
+pub type Opener<'a> = dyn FnMut(Locked) -> Answer + 'a;
+
+/// Decodes one input, having its protected parts opened by `unlock`, in the order they come.
+pub fn decode_opening(source: &str, bytes: &[u8], unlock: &mut Opener<'_>) -> Decoded {
     let mut out = Decoded::default();
-    let keyring = &mut Keyring::new(passwords);
     let whole = Location::whole(source);
     if bytes.len() > MAX_INPUT_BYTES {
         out.problem(
@@ -171,13 +181,13 @@ pub fn decode_with(source: &str, bytes: &[u8], passwords: &[String]) -> Decoded 
         return out;
     }
     if let [0xfe, 0xed, 0xfe, 0xed, ..] | [0xce, 0xce, 0xce, 0xce, ..] = bytes {
-        let opened = keystore::open_java_keystore(bytes, keyring);
+        let opened = container(unlock(Locked::Keystore(bytes.to_vec())));
         take_opened(opened, Container::Keystore, &whole, &mut out);
         cap_problems(&mut out);
         return out;
     }
     if contains(bytes, b"-----BEGIN ") {
-        decode_pem(source, bytes, keyring, &mut out);
+        decode_pem(source, bytes, unlock, &mut out);
         if out.items.is_empty() && out.problems.is_empty() {
             out.problem(whole, Problem::NotRecognised { binary: false });
         }
@@ -185,12 +195,12 @@ pub fn decode_with(source: &str, bytes: &[u8], passwords: &[String]) -> Decoded 
         return out;
     }
     if bytes.first() == Some(&0x30) && asn1::first(bytes).is_some() {
-        decode_der(bytes, &whole, None, keyring, &mut out);
+        decode_der(bytes, &whole, None, unlock, &mut out);
         cap_problems(&mut out);
         return out;
     }
     if let Some(der) = bare_base64(bytes) {
-        decode_der(&der, &whole, None, keyring, &mut out);
+        decode_der(&der, &whole, None, unlock, &mut out);
         cap_problems(&mut out);
         return out;
     }
@@ -282,7 +292,7 @@ fn bare_base64(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Splits text into PEM blocks, line by line, tolerating CRLF, indentation and surrounding text.
-fn decode_pem(source: &str, bytes: &[u8], keyring: &mut Keyring<'_>, out: &mut Decoded) {
+fn decode_pem(source: &str, bytes: &[u8], unlock: &mut Opener<'_>, out: &mut Decoded) {
     // Invalid UTF-8 outside the blocks is surrounding noise; inside a block it makes bad base64.
     // Lines may end in CRLF, LF or a lone CR.
     let text = String::from_utf8_lossy(bytes)
@@ -315,7 +325,7 @@ fn decode_pem(source: &str, bytes: &[u8], keyring: &mut Keyring<'_>, out: &mut D
                     headers: &headers,
                     body: &body.concat(),
                 };
-                decode_pem_block(&block, location, keyring, out);
+                decode_pem_block(&block, location, unlock, out);
             }
             continue;
         }
@@ -358,7 +368,7 @@ struct PemBlock<'a> {
 fn decode_pem_block(
     block: &PemBlock<'_>,
     location: Location,
-    keyring: &mut Keyring<'_>,
+    unlock: &mut Opener<'_>,
     out: &mut Decoded,
 ) {
     let label = block.label;
@@ -410,7 +420,11 @@ fn decode_pem_block(
                 .iter()
                 .find_map(|h| h.strip_prefix("DEK-Info:"))
                 .unwrap_or_default();
-            match protected::decrypt_legacy_pem(dek_info, &der, keyring) {
+            let locked = Locked::LegacyPem {
+                dek_info: dek_info.to_owned(),
+                der,
+            };
+            match key(unlock(locked)) {
                 Ok(plain) if label == "RSA PRIVATE KEY" => {
                     push_key(keys::from_pkcs1(&plain), location, out)
                 }
@@ -420,9 +434,9 @@ fn decode_pem_block(
         }
         "RSA PRIVATE KEY" => push_key(keys::from_pkcs1(&der), location, out),
         "EC PRIVATE KEY" => push_key(keys::from_sec1(&der, None), location, out),
-        "ENCRYPTED PRIVATE KEY" => decrypt_key(&der, location, keyring, out),
+        "ENCRYPTED PRIVATE KEY" => decrypt_key(&der, location, unlock, out),
         "PKCS12" => {
-            let opened = protected::open_pkcs12(&der, keyring);
+            let opened = container(unlock(Locked::Pkcs12(der)));
             take_opened(opened, Container::Pkcs12, &location, out);
         }
         "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => out.items.push(Item {
@@ -459,10 +473,26 @@ fn push_key(key: Result<PrivateKey, keys::KeyError>, location: Location, out: &m
 }
 
 /// Decrypts a PKCS#8 EncryptedPrivateKeyInfo and reads the key.
-fn decrypt_key(der: &[u8], location: Location, keyring: &mut Keyring<'_>, out: &mut Decoded) {
-    match protected::decrypt_pkcs8(der, keyring) {
+fn decrypt_key(der: &[u8], location: Location, unlock: &mut Opener<'_>, out: &mut Decoded) {
+    match key(unlock(Locked::Pkcs8(der.to_vec()))) {
         Ok(plain) => push_key(keys::from_pkcs8(&plain), location, out),
         Err(failure) => key_failure(failure, location, out),
+    }
+}
+
+/// A decrypted key, from an answer (a container where a key was asked for is malformed).
+fn key(answer: Answer) -> Result<Vec<u8>, Failure> {
+    match answer? {
+        Unlocked::Key(plain) => Ok(plain),
+        Unlocked::Container(_) => Err(Failure::Malformed(protected::Damaged::EncryptedKey)),
+    }
+}
+
+/// A container's contents, from an answer.
+fn container(answer: Answer) -> Result<protected::Opened, Failure> {
+    match answer? {
+        Unlocked::Container(opened) => Ok(opened),
+        Unlocked::Key(_) => Err(Failure::Malformed(protected::Damaged::Pkcs12)),
     }
 }
 
@@ -500,7 +530,9 @@ fn failure_problem(failure: Failure, container: Container) -> Problem {
         Failure::NeedsPassword if container == Container::Pkcs12 => Problem::Pkcs12,
         Failure::NeedsPassword => Problem::EncryptedPrivateKey,
         Failure::WrongPassword => Problem::WrongPassword { what },
-        Failure::Malformed(expected) => Problem::MalformedDer { expected },
+        Failure::Malformed(damaged) => Problem::MalformedDer {
+            expected: damaged.expected(),
+        },
         Failure::Unsupported(scheme) => Problem::Unopenable {
             what,
             reason: format!("it is protected with {scheme}, which this tool cannot decrypt"),
@@ -665,7 +697,7 @@ fn decode_der(
     der_bytes: &[u8],
     location: &Location,
     entry: Option<usize>,
-    keyring: &mut Keyring<'_>,
+    unlock: &mut Opener<'_>,
     out: &mut Decoded,
 ) {
     let location = match entry {
@@ -692,11 +724,11 @@ fn decode_der(
             }
         }
         Shape::Pkcs12 => {
-            let opened = protected::open_pkcs12(der_bytes, keyring);
+            let opened = container(unlock(Locked::Pkcs12(der_bytes.to_vec())));
             take_opened(opened, Container::Pkcs12, &location, out);
         }
         Shape::Pkcs8 => push_key(keys::from_pkcs8(der_bytes), location, out),
-        Shape::EncryptedPkcs8 => decrypt_key(der_bytes, location, keyring, out),
+        Shape::EncryptedPkcs8 => decrypt_key(der_bytes, location, unlock, out),
         Shape::Sec1 => push_key(keys::from_sec1(der_bytes, None), location, out),
         Shape::Pkcs1 => push_key(keys::from_pkcs1(der_bytes), location, out),
         Shape::CertificateRequest => out.items.push(Item {

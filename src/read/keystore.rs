@@ -8,7 +8,7 @@
 
 use digest::Digest as _;
 
-use crate::read::protected::{self, Failure, Keyring, Opened, Part};
+use crate::read::protected::{self, Damaged, Failure, Keyring, Opened, Part};
 
 pub(crate) const JKS_MAGIC: u32 = 0xfeed_feed;
 pub(crate) const JCEKS_MAGIC: u32 = 0xcece_cece;
@@ -77,7 +77,7 @@ pub(crate) fn open_java_keystore(
     bytes: &[u8],
     keyring: &mut Keyring<'_>,
 ) -> Result<Opened, Failure> {
-    let malformed = Failure::Malformed("a Java keystore");
+    let malformed = Failure::Malformed(Damaged::Keystore);
     let mut reader = Reader { rest: bytes };
     let magic = reader.u32().ok_or(malformed.clone())?;
     let version = reader.u32().ok_or(malformed.clone())?;

@@ -18,6 +18,8 @@ use cbc::cipher::{BlockModeDecrypt, KeyInit, KeyIvInit};
 use der::Decode as _;
 use digest::{Digest, FixedOutputReset, block_api::BlockSizeUser};
 
+use serde::{Deserialize, Serialize};
+
 use crate::read::asn1::{self, Element, Tag};
 
 /// Key derivations asking for more iterations than this are refused (OpenSSL and Java write
@@ -31,7 +33,7 @@ pub const MAX_PASSWORDS: usize = 8;
 pub const MAX_SCRYPT_COST: u64 = 1 << 17;
 
 /// Why a protected part could not be opened.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Failure {
     /// No password was given, and the empty password does not open it.
     NeedsPassword,
@@ -44,17 +46,118 @@ pub enum Failure {
     /// The file as a whole asks for more than [`MAX_HASH_WORK`] hash iterations.
     TooMuchWork,
     /// The structure is broken.
-    Malformed(&'static str),
+    Malformed(Damaged),
+}
+
+/// The structure found broken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Damaged {
+    Keystore,
+    Pkcs12,
+    Pkcs12Mac,
+    Pkcs12Contents,
+    Pkcs12EncryptedPart,
+    EncryptedKey,
+    AlgorithmIdentifier,
+    PbeParameters,
+    DekInfo,
+}
+
+impl Damaged {
+    /// What the structure should have been, as the reader says it.
+    pub fn expected(self) -> &'static str {
+        match self {
+            Self::Keystore => "a Java keystore",
+            Self::Pkcs12 => "a PKCS#12 file",
+            Self::Pkcs12Mac => "the PKCS#12 MAC",
+            Self::Pkcs12Contents => "the contents of a PKCS#12 file",
+            Self::Pkcs12EncryptedPart => "the encrypted part of a PKCS#12 file",
+            Self::EncryptedKey => "an encrypted private key",
+            Self::AlgorithmIdentifier => "an encryption algorithm identifier",
+            Self::PbeParameters => "the password-based encryption parameters",
+            Self::DekInfo => "the DEK-Info header",
+        }
+    }
+}
+
+/// A protected part of an input, as the reader meets it: what is to be opened with the
+/// passwords.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Locked {
+    /// A traditional OpenSSL PEM key: its `DEK-Info` header and encrypted DER.
+    LegacyPem {
+        dek_info: String,
+        #[serde(with = "serde_bytes")]
+        der: Vec<u8>,
+    },
+    /// A PKCS#8 EncryptedPrivateKeyInfo.
+    Pkcs8(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// A PKCS#12 file.
+    Pkcs12(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// A Java keystore (JKS or JCEKS).
+    Keystore(#[serde(with = "serde_bytes")] Vec<u8>),
+}
+
+/// What opening a [`Locked`] part gave.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unlocked {
+    /// A decrypted key: PKCS#1 or SEC 1 from a PEM key, PKCS#8 from a PKCS#8 one.
+    Key(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// What a PKCS#12 file or keystore held.
+    Container(Opened),
+}
+
+/// The answer for one [`Locked`] part.
+pub type Answer = Result<Unlocked, Failure>;
+
+/// Opens one protected part with the keyring's passwords. The reader reaches the cryptography
+/// only through this, as a function it is given (`decode_with`): the command line passes
+/// this one; the page's engine passes answers its unlock worker computed, so that its own
+/// module carries no cipher, key derivation or container code (src/worker.rs).
+pub fn open(keyring: &mut Keyring<'_>, locked: Locked) -> Answer {
+    match locked {
+        Locked::LegacyPem { dek_info, der } => {
+            decrypt_legacy_pem(&dek_info, &der, keyring).map(Unlocked::Key)
+        }
+        Locked::Pkcs8(der) => decrypt_pkcs8(&der, keyring).map(Unlocked::Key),
+        Locked::Pkcs12(der) => open_pkcs12(&der, keyring).map(Unlocked::Container),
+        Locked::Keystore(bytes) => {
+            crate::read::keystore::open_java_keystore(&bytes, keyring).map(Unlocked::Container)
+        }
+    }
+}
+
+/// Opens the protected parts of several inputs, each given with the index of its input, in
+/// the order the reader met them: one keyring (and one work budget) per input, as when the
+/// reader opens them itself. The unlock worker answers with this.
+pub fn open_all(passwords: &[String], parts: Vec<(usize, Locked)>) -> Vec<Answer> {
+    let mut keyrings: Vec<(usize, Keyring<'_>)> = Vec::new();
+    let mut answers = Vec::with_capacity(parts.len());
+    for (input, locked) in parts {
+        let position = match keyrings.iter().position(|(i, _)| *i == input) {
+            Some(position) => position,
+            None => {
+                keyrings.push((input, Keyring::new(passwords)));
+                keyrings.len() - 1
+            }
+        };
+        let answer = match keyrings.get_mut(position) {
+            Some((_, keyring)) => open(keyring, locked),
+            None => Err(Failure::NeedsPassword),
+        };
+        answers.push(answer);
+    }
+    answers
 }
 
 /// The passwords to try, in order, and the work already spent.
-pub(crate) struct Keyring<'a> {
+pub struct Keyring<'a> {
     pub(crate) given: Vec<&'a str>,
     work: u64,
 }
 
 impl<'a> Keyring<'a> {
-    pub(crate) fn new(passwords: &'a [String]) -> Self {
+    pub fn new(passwords: &'a [String]) -> Self {
         let mut given: Vec<&str> = Vec::new();
         for password in passwords.iter().take(MAX_PASSWORDS) {
             if !given.contains(&password.as_str()) {
@@ -236,7 +339,7 @@ pub(crate) enum Scheme {
 
 /// `SEQUENCE { salt OCTET STRING, iterations INTEGER }`, the PKCS#12 and Sun parameters.
 fn salt_and_iterations(params: Option<&Element<'_>>) -> Result<(Vec<u8>, u64), Failure> {
-    let malformed = Failure::Malformed("the password-based encryption parameters");
+    let malformed = Failure::Malformed(Damaged::PbeParameters);
     let parts = params
         .filter(|p| asn1::is_universal(p, Tag::Sequence))
         .and_then(|p| asn1::children(p))
@@ -261,7 +364,7 @@ fn pkcs5_unsupported(oid: &str) -> Failure {
 
 impl Scheme {
     pub(crate) fn parse(identifier: &Element<'_>) -> Result<Self, Failure> {
-        let malformed = Failure::Malformed("an encryption algorithm identifier");
+        let malformed = Failure::Malformed(Damaged::AlgorithmIdentifier);
         let parts = asn1::children(identifier).ok_or(malformed.clone())?;
         let oid = parts.first().and_then(|o| asn1::oid(o)).ok_or(malformed)?;
         if let Some(number) = oid.strip_prefix(PKCS12_PBE_ARC) {
@@ -423,7 +526,7 @@ pub(crate) fn decrypt_pkcs8(
     der_bytes: &[u8],
     keyring: &mut Keyring<'_>,
 ) -> Result<Vec<u8>, Failure> {
-    let malformed = Failure::Malformed("an encrypted private key");
+    let malformed = Failure::Malformed(Damaged::EncryptedKey);
     let parts = asn1::sequence(der_bytes).ok_or(malformed.clone())?;
     let [identifier, data] = parts.as_slice() else {
         return Err(malformed);
@@ -453,7 +556,7 @@ pub(crate) fn decrypt_legacy_pem(
 ) -> Result<Vec<u8>, Failure> {
     let (name, iv_hex) = dek_info
         .split_once(',')
-        .ok_or(Failure::Malformed("the DEK-Info header"))?;
+        .ok_or(Failure::Malformed(Damaged::DekInfo))?;
     let name = name.trim();
     let &(_, key_len, iv_len) = PEM_CIPHERS
         .iter()
@@ -461,7 +564,7 @@ pub(crate) fn decrypt_legacy_pem(
         .ok_or_else(|| Failure::Unsupported(name.to_owned()))?;
     let iv = hex_decode(iv_hex.trim())
         .filter(|iv| iv.len() == iv_len)
-        .ok_or(Failure::Malformed("the DEK-Info header"))?;
+        .ok_or(Failure::Malformed(Damaged::DekInfo))?;
     let salt = iv.get(..8).unwrap_or_default();
     for password in keyring.candidates() {
         keyring.spend(1)?;
@@ -520,22 +623,22 @@ fn hex_decode(text: &str) -> Option<Vec<u8>> {
 // Containers
 
 /// What a protected container held.
-#[derive(Debug)]
-pub(crate) enum Part {
-    Certificate(Vec<u8>),
-    Crl(Vec<u8>),
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Part {
+    Certificate(#[serde(with = "serde_bytes")] Vec<u8>),
+    Crl(#[serde(with = "serde_bytes")] Vec<u8>),
     /// A decrypted (or never encrypted) PKCS#8 PrivateKeyInfo.
-    PrivateKey(Vec<u8>),
+    PrivateKey(#[serde(with = "serde_bytes")] Vec<u8>),
 }
 
 /// The readable parts of a container (each with its 1-based entry number) and the problems of
 /// the others.
-#[derive(Debug, Default)]
-pub(crate) struct Opened {
-    pub(crate) parts: Vec<(usize, Part)>,
-    pub(crate) failures: Vec<(Option<usize>, Failure)>,
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opened {
+    pub parts: Vec<(usize, Part)>,
+    pub failures: Vec<(Option<usize>, Failure)>,
     /// The MAC or keystore digest does not verify although a password decrypts the contents.
-    pub(crate) integrity_failed: bool,
+    pub integrity_failed: bool,
 }
 
 const OID_DATA: &str = "1.2.840.113549.1.7.1";
@@ -560,7 +663,7 @@ fn content_info<'a>(element: &Element<'a>) -> Option<(String, Option<Element<'a>
 
 /// Opens a PKCS#12 PFX: checks the MAC, decrypts, and collects certificates, CRLs and keys.
 pub(crate) fn open_pkcs12(der_bytes: &[u8], keyring: &mut Keyring<'_>) -> Result<Opened, Failure> {
-    let malformed = Failure::Malformed("a PKCS#12 file");
+    let malformed = Failure::Malformed(Damaged::Pkcs12);
     let pfx = asn1::sequence(der_bytes).ok_or(malformed.clone())?;
     let [_version, auth_safe, rest @ ..] = pfx.as_slice() else {
         return Err(malformed);
@@ -599,7 +702,7 @@ fn read_safes(
     mac_failed: bool,
     keyring: &mut Keyring<'_>,
 ) -> Result<Opened, Failure> {
-    let malformed = Failure::Malformed("a PKCS#12 file");
+    let malformed = Failure::Malformed(Damaged::Pkcs12);
     let mut opened = Opened::default();
     let mut entry = 0;
     for safe in safes {
@@ -640,7 +743,7 @@ fn check_mac<'a>(
     content: &[u8],
     keyring: &mut Keyring<'a>,
 ) -> Result<Option<&'a str>, Failure> {
-    let malformed = Failure::Malformed("the PKCS#12 MAC");
+    let malformed = Failure::Malformed(Damaged::Pkcs12Mac);
     let parts = asn1::children(mac_data).ok_or(malformed.clone())?;
     let [digest_info, salt, rest @ ..] = parts.as_slice() else {
         return Err(malformed);
@@ -681,7 +784,7 @@ fn decrypt_encrypted_data(
     encrypted_data: Option<&Element<'_>>,
     keyring: &mut Keyring<'_>,
 ) -> Result<Vec<u8>, Failure> {
-    let malformed = Failure::Malformed("the encrypted part of a PKCS#12 file");
+    let malformed = Failure::Malformed(Damaged::Pkcs12EncryptedPart);
     let fields = encrypted_data
         .and_then(|e| asn1::children(e))
         .ok_or(malformed.clone())?;
@@ -714,7 +817,7 @@ fn read_safe_contents(
     keyring: &mut Keyring<'_>,
     opened: &mut Opened,
 ) -> Result<(), Failure> {
-    let malformed = Failure::Malformed("the contents of a PKCS#12 file");
+    let malformed = Failure::Malformed(Damaged::Pkcs12Contents);
     if depth > 4 {
         return Err(malformed);
     }
