@@ -46,6 +46,8 @@ pub enum Code {
     CrlUnusable,
     ClientNameMismatch,
     AccessRuleRefuses,
+    SubjectAltNameNotAllowed,
+    CertificatePinMismatch,
     // incomplete: nothing to decide on
     NoClientCertificate,
     NoTrustAnchors,
@@ -122,6 +124,8 @@ impl Code {
         Code::CrlUnusable,
         Code::ClientNameMismatch,
         Code::AccessRuleRefuses,
+        Code::SubjectAltNameNotAllowed,
+        Code::CertificatePinMismatch,
         Code::NoClientCertificate,
         Code::NoTrustAnchors,
         Code::ExpiresSoon,
@@ -209,6 +213,8 @@ impl Code {
             Self::ClientCertificateNotRequested => "client_certificate_not_requested",
             Self::ClientNameMismatch => "client_name_mismatch",
             Self::AccessRuleRefuses => "access_rule_refuses",
+            Self::SubjectAltNameNotAllowed => "subject_alt_name_not_allowed",
+            Self::CertificatePinMismatch => "certificate_pin_mismatch",
             Self::VerificationNotEnforced => "verification_not_enforced",
             Self::ServerConfigProblem => "server_config_problem",
         }
@@ -746,6 +752,24 @@ const TEXTS: &[Texts] = &[
         detail: "Before or beside the certificate, the server's access rules refuse it: {value}.",
         remedy: "Add or correct the rule (PostgreSQL: a `hostssl` line in pg_hba.conf for this \
              user, and `ssl_ca_file` in postgresql.conf when a certificate is required).",
+    },
+    Texts {
+        code: Code::SubjectAltNameNotAllowed,
+        title: "The server allows other names than the certificate's",
+        detail: "The chain verifies, but the server accepts only clients whose subject \
+             alternative names match its list: {value}.",
+        remedy: "Issue the client a certificate with an allowed name (a SPIFFE ID is a URI \
+             name), or add its name to the server's matchers (Envoy: \
+             `match_typed_subject_alt_names`).",
+    },
+    Texts {
+        code: Code::CertificatePinMismatch,
+        title: "The server pins other certificates or keys",
+        detail: "The server accepts only certificates whose SHA-256, or whose key's, it lists: \
+             {value}.",
+        remedy: "Add this certificate's hash or its key's to the server's pins (Envoy: \
+             `verify_certificate_hash`, `verify_certificate_spki`), or use the pinned \
+             certificate.",
     },
     Texts {
         code: Code::ClientCertificateNotRequested,

@@ -1,5 +1,5 @@
 //! Server configurations are hostile text too: every reader (nginx, Apache, HAProxy,
-//! Mosquitto, PostgreSQL, kube-apiserver flags) gets each of its sample configurations cut at
+//! Mosquitto, PostgreSQL, kube-apiserver flags, Envoy's YAML) gets each of its sample configurations cut at
 //! every length, with bytes flipped, with huge and deeply nested input, and in pairs of
 //! different kinds; the inspection never panics, always says which server it read (or that it
 //! read none), and keeps the certificates' verdict when the configuration cannot be read.
@@ -45,6 +45,17 @@ const SAMPLES: &[(&str, &str)] = &[
     (
         "kube-apiserver.yaml",
         "  - command:\n    - kube-apiserver\n    - --client-ca-file=/etc/ca.crt\n",
+    ),
+    (
+        "envoy.yaml",
+        "static_resources:\n  listeners:\n  - filter_chains:\n    - transport_socket:\n        \
+         name: envoy.transport_sockets.tls\n        typed_config:\n          \"@type\": \
+         type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext\n          \
+         require_client_certificate: true\n          common_tls_context:\n            \
+         validation_context:\n              trusted_ca: {filename: /etc/ca.pem}\n              \
+         max_verify_depth: 3\n              match_typed_subject_alt_names:\n              - san_type: \
+         URI\n                matcher: {prefix: \"spiffe://example.org/\"}\n              \
+         verify_certificate_hash: [\"00\"]\n",
     ),
 ];
 
@@ -100,6 +111,7 @@ fn every_sample_is_read_as_its_server() {
         "PostgreSQL",
         "PostgreSQL",
         "Kubernetes API server",
+        "Envoy",
     ];
     for ((name, text), kind) in SAMPLES.iter().zip(kinds) {
         let report = inspected(vec![((*name).to_owned(), text.as_bytes().to_vec())]);
@@ -166,6 +178,31 @@ fn huge_nested_and_mixed_configurations_are_bounded() {
         ("sections.conf", sections),
         ("pg_hba.conf", long_line),
         ("haproxy.cfg", binds),
+        // YAML nested past the reader's bound, and an alias bomb (never expanded).
+        (
+            "envoy.yaml",
+            "listeners: DownstreamTlsContext\nx: ".to_owned() + &"[".repeat(50_000),
+        ),
+        (
+            "envoy.json",
+            "{\"DownstreamTlsContext\": ".to_owned()
+                + &"{\"a\": ".repeat(300)
+                + "1"
+                + &"}".repeat(301),
+        ),
+        (
+            "bomb.yaml",
+            "# DownstreamTlsContext\na: &a [x, x, x, x, x, x, x, x, x]\n".to_owned()
+                + &(b'b'..=b'z')
+                    .map(|c| {
+                        let previous = (c - 1) as char;
+                        format!(
+                            "{0}: &{0} [*{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}]\n",
+                            c as char, previous
+                        )
+                    })
+                    .collect::<String>(),
+        ),
         (
             "binary",
             String::from_utf8_lossy(&[0xff, 0, 0xfe, 0x80].repeat(10_000)).into_owned(),

@@ -192,7 +192,7 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
         if matches!(search, Search::Complete(_)) && intermediates > max {
             violations.push(
                 Violation::new(Code::ChainTooDeep, context.leaf).value(&format!(
-                    "{intermediates} intermediates, ssl_verify_depth {max}"
+                    "{intermediates} intermediates, more than the {max} its verify depth allows"
                 )),
             );
         }

@@ -132,6 +132,8 @@ pub struct Certificate {
     pub public_value: PublicValue,
     /// The SubjectPublicKeyInfo's key bits and algorithm parameters, for signature checks.
     pub spki_key: Vec<u8>,
+    /// The whole SubjectPublicKeyInfo, DER (what key pins hash).
+    pub spki: Vec<u8>,
     pub spki_parameters_oid: Option<String>,
     pub spki_algorithm_oid: String,
     pub signature_algorithm: SignatureAlgorithm,
@@ -310,6 +312,7 @@ fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
         key,
         public_value,
         spki_key: spki.subject_public_key.data.to_vec(),
+        spki: spki.raw.to_vec(),
         spki_parameters_oid: parameters_oid(&spki.algorithm),
         spki_algorithm_oid: spki.algorithm.algorithm.to_id_string(),
         signature_algorithm: signature_algorithm(&cert.signature_algorithm),

@@ -17,6 +17,7 @@ use crate::profiles::openssl_errors::OpensslError;
 
 mod apache;
 mod apache_expr;
+mod envoy;
 mod haproxy;
 mod kubernetes;
 mod mosquitto;
@@ -32,6 +33,7 @@ pub enum ServerKind {
     Apache,
     Mosquitto,
     Kubernetes,
+    Envoy,
 }
 
 impl ServerKind {
@@ -43,6 +45,7 @@ impl ServerKind {
             Self::Apache => "Apache httpd",
             Self::Mosquitto => "Mosquitto",
             Self::Kubernetes => "Kubernetes API server",
+            Self::Envoy => "Envoy",
         }
     }
 
@@ -50,7 +53,10 @@ impl ServerKind {
     pub fn profile(self) -> Profile {
         match self {
             Self::Nginx => Profile::Nginx,
-            Self::Postgresql | Self::Haproxy | Self::Apache | Self::Mosquitto => Profile::Openssl,
+            // Envoy's BoringSSL verifies as OpenSSL's X509_verify_cert does.
+            Self::Postgresql | Self::Haproxy | Self::Apache | Self::Mosquitto | Self::Envoy => {
+                Profile::Openssl
+            }
             Self::Kubernetes => Profile::Go,
         }
     }
@@ -154,6 +160,8 @@ pub enum Rules {
     Apache(apache::ApacheRules),
     /// How Mosquitto takes the user name from the certificate.
     Mosquitto(mosquitto::MosquittoRules),
+    /// Envoy's validation context: SAN matchers, pins, what it lets through.
+    Envoy(envoy::EnvoyRules),
 }
 
 impl ServerConfig {
@@ -237,12 +245,14 @@ pub fn outcome(
         ServerKind::Haproxy if off => not_asked("verify none", None),
         ServerKind::Apache if off => not_asked("SSLVerifyClient none", Some("SSL_CLIENT_VERIFY")),
         ServerKind::Mosquitto if off => not_asked("require_certificate false", None),
+        ServerKind::Envoy if off => not_asked("no validation_context", None),
         ServerKind::Nginx => nginx::outcome(config, leaf, errors),
         ServerKind::Postgresql => postgres::outcome(config, leaf, errors, user),
         ServerKind::Haproxy => haproxy::outcome(config, leaf, errors),
         ServerKind::Apache => apache::outcome(config, leaf, errors, top),
         ServerKind::Mosquitto => mosquitto::outcome(config, leaf, errors),
         ServerKind::Kubernetes => kubernetes::outcome(leaf, chain_fails),
+        ServerKind::Envoy => envoy::outcome(config, leaf, errors),
     }
 }
 
@@ -260,7 +270,9 @@ pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
     let mut config: Option<ServerConfig> = None;
     let mut unread = Vec::new();
     for (name, text) in files {
-        let kind = if haproxy::looks_like(text) {
+        let kind = if envoy::looks_like(text) {
+            Some(ServerKind::Envoy)
+        } else if haproxy::looks_like(text) {
             Some(ServerKind::Haproxy)
         } else if apache::looks_like(text) {
             Some(ServerKind::Apache)
@@ -276,14 +288,15 @@ pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
         match (kind, config.as_ref().map(|c| c.kind)) {
             (None, _) => unread.push(format!(
                 "{name}: not a configuration this tool reads (nginx; Apache httpd; HAProxy; \
-                 Mosquitto; kube-apiserver's flags; PostgreSQL's pg_hba.conf, pg_ident.conf, \
-                 postgresql.conf)"
+                 Mosquitto; Envoy; kube-apiserver's flags; PostgreSQL's pg_hba.conf, \
+                 pg_ident.conf, postgresql.conf)"
             )),
             (Some(ServerKind::Nginx), None) => config = Some(nginx::read(name, text)),
             (Some(ServerKind::Haproxy), None) => config = Some(haproxy::read(name, text)),
             (Some(ServerKind::Apache), None) => config = Some(apache::read(name, text)),
             (Some(ServerKind::Mosquitto), None) => config = Some(mosquitto::read(name, text)),
             (Some(ServerKind::Kubernetes), None) => config = Some(kubernetes::read(name, text)),
+            (Some(ServerKind::Envoy), None) => config = Some(envoy::read(name, text)),
             (Some(ServerKind::Postgresql), None | Some(ServerKind::Postgresql)) => {
                 let merged = config.get_or_insert_with(postgres::empty);
                 if let Some(part) = postgres::looks_like(name, text) {
