@@ -360,6 +360,7 @@ fn decide(
         let used = configured.map_or(defaults, |c| OpensslSettings {
             max_intermediates: c.max_intermediates,
             crl: c.crl,
+            partial_chain: c.partial_chain,
         });
         // `reported`: what the real implementation said, for the profile that runs it.
         let (evaluation, reported) = match profile {

@@ -466,3 +466,60 @@ fn a_listener_without_a_validation_context_asks_for_no_certificate() {
         "{problems:?}"
     );
 }
+
+/// `X509_V_FLAG_PARTIAL_CHAIN`, as the real OpenSSL decides it (`openssl verify -partial_chain`;
+/// BoringSSL's flag is the same): with only the intermediate in `trusted_ca`, Envoy accepts the
+/// client where a server without the flag refuses it.
+#[test]
+fn an_intermediate_alone_in_trusted_ca_ends_the_path_as_with_partial_chain() {
+    let pki = pki();
+    let leaf = issue(workload("partial"), key(), &pki.intermediate);
+    let dir = common::temp_dir("envoy-partial");
+    std::fs::write(dir.join("leaf.pem"), &leaf.pem).unwrap();
+    std::fs::write(dir.join("int.pem"), &pki.intermediate.pem).unwrap();
+    let openssl = |partial: bool| {
+        let mut args = vec!["verify", "-purpose", "sslclient", "-attime"];
+        let at = NOW.to_string();
+        args.push(&at);
+        if partial {
+            args.push("-partial_chain");
+        }
+        args.extend(["-CAfile", "int.pem", "leaf.pem"]);
+        Command::new("openssl")
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(openssl(true), "openssl -partial_chain accepts");
+    assert!(!openssl(false), "openssl without it refuses");
+    let inspected = |configs: Vec<(String, Vec<u8>)>| {
+        let files = vec![
+            (
+                Side::Client,
+                "client.pem".to_owned(),
+                leaf.pem.clone().into_bytes(),
+            ),
+            (
+                Side::Trust,
+                "client-ca.pem".to_owned(),
+                pki.intermediate.pem.clone().into_bytes(),
+            ),
+        ];
+        let options = Options {
+            server_configs: configs,
+            ..Options::at(NOW)
+        };
+        inspect(&borrow_inputs(&files), &options)
+    };
+    let with_envoy = inspected(vec![("envoy.yaml".to_owned(), config("", "").into_bytes())]);
+    assert_eq!(verdict(&with_envoy), (Verdict::Accepted, vec![]));
+    assert_eq!(
+        server(&with_envoy).verdict_at_defaults,
+        Some(Verdict::Rejected)
+    );
+    let without = inspected(Vec::new());
+    assert_eq!(verdict(&without).0, Verdict::Rejected);
+}

@@ -123,6 +123,9 @@ pub struct OpensslSettings {
     pub max_intermediates: Option<usize>,
     /// `-crl_check` (the client certificate) or `-crl_check_all` (every level).
     pub crl: CrlCheck,
+    /// `X509_V_FLAG_PARTIAL_CHAIN` (`-partial_chain`; Envoy sets it): when no path reaches a
+    /// self-signed certificate of the trust store, any certificate of the store ends one.
+    pub partial_chain: bool,
 }
 
 impl OpensslSettings {
@@ -139,21 +142,33 @@ impl OpensslSettings {
             Profile::Nginx => Self {
                 max_intermediates: Some(1),
                 crl,
+                partial_chain: false,
             },
             _ => Self {
                 max_intermediates: None,
                 crl,
+                partial_chain: false,
             },
         }
     }
 }
 
-/// OpenSSL `X509_verify_cert` with purpose sslclient at security level 2, without partial
-/// chains: the path must end at a self-signed certificate of the trust store.
+/// OpenSSL `X509_verify_cert` with purpose sslclient at security level 2: the path must end at
+/// a self-signed certificate of the trust store, or, with partial chains, at any certificate
+/// of it when none does.
 pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evaluation {
     let graph = context.graph;
     let is_anchor = |i: usize| (context.anchors)(i) && graph.is_self_signed(i);
-    let search = match graph.search(context.leaf, NameMatching::Openssl, &is_anchor) {
+    let mut search = graph.search(context.leaf, NameMatching::Openssl, &is_anchor);
+    if settings.partial_chain && !matches!(search, Search::Complete(_)) {
+        let partial = graph.search(context.leaf, NameMatching::Openssl, &|i| {
+            (context.anchors)(i)
+        });
+        if matches!(partial, Search::Complete(_)) {
+            search = partial;
+        }
+    }
+    let search = match search {
         // A self-signed client certificate that the trust store holds is its own anchor: the
         // chain is that one certificate.
         Search::Complete(path)

@@ -6,7 +6,7 @@
 //!   when `require_client_certificate` is true or a SAN matcher, `verify_certificate_hash` or
 //!   `verify_certificate_spki` is set;
 //! - with `trusted_ca`, BoringSSL's `X509_verify_cert` checks the chain (purpose sslclient,
-//!   `X509_V_FLAG_PARTIAL_CHAIN`, CRLs from `crl` or the `trusted_ca` file on every level, or
+//!   `X509_V_FLAG_PARTIAL_CHAIN`: an intermediate of `trusted_ca` may end the path, CRLs from `crl` or the `trusted_ca` file on every level, or
 //!   on the client certificate alone with `only_verify_leaf_cert_crl`; no time checks with
 //!   `allow_expired_certificate`; at most `max_verify_depth` certificates above the client's,
 //!   the anchor included) and stops at the first error;
@@ -619,6 +619,8 @@ pub(super) fn read(name: &str, text: &str) -> ServerConfig {
              to start"
         ));
     }
+    // Envoy sets X509_V_FLAG_PARTIAL_CHAIN with its trusted CAs.
+    config.partial_chain = rules.verify_chain;
     rules.xfcc = xfcc(&documents, &mut config, &setting);
     config.rules = super::Rules::Envoy(rules);
     config

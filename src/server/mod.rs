@@ -136,6 +136,8 @@ pub struct ServerConfig {
     /// anchor; `None` when the server sets no limit of its own.
     pub max_intermediates: Option<usize>,
     pub crl: CrlCheck,
+    /// Whether any certificate of the trust store may end a path (`X509_V_FLAG_PARTIAL_CHAIN`).
+    pub partial_chain: bool,
     /// The settings that decide, each with where it is written (defaults say so).
     pub settings: Vec<Setting>,
     /// Directives read but not about client certificates.
@@ -172,6 +174,7 @@ impl ServerConfig {
             verify: Verify::Off,
             max_intermediates: None,
             crl: CrlCheck::Off,
+            partial_chain: false,
             settings: Vec::new(),
             ignored: Vec::new(),
             files: Vec::new(),
