@@ -65,6 +65,8 @@ pub struct Options {
     /// The server's configuration files (name, contents): the matching profile takes its
     /// settings from them, and the report says what the server derives.
     pub server_configs: Vec<(String, Vec<u8>)>,
+    /// The kind of server the configuration files are for; `None`: recognised by content.
+    pub server_kind: Option<server::ServerKind>,
     /// The user the client logs in as, where the server has users (PostgreSQL); without it,
     /// the name the certificate gives.
     pub user: Option<String>,
@@ -79,6 +81,7 @@ impl Options {
             passwords: Vec::new(),
             certificate_request: None,
             server_configs: Vec::new(),
+            server_kind: None,
             user: None,
         }
     }
@@ -154,7 +157,12 @@ pub fn inspect_opening(
     profiles.sort();
     profiles.dedup();
     let mut gathered = gather(inputs, open);
-    let server = server_config(&options.server_configs, inputs, &mut gathered);
+    let server = server_config(
+        &options.server_configs,
+        options.server_kind,
+        inputs,
+        &mut gathered,
+    );
     let graph_entries = std::mem::take(&mut gathered.entries);
     let graph = Graph::new(&graph_entries);
     let has_key = |i: usize| {
@@ -472,6 +480,7 @@ fn verify_errors_report(code: Code) -> bool {
 /// files it names are matched to the inputs by file name.
 fn server_config(
     configs: &[(String, Vec<u8>)],
+    kind: Option<server::ServerKind>,
     inputs: &[Input<'_>],
     gathered: &mut Gathered,
 ) -> Option<ServerConfig> {
@@ -479,7 +488,7 @@ fn server_config(
         .iter()
         .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
         .collect();
-    let (found, unread) = server::read(&files);
+    let (found, unread) = server::read(&files, kind);
     for message in unread {
         gathered.note(
             Violation::general(Code::ServerConfigProblem).value(&message),

@@ -320,3 +320,51 @@ fn explain_names_the_diagnoses_behind_a_log_line() {
     let out = cli(&["explain"], &dir);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A configuration that does not say whose it is is read as the server `--server-kind` names;
+/// without it, the CLI says it read none (exit 2).
+#[test]
+fn server_kind_reads_a_configuration_its_content_does_not_name() {
+    let dir = files();
+    // Mosquitto's default listener: no `listener` or `port` line to recognise it by.
+    std::fs::write(
+        dir.join("broker.conf"),
+        "cafile /etc/mosquitto/ca.pem\nrequire_certificate true\nuse_identity_as_username true\n",
+    )
+    .unwrap();
+    let args = [
+        "check",
+        "--at",
+        AT,
+        "--format",
+        "json",
+        "--trust",
+        "ca.pem",
+        "--server-config",
+        "broker.conf",
+        "alice.pem",
+    ];
+    let out = cli(&args, &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a server configuration this tool reads")
+    );
+    let mut forced = args.to_vec();
+    forced.extend(["--server-kind", "mosquitto"]);
+    let out = cli(&forced, &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["server"]["kind"], "Mosquitto");
+    let identity = &report["server"]["identity"][0];
+    assert_eq!(
+        (identity["name"].as_str(), identity["value"].as_str()),
+        (Some("username"), Some("alice"))
+    );
+    let out = cli(&["check", "--server-kind", "iis", "alice.pem"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
 use mtls_inspector::inspect::borrow_inputs;
 use mtls_inspector::request::CertificateRequest;
+use mtls_inspector::server::ServerKind;
 use mtls_inspector::{Options, Profile, Report, Side, Usage, Verdict, inspect};
 
 /// Would this client certificate be accepted by my server, and if not, why?
@@ -55,6 +56,9 @@ struct Check {
     /// pg_hba.conf, pg_ident.conf and postgresql.conf together)
     #[arg(long, value_name = "FILE")]
     server_config: Vec<String>,
+    /// Read every --server-config as this server's (default: recognised by content)
+    #[arg(long, value_enum, value_name = "KIND")]
+    server_kind: Option<ServerKindName>,
     /// The user the client logs in as (PostgreSQL); default: the certificate's name
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
@@ -97,6 +101,31 @@ impl From<ProfileName> for Profile {
             ProfileName::Nginx => Profile::Nginx,
             ProfileName::Go => Profile::Go,
             ProfileName::Java => Profile::Java,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ServerKindName {
+    Nginx,
+    Apache,
+    Haproxy,
+    Postgresql,
+    Mosquitto,
+    Envoy,
+    Kubernetes,
+}
+
+impl From<ServerKindName> for ServerKind {
+    fn from(name: ServerKindName) -> Self {
+        match name {
+            ServerKindName::Nginx => ServerKind::Nginx,
+            ServerKindName::Apache => ServerKind::Apache,
+            ServerKindName::Haproxy => ServerKind::Haproxy,
+            ServerKindName::Postgresql => ServerKind::Postgresql,
+            ServerKindName::Mosquitto => ServerKind::Mosquitto,
+            ServerKindName::Envoy => ServerKind::Envoy,
+            ServerKindName::Kubernetes => ServerKind::Kubernetes,
         }
     }
 }
@@ -244,6 +273,7 @@ fn check(command: Check) -> Result<ExitCode, String> {
         passwords,
         certificate_request,
         server_configs,
+        server_kind: command.server_kind.map(ServerKind::from),
         user: command.user.clone(),
     };
     let report = inspect(&borrow_inputs(&files), &options);
@@ -255,7 +285,8 @@ fn check(command: Check) -> Result<ExitCode, String> {
     emit(&output);
     if !command.server_config.is_empty() && report.server.is_none() {
         return Err(format!(
-            "{} is not a server configuration this tool reads (nginx, PostgreSQL)",
+            "{} is not a server configuration this tool reads (nginx, Apache httpd, HAProxy, \
+             PostgreSQL, Mosquitto, Envoy, kube-apiserver's flags)",
             mtls_inspector::escape::visible(&command.server_config.join(", "))
         ));
     }

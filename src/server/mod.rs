@@ -266,14 +266,23 @@ fn field(name: &str, value: &str) -> IdentityField {
     }
 }
 
-/// The server configuration read from its files (name, text), each recognised by content:
-/// an nginx configuration, or the parts of PostgreSQL's (`pg_hba.conf`, `pg_ident.conf`,
-/// `postgresql.conf`, merged). What is not read is said, one message per file.
-pub fn read(files: &[(String, String)]) -> (Option<ServerConfig>, Vec<String>) {
+/// The server configuration read from its files (name, text), each recognised by content
+/// unless `forced` says whose they are: one server's configuration, or the parts of
+/// PostgreSQL's (`pg_hba.conf`, `pg_ident.conf`, `postgresql.conf`, merged). What is not read
+/// is said, one message per file.
+pub fn read(
+    files: &[(String, String)],
+    forced: Option<ServerKind>,
+) -> (Option<ServerConfig>, Vec<String>) {
     let mut config: Option<ServerConfig> = None;
     let mut unread = Vec::new();
     for (name, text) in files {
-        let kind = if envoy::looks_like(text) {
+        let kind = if forced == Some(ServerKind::Postgresql) {
+            // Which of its files this is, by name or content.
+            postgres::looks_like(name, text).map(|_| ServerKind::Postgresql)
+        } else if forced.is_some() {
+            forced
+        } else if envoy::looks_like(text) {
             Some(ServerKind::Envoy)
         } else if haproxy::looks_like(text) {
             Some(ServerKind::Haproxy)
@@ -323,7 +332,7 @@ mod tests {
     #[test]
     fn an_unknown_configuration_is_not_read() {
         for (name, text) in [("random.txt", "hello world\n"), ("empty", "")] {
-            let (config, unread) = read(&[(name.to_owned(), text.to_owned())]);
+            let (config, unread) = read(&[(name.to_owned(), text.to_owned())], None);
             assert!(config.is_none());
             assert_eq!(unread.len(), 1);
         }

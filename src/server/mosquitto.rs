@@ -58,10 +58,12 @@ fn lines(text: &str) -> Vec<Line> {
 /// Whether `text` is a Mosquitto configuration that says something about certificates.
 pub(super) fn looks_like(text: &str) -> bool {
     let lines = lines(text);
-    lines
-        .iter()
-        .any(|l| l.key == "listener" || l.key == "per_listener_settings")
-        && lines.iter().any(|l| OPTIONS.contains(&l.key.as_str()))
+    lines.iter().any(|l| {
+        matches!(
+            l.key.as_str(),
+            "listener" | "per_listener_settings" | "port"
+        )
+    }) && lines.iter().any(|l| OPTIONS.contains(&l.key.as_str()))
 }
 
 pub(super) fn read(name: &str, text: &str) -> ServerConfig {
