@@ -29,6 +29,8 @@ pub mod escape;
 pub mod handshake;
 pub mod inspect;
 pub mod messages;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod probe;
 pub mod profiles;
 pub mod read;
 pub mod report;

@@ -1,4 +1,4 @@
-//! The command-line tool (SPEC "Command-line contract"): `check`, `explain`, `completions`.
+//! The command-line tool (SPEC "Command-line contract"): `check`, `probe`, `explain`, `completions`.
 //! Arguments are read by clap; exit status 0 accepted, 1 rejected, 2 input or usage error, 3
 //! incomplete.
 
@@ -27,6 +27,8 @@ struct Cli {
 enum Command {
     /// Inspect what a client presents against the server's trusted CAs
     Check(Check),
+    /// Ask a live server: what it requests, what it answers to this client, and why
+    Probe(ProbeArgs),
     /// Say what a message a server or client printed means, and what to check
     Explain {
         /// The log line (several words are joined with spaces)
@@ -103,6 +105,49 @@ impl From<ProfileName> for Profile {
             ProfileName::Java => Profile::Java,
         }
     }
+}
+
+#[derive(Parser)]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+struct ProbeArgs {
+    /// The server, HOST:PORT
+    #[arg(value_name = "HOST:PORT")]
+    address: String,
+    /// What the client presents: its certificate(s) and key, a PKCS#12 file… (none: only ask
+    /// what the server requests)
+    #[arg(value_name = "CLIENT_FILE")]
+    client: Vec<String>,
+    /// The name to send as SNI and to check the server's certificate against (default: HOST)
+    #[arg(long, value_name = "NAME")]
+    sni: Option<String>,
+    /// The server's trusted CAs: the client files are inspected against them, and the server's
+    /// own certificate is checked with them for serverAuth
+    #[arg(long, value_name = "FILE")]
+    trust: Vec<String>,
+    /// Passwords for PKCS#12 files and encrypted keys, one per line (never printed)
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<String>,
+    /// Seconds to wait for the connection and for each answer
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    timeout: u64,
+    /// Offer only this TLS version
+    #[arg(long, value_enum, value_name = "VERSION")]
+    tls: Option<TlsName>,
+    /// Do not send `HEAD /` after the handshake (for servers that do not speak HTTP)
+    #[arg(long)]
+    no_http: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+enum TlsName {
+    #[value(name = "1.2")]
+    V12,
+    #[value(name = "1.3")]
+    V13,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -304,6 +349,87 @@ fn check(command: Check) -> Result<ExitCode, String> {
     }))
 }
 
+#[cfg(target_arch = "wasm32")]
+fn probe(_: ProbeArgs) -> Result<ExitCode, String> {
+    Err("probe opens sockets: it runs in the native build only".to_owned())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn probe(command: ProbeArgs) -> Result<ExitCode, String> {
+    use mtls_inspector::probe::{ProbeReport, Target, TlsVersion};
+
+    let passwords = match &command.password_file {
+        Some(path) => password_lines(&read(path)?),
+        None => Vec::new(),
+    };
+    let mut client = Vec::new();
+    for path in &command.client {
+        let name = if path == "-" { "stdin" } else { path };
+        client.push((name.to_owned(), read(path)?));
+    }
+    let mut trust = Vec::new();
+    for path in &command.trust {
+        trust.push((path.clone(), read(path)?));
+    }
+    let material = mtls_inspector::probe::client_material(&client, &passwords);
+    if !client.is_empty() && material.is_none() {
+        return Err(
+            "the client files hold no private key with its certificate: give both (the key \
+             signs the handshake)"
+                .to_owned(),
+        );
+    }
+    let anchors = trust
+        .iter()
+        .flat_map(|(name, bytes)| {
+            mtls_inspector::decode::decode_with(name, bytes, &passwords).items
+        })
+        .filter_map(|item| match item.content {
+            mtls_inspector::decode::Content::Certificate(der) => Some(der.into()),
+            _ => None,
+        })
+        .collect();
+    let target = Target {
+        address: command.address.clone(),
+        sni: command.sni.clone(),
+        timeout: std::time::Duration::from_secs(command.timeout.max(1)),
+        tls: command.tls.map(|v| match v {
+            TlsName::V12 => TlsVersion::V12,
+            TlsName::V13 => TlsVersion::V13,
+        }),
+        client: material,
+        trust: anchors,
+        http: !command.no_http,
+    };
+    let probed = mtls_inspector::probe::probe(&target);
+    // The same files inspected offline, with what the server asked for.
+    let report = (!client.is_empty()).then(|| {
+        let mut files: Vec<(Side, String, Vec<u8>)> = client
+            .iter()
+            .map(|(name, bytes)| (Side::Client, name.clone(), bytes.clone()))
+            .collect();
+        files.extend(
+            trust
+                .iter()
+                .map(|(name, bytes)| (Side::Trust, name.clone(), bytes.clone())),
+        );
+        let options = Options {
+            passwords: passwords.clone(),
+            certificate_request: probed.certificate_request.clone(),
+            ..Options::at(now())
+        };
+        inspect(&borrow_inputs(&files), &options)
+    });
+    let code = mtls_inspector::probe::exit_code(&probed);
+    let combined = ProbeReport::new(probed, report);
+    emit(&match command.format {
+        Format::Text => combined.render(false),
+        Format::Markdown => combined.render(true),
+        Format::Json => combined.to_json(),
+    });
+    Ok(ExitCode::from(code))
+}
+
 /// Writes to standard output; a reader that went away (`| head`) is not an error.
 fn emit(text: &str) {
     use std::io::Write as _;
@@ -329,6 +455,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(command) => check(command),
+        Command::Probe(command) => probe(command),
         Command::Explain { line } => Ok(explain(&line)),
         Command::Completions { shell } => {
             let shell = match shell {
