@@ -1708,3 +1708,74 @@ fn kubernetes_takes_every_o_as_a_group() {
         .unwrap();
     assert_eq!(go.verdict, Verdict::Accepted, "{:?}", go.findings);
 }
+
+// ---------------------------------------------------------------------------------------------
+// `probe` against nginx: nginx completes the handshake whatever the certificate and refuses at
+// the HTTP layer (400), which the probe reads from its `HEAD /`.
+
+#[test]
+fn probe_reads_nginxs_refusal_from_its_http_answer() {
+    let _turn = one_at_a_time();
+    if !present(
+        &[(NGINX, "-v")],
+        "nginx and faketime (apt-get install nginx-light faketime)",
+    ) {
+        return;
+    }
+    let setup = setup("probe-nginx");
+    let client = |name: &str| setup.clients.iter().find(|c| c.name == name).unwrap();
+    for (directives, without) in [
+        ("ssl_verify_client on;", 1),
+        ("ssl_verify_client optional;", 3),
+    ] {
+        let dir = server_dir(
+            &setup,
+            &format!("probe-{}", free_port()),
+            &["root.pem", "server.pem", "server.key"],
+        );
+        std::fs::create_dir_all(dir.join("tmp")).unwrap();
+        let log = dir.join("error.log");
+        let (port, _running) = launch(&dir, &log, |port| {
+            let config = nginx_config(&dir, port, directives);
+            std::fs::write(dir.join("nginx.conf"), &config).unwrap();
+            let mut command = at_now(NGINX);
+            command
+                .arg("-c")
+                .arg(dir.join("nginx.conf"))
+                .arg("-p")
+                .arg(&dir)
+                .stdout(Stdio::null());
+            command
+        });
+        let probe = |files: Option<&Client>| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_mtls-inspector"));
+            command
+                .args(["probe", &format!("127.0.0.1:{port}"), "--format", "json"])
+                .args(["--timeout", "5", "--trust", "root.pem"])
+                .current_dir(&dir);
+            if let Some(client) = files {
+                std::fs::write(dir.join("chain.pem"), &client.chain).unwrap();
+                std::fs::write(dir.join("key.pem"), &client.key).unwrap();
+                command.args(["chain.pem", "key.pem"]);
+            }
+            let out = command.output().unwrap();
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            (out.status.code().unwrap(), json)
+        };
+        let (code, json) = probe(Some(client("good")));
+        assert_eq!(code, 0, "{directives}: {json:#}");
+        assert_eq!(json["probe"]["http_status"], "HTTP/1.1 200 OK");
+        assert_eq!(
+            json["probe"]["certificate_request"]["ca_names"][0],
+            "O = mtls-inspector tests, CN = Live Root CA"
+        );
+        let (code, json) = probe(Some(client("another PKI")));
+        assert_eq!(code, 1, "{directives}: {json:#}");
+        assert_eq!(json["probe"]["handshake_completed"], true);
+        assert_eq!(json["probe"]["http_status"], "HTTP/1.1 400 Bad Request");
+        assert_eq!(json["report"]["verdict"], "rejected");
+        let (code, json) = probe(None);
+        assert_eq!(code, without, "{directives}: {json:#}");
+        assert_eq!(json["probe"]["certificate_sent"], false);
+    }
+}
