@@ -383,3 +383,86 @@ fn a_plain_http_port_and_a_closed_port_are_clear_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no private key with its certificate"));
     let _: &Path = &pki().dir;
 }
+
+/// A Go HTTPS server (tests/go/server) on a port it picked; stopped when dropped.
+struct GoServer {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for GoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn go_server(mode: &str, client_cas: &str) -> Option<GoServer> {
+    let Some(go) = common::go_toolchain() else {
+        common::stacks::missing("Go (make setup installs it)");
+        return None;
+    };
+    static BINARY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let binary =
+        BINARY.get_or_init(|| common::go_build(&go, "tests/go/server/main.go", "probe-go-server"));
+    let mut child = Command::new(binary)
+        .args(["-cert", "server.pem", "-key", "server.key", "-mode", mode])
+        .args(["-clientcas", client_cas])
+        .current_dir(&pki().dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port = line.trim().rsplit(':').next().unwrap().parse().unwrap();
+    Some(GoServer { child, port })
+}
+
+#[test]
+fn a_go_server_asks_with_its_client_cas_and_names_what_it_refuses() {
+    let dir = &pki().dir;
+    let other = self_signed(ca("Other Listed CA"), key());
+    std::fs::write(
+        dir.join("two-cas.pem"),
+        format!("{}{}", pki().root.pem, other.pem),
+    )
+    .unwrap();
+    let Some(server) = go_server("require", "two-cas.pem") else {
+        return;
+    };
+    let (code, json) = probe(
+        server.port,
+        &["--trust", "root.pem", "alice.pem", "alice.key"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["probe"]["http_status"], "HTTP/1.1 200 OK");
+    // Go lists ClientCAs' subjects, in the pool's order.
+    assert_eq!(
+        json["probe"]["certificate_request"]["ca_names"],
+        serde_json::json!([ROOT_NAME, "O = mtls-inspector tests, CN = Other Listed CA"])
+    );
+    // Measured: Go 1.27 answers an unknown issuer with unknown_ca.
+    let (code, json) = probe(server.port, &["foreign.pem", "foreign.key"]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["probe"]["alert"], "unknown_ca");
+    let (code, json) = probe(server.port, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(json["probe"]["alert"], "certificate_required");
+    drop(server);
+    // VerifyClientCertIfGiven: none given is let through; a bad one is not.
+    let Some(server) = go_server("ifgiven", "root.pem") else {
+        return;
+    };
+    let (code, json) = probe(server.port, &[]);
+    assert_eq!(code, 3, "{json:#}");
+    assert_eq!(json["probe"]["http_status"], "HTTP/1.1 200 OK");
+    let (code, json) = probe(server.port, &["expired.pem", "expired.key"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["probe"]["alert"], "certificate_expired");
+    assert_eq!(json["probe"]["certificate_sent"], true);
+}
