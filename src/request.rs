@@ -14,6 +14,33 @@ use crate::certificate::Certificate;
 use crate::keys::KeyAlgorithm;
 use crate::read::openssl_names::{NameFormat, openssl_name};
 
+/// The part of `probe --format json` that says what the server asked for.
+#[derive(Deserialize)]
+struct ProbeJson {
+    probe: Probed,
+}
+
+#[derive(Deserialize)]
+struct Probed {
+    #[serde(default)]
+    certificate_request: Option<CertificateRequest>,
+}
+
+impl CertificateRequest {
+    /// The request `probe --format json` recorded (read by the browser's `JSON.parse` in the
+    /// page, whose engine then carries no JSON reader of its own).
+    fn from_probe_json(text: &str) -> Option<Self> {
+        #[cfg(all(target_arch = "wasm32", feature = "web"))]
+        let probe: ProbeJson = {
+            let value = js_sys::JSON::parse(text).ok()?;
+            serde_wasm_bindgen::from_value(value).ok()?
+        };
+        #[cfg(not(all(target_arch = "wasm32", feature = "web")))]
+        let probe: ProbeJson = serde_json::from_str(text).ok()?;
+        probe.probe.certificate_request
+    }
+}
+
 /// A DER Name in OpenSSL's `XN_FLAG_ONELINE` form, as `s_client` prints CA names:
 /// `C = US, O = "Example, Inc.", CN = Example Root CA`.
 pub fn openssl_oneline(raw: &[u8]) -> Option<String> {
@@ -33,9 +60,13 @@ pub struct CertificateRequest {
 }
 
 impl CertificateRequest {
-    /// Reads the CertificateRequest sections of `openssl s_client` output; `None` when the text
-    /// has none (the server did not ask for a certificate, or this is not s_client output).
+    /// Reads the CertificateRequest sections of `openssl s_client` output, or the one that
+    /// `mtls-inspector probe --format json` recorded; `None` when the text has none (the server
+    /// did not ask for a certificate, or this is neither).
     pub fn from_s_client(text: &str) -> Option<Self> {
+        if text.trim_start().starts_with('{') {
+            return Self::from_probe_json(text);
+        }
         let mut request = Self::default();
         let mut found = false;
         let mut in_names = false;

@@ -186,6 +186,21 @@ fn a_server_that_requires_a_certificate_accepts_the_good_one_and_says_why_not_th
         assert!(!text.contains(line), "key material in the JSON");
     }
 
+    // Its JSON is what `check --s-client` (and the page) read as the server's request.
+    std::fs::write(pki().dir.join("probe.json"), json.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mtls-inspector"))
+        .args(["check", "--format", "json", "--s-client", "probe.json"])
+        .args(["--trust", "root.pem", "alice.pem"])
+        .current_dir(&pki().dir)
+        .output()
+        .unwrap();
+    let checked: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        checked["certificate_request"]["ca_names"],
+        serde_json::json!([ROOT_NAME])
+    );
+    assert_eq!(checked["client_stacks"].as_array().unwrap().len(), 5);
+
     // TLS 1.3: the server's verdict comes after the client's Finished, and is caught.
     let (code, json) = probe(
         server.port,
@@ -367,6 +382,20 @@ fn a_plain_http_port_and_a_closed_port_are_clear_errors() {
             .unwrap()
             .contains("connection refused")
     );
+    // A port that accepts the connection and never answers the handshake.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let out = Command::new(env!("CARGO_BIN_EXE_mtls-inspector"))
+        .args(["probe", &format!("127.0.0.1:{port}"), "--timeout", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("did not answer the handshake within 1 s"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    drop(silent);
     // A name that does not resolve, and a key without its certificate.
     let out = Command::new(env!("CARGO_BIN_EXE_mtls-inspector"))
         .args(["probe", "no-such-host.invalid:443", "--timeout", "2"])

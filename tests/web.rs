@@ -247,3 +247,20 @@ fn the_json_export_written_by_the_browser_is_the_clis() {
         rejected.to_json()
     );
 }
+
+/// `probe --format json` is read with the browser's `JSON.parse` in the page (no JSON reader in
+/// the engine module): the request it recorded, and none when the server asked for none.
+#[wasm_bindgen_test]
+fn probe_json_is_read_in_the_browser() {
+    use mtls_inspector::request::CertificateRequest;
+    let asked = r#"{"explained_by": [], "probe": {"address": "127.0.0.1:8443", "sni": "127.0.0.1",
+        "certificate_requested": true, "certificate_sent": false, "handshake_completed": true,
+        "server_chain": [], "certificate_request": {"ca_names": ["O = Elsewhere, CN = Other CA"],
+        "signature_algorithms": ["ECDSA+SHA256", "ed25519"], "certificate_types": []}}}"#;
+    let request = CertificateRequest::from_s_client(asked).expect("the recorded request");
+    assert_eq!(request.ca_names, ["O = Elsewhere, CN = Other CA"]);
+    assert_eq!(request.signature_algorithms, ["ECDSA+SHA256", "ed25519"]);
+    let never = r#"{"probe": {"certificate_requested": false}}"#;
+    assert_eq!(CertificateRequest::from_s_client(never), None);
+    assert_eq!(CertificateRequest::from_s_client("{ not json"), None);
+}

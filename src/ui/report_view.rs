@@ -304,7 +304,7 @@ pub fn CertificateRequestPanel(props: &RequestProps) -> Html {
         <section class="request" data-testid="certificate-request" aria-labelledby="request-title">
             <h2 id="request-title">{ "Will the client even send it?" }</h2>
             <p class="hint">{ "Optional: paste what " }<code>{ "openssl s_client -connect host:port" }</code>
-                { " prints against the server. Its CertificateRequest lists the CA names and signature algorithms the server accepts; Go, Java and browsers send no certificate when the chain does not fit them, and the server then only logs that none was sent." }</p>
+                { " (or " }<code>{ "mtls-inspector probe --format json" }</code>{ ") prints against the server. Its CertificateRequest lists the CA names and signature algorithms the server accepts; Go, Java and browsers send no certificate when the chain does not fit them, and the server then only logs that none was sent." }</p>
             <textarea data-role="certificate-request" aria-label="Paste openssl s_client output"
                 placeholder={"Acceptable client certificate CA names\n…\nRequested Signature Algorithms: …"}
                 value={props.text.clone()} {oninput} spellcheck="false" />

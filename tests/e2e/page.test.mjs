@@ -457,7 +457,7 @@ test('pasted s_client output says which clients would not even send the certific
   openssl(['req', '-x509', ...ec, '-keyout', 'other.key', '-out', 'other.pem', '-subj', '/O=Elsewhere/CN=Other CA', '-days', '2'], dir);
   const port = String(19000 + Math.floor(Math.random() * 1000));
   const server = spawn('openssl', ['s_server', '-accept', port, '-cert', 'srv.pem', '-key', 'srv.key', '-Verify', '1',
-    '-CAfile', 'other.pem', '-naccept', '1', '-quiet'], { cwd: dir, stdio: 'ignore' });
+    '-CAfile', 'other.pem', '-naccept', '2', '-quiet'], { cwd: dir, stdio: 'ignore' });
   let output = '';
   for (let i = 0; i < 50 && !output.includes('Acceptable client certificate CA names'); i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -466,7 +466,16 @@ test('pasted s_client output says which clients would not even send the certific
         { cwd: dir, input: '', stdio: ['pipe', 'pipe', 'pipe'] }).toString();
     } catch (e) { output = String(e.stdout ?? ''); }
   }
+  // The same server asked by `mtls-inspector probe`: its JSON is read as s_client's text is.
+  const cli = resolve(here, '..', '..', 'target', 'debug', 'mtls-inspector');
+  assert.ok(existsSync(cli), `${cli}: build the CLI first (make test does)`);
+  let probed = '';
+  try {
+    probed = execFileSync(cli, ['probe', `127.0.0.1:${port}`, '--format', 'json', '--no-http', '--timeout', '5'],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  } catch (e) { probed = String(e.stdout ?? ''); }
   server.kill();
+  assert.deepEqual(JSON.parse(probed).probe.certificate_request.ca_names, ['O = Elsewhere, CN = Other CA']);
   assert.match(output, /O = Elsewhere, CN = Other CA/);
   const { page, context, errors } = await open();
   await page.fill('textarea[data-role=client]', certs.alice + certs.intermediate);
@@ -479,6 +488,13 @@ test('pasted s_client output says which clients would not even send the certific
   assert.equal(await page.getAttribute('[data-stack=rustls]', 'data-sends'), 'true');
   assert.equal(await page.locator('[data-code=issuer_not_in_acceptable_ca_names]').count(), 1);
   await page.locator('[data-testid=certificate-request]').screenshot({ path: join(artifacts, 's-client.png') });
+  // probe's JSON gives the same answers.
+  await page.fill('textarea[data-role=certificate-request]', '');
+  await page.waitForSelector('[data-stack=go]', { state: 'detached' });
+  await page.fill('textarea[data-role=certificate-request]', probed);
+  await page.waitForSelector('[data-stack=go][data-sends=false]');
+  assert.equal(await page.getAttribute('[data-stack=java]', 'data-sends'), 'false');
+  assert.equal(await page.getAttribute('[data-stack=rustls]', 'data-sends'), 'true');
   // Text that is not s_client output says so.
   await page.fill('textarea[data-role=certificate-request]', 'hello');
   await page.waitForSelector('[data-testid=request-unread]');
