@@ -1034,10 +1034,10 @@ fn certificate_entries(
                 version: cert.version,
                 is_ca: cert.is_ca(),
                 self_issued: cert.is_self_issued(),
-                // A trusted certificate off the chain is never verified: its self-signature
-                // decides nothing, and checking thousands of them is the cost of a bundle.
-                self_signed: (entry.side == Side::Client || path.contains(&index))
-                    .then(|| graph.is_self_signed(index)),
+                // A certificate off the chain is never verified: its self-signature decides
+                // nothing, and checking thousands of them is the cost of a bundle (as no stack
+                // checks what it does not use).
+                self_signed: path.contains(&index).then(|| graph.is_self_signed(index)),
                 validity: if time > cert.not_after {
                     Validity::Expired
                 } else if time < cert.not_before {
@@ -1201,9 +1201,16 @@ fn role_words(graph: &Graph<'_>, path: &[usize], index: Option<usize>) -> String
     let Some(index) = index else {
         return "the certificate".into();
     };
+    let on_path = path.contains(&index);
+    // Off the path, the names say it: its self-signature is not checked (nothing uses it).
+    let root = if on_path {
+        graph.is_self_signed(index)
+    } else {
+        graph.certificate(index).is_some_and(|c| c.is_self_issued())
+    };
     if path.first() == Some(&index) {
         "the client certificate".into()
-    } else if graph.is_self_signed(index) {
+    } else if root {
         "the root CA".into()
     } else if path.contains(&index) {
         "the intermediate CA".into()

@@ -94,6 +94,26 @@ fn go_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> 
     for step in walk(context, path) {
         validity(step.cert, step.index, context.time, &mut violations);
         unhandled_critical(&step, go_handles_critical, &mut violations);
+        // Go's parser handles DNS, IP, e-mail and URI subtrees only: with any other kind
+        // (directoryName…) a critical name constraints extension is unhandled.
+        let other_kinds = step.cert.name_constraints.as_ref().is_some_and(|nc| {
+            nc.permitted.iter().chain(&nc.excluded).any(|base| {
+                !["DNS:", "IP:", "email:", "URI:"]
+                    .iter()
+                    .any(|kind| base.starts_with(kind))
+            })
+        });
+        if other_kinds
+            && step
+                .cert
+                .critical_extension_oids()
+                .any(|oid| oid == "2.5.29.30")
+        {
+            violations.push(
+                Violation::new(Code::UnsupportedCriticalExtension, step.index)
+                    .value("2.5.29.30 (name constraints with directoryName or other subtrees)"),
+            );
+        }
         // An empty EKU is no EKU for Go (`len(c.ExtKeyUsage) == 0`).
         let eku_allows = step
             .cert

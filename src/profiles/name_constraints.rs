@@ -2,6 +2,7 @@
 //! name.
 
 use super::*;
+use crate::read::names;
 
 /// How an implementation treats a subject common name under name constraints.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -60,6 +61,32 @@ pub(crate) fn name_constraints(
                 }
                 _ => {}
             }
+            // OpenSSL and Java bind the subject too: its directory name to directoryName
+            // subtrees, its emailAddress attributes to e-mail ones (Go refuses directoryName
+            // constraints when it parses them, and reads no subject attribute).
+            // Java reads the subject's e-mail attributes only when there is no subject
+            // alternative name.
+            let subject_email = match common_name {
+                CommonName::Ignored => false,
+                CommonName::HostWithoutDns => true,
+                CommonName::Java => cert.subject_alt_names.is_empty(),
+            };
+            if subject_email {
+                names.extend(
+                    names::attribute_values(&cert.subject_raw, names::EMAIL_ADDRESS)
+                        .iter()
+                        .map(|email| format!("email:{}", String::from_utf8_lossy(email))),
+                );
+            }
+            if common_name != CommonName::Ignored {
+                if let Some(reason) = directory_violation(cert, constraints) {
+                    out.push(
+                        Violation::new(Code::NameConstraintsViolated, index)
+                            .related(ca_index)
+                            .value(&reason),
+                    );
+                }
+            }
             for name in names {
                 if let Some(reason) =
                     constraint_violation(&name, &constraints.permitted, &constraints.excluded)
@@ -73,6 +100,36 @@ pub(crate) fn name_constraints(
             }
         }
     }
+}
+
+/// Why the subject's directory name breaks the directoryName subtrees, if it does (OpenSSL's
+/// `nc_dn`: a subtree's RDNs must begin the name; an empty subject is not checked).
+fn directory_violation(
+    cert: &crate::certificate::Certificate,
+    constraints: &crate::certificate::NameConstraints,
+) -> Option<String> {
+    let subject = cert.subject_canonical.as_ref().filter(|s| !s.is_empty())?;
+    let within = |base: &Option<names::OpensslCanonical>| {
+        base.as_ref().is_some_and(|base| subject.within(base))
+    };
+    if let Some((text, _)) = constraints.excluded_names.iter().find(|(_, b)| within(b)) {
+        return Some(format!(
+            "the subject {} is in the excluded subtree {text}",
+            cert.subject
+        ));
+    }
+    let permitted = &constraints.permitted_names;
+    (!permitted.is_empty() && !permitted.iter().any(|(_, b)| within(b))).then(|| {
+        format!(
+            "the subject {} is outside the permitted subtrees {}",
+            cert.subject,
+            permitted
+                .iter()
+                .map(|(text, _)| text.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }
 
 /// What Java's DNSName accepts: letters, digits and hyphens in dot-separated labels.

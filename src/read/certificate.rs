@@ -96,6 +96,9 @@ pub struct Extension {
 pub struct NameConstraints {
     pub permitted: Vec<String>,
     pub excluded: Vec<String>,
+    /// The directoryName subtrees, as OpenSSL compares them (`None`: a name it cannot decode).
+    pub permitted_names: Vec<(String, Option<OpensslCanonical>)>,
+    pub excluded_names: Vec<(String, Option<OpensslCanonical>)>,
 }
 
 pub use crate::read::faults::{Fault, TimeEncoding};

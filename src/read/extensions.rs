@@ -9,7 +9,7 @@ use crate::read::certificate::{
     BasicConstraints, Certificate, ExtendedKeyUsage, Extension, Fault, KeyUsage, NameConstraints,
     colon_hex,
 };
-use crate::read::names;
+use crate::read::names::{self, OpensslCanonical};
 
 /// The conventional names of extensions.
 const EXTENSION_NAMES: &[(&str, &str)] = &[
@@ -312,9 +312,23 @@ fn name_constraints(
             .map(|subtree| general_name(&subtree.base))
             .collect::<Vec<_>>()
     };
+    let names = |subtrees: &Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| {
+        subtrees
+            .iter()
+            .flatten()
+            .filter_map(|subtree| match &subtree.base {
+                GeneralName::DirectoryName(name) => {
+                    Some((general_name(&subtree.base), OpensslCanonical::of(name)))
+                }
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
     let constraints = NameConstraints {
         permitted: bases(&nc.permitted_subtrees),
         excluded: bases(&nc.excluded_subtrees),
+        permitted_names: names(&nc.permitted_subtrees),
+        excluded_names: names(&nc.excluded_subtrees),
     };
     let text = format!(
         "permitted: [{}]; excluded: [{}]",

@@ -220,6 +220,8 @@ pub fn display_raw(raw: &[u8]) -> String {
 
 /// The attribute type servers most often take a client's name from (`commonName`).
 pub const COMMON_NAME: &str = "2.5.4.3";
+/// PKCS#9 emailAddress, which name constraints on e-mail addresses also bind.
+pub const EMAIL_ADDRESS: &str = "1.2.840.113549.1.9.1";
 
 /// The values of every attribute of type `oid` (dotted) in the DER name `raw`, as their bytes
 /// and in the name's order, as servers read them (`X509_NAME_ENTRY_get_data`, Go's
@@ -295,6 +297,16 @@ fn openssl_canonical_string(text: &str) -> Vec<u8> {
 }
 
 impl OpensslCanonical {
+    /// Whether the name begins with every RDN of `base`, as OpenSSL's `nc_dn` decides a
+    /// directoryName constraint: the base's canonical encoding a prefix of the name's.
+    pub fn within(&self, base: &Self) -> bool {
+        self.0.starts_with(&base.0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn of(name: &X509Name<'_>) -> Option<Self> {
         let mut rdns = Vec::new();
         for rdn in name.iter_rdn() {

@@ -704,6 +704,99 @@ pub fn all() -> Vec<Scenario> {
         &[root],
     ));
 
+    // Directory-name constraints (OpenSSL's nc_dn: the subtree's RDNs begin the subject) and
+    // e-mail constraints on the subject's emailAddress attribute.
+    let dn_constrained =
+        |label: &str, permitted: Vec<GeneralSubtree>, excluded: Vec<GeneralSubtree>| {
+            let mut params = ca(label);
+            params.name_constraints = Some(NameConstraints {
+                permitted_subtrees: permitted,
+                excluded_subtrees: excluded,
+            });
+            issue(params, key(), root)
+        };
+    let organisation = |o: &str| {
+        let mut dn = rcgen::DistinguishedName::new();
+        dn.push(DnType::OrganizationName, o);
+        dn
+    };
+    let ours = dn_constrained(
+        "DN-constrained CA",
+        vec![GeneralSubtree::DirectoryName(organisation(
+            "mtls-inspector tests",
+        ))],
+        vec![GeneralSubtree::DirectoryName(name("dn-banned"))],
+    );
+    let dn_inside = issue(client("dn-inside"), key(), &ours);
+    // rustls-webpki refuses every directoryName constraint, even one the subject is within.
+    out.push(
+        Scenario::new(
+            "subject inside the CA's directory-name constraints",
+            &dn_inside,
+            &[&ours],
+            &[root],
+        )
+        .expect(only_webpki_rejects(Code::NameConstraintsViolated)),
+    );
+    let dn_banned = issue(client("dn-banned"), key(), &ours);
+    out.push(
+        Scenario::new(
+            "subject in the CA's excluded directory-name subtree",
+            &dn_banned,
+            &[&ours],
+            &[root],
+        )
+        .expect(all_reject(Code::NameConstraintsViolated)),
+    );
+    let elsewhere = dn_constrained(
+        "Elsewhere-constrained CA",
+        vec![GeneralSubtree::DirectoryName(organisation("Elsewhere"))],
+        vec![],
+    );
+    let dn_outside = issue(client("dn-outside"), key(), &elsewhere);
+    out.push(
+        Scenario::new(
+            "subject outside the CA's directory-name constraints",
+            &dn_outside,
+            &[&elsewhere],
+            &[root],
+        )
+        .expect(all_reject(Code::NameConstraintsViolated)),
+    );
+    let mail = dn_constrained(
+        "Mail-constrained CA",
+        vec![GeneralSubtree::Rfc822Name("example.com".into())],
+        vec![],
+    );
+    let mut mailed = client("mailed");
+    mailed.distinguished_name.push(
+        DnType::CustomDnType(vec![1, 2, 840, 113549, 1, 9, 1]),
+        rcgen::DnValue::Ia5String("alice@evil.example".try_into().unwrap()),
+    );
+    let mut unnamed = mailed.clone();
+    let mailed = issue(mailed, key(), &mail);
+    out.push(
+        Scenario::new(
+            "subject e-mail address outside the CA's e-mail constraints",
+            &mailed,
+            &[&mail],
+            &[root],
+        )
+        .expect(openssl_rejects(Code::NameConstraintsViolated)),
+    );
+    // Java reads the subject's e-mail address only without a subjectAltName.
+    unnamed.subject_alt_names = Vec::new();
+    let unnamed = issue(unnamed, key(), &mail);
+    out.push(
+        Scenario::new(
+            "subject e-mail address outside the e-mail constraints, no subjectAltName",
+            &unnamed,
+            &[&mail],
+            &[root],
+        )
+        .expect(openssl_rejects(Code::NameConstraintsViolated)),
+    );
+
     let sha1_leaf = openssl_client("sha1-signed", intermediate, "sha1");
     out.push(
         Scenario::from_pem(
