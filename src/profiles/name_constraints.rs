@@ -78,14 +78,14 @@ pub(crate) fn name_constraints(
                         .map(|email| format!("email:{}", String::from_utf8_lossy(email))),
                 );
             }
-            if common_name != CommonName::Ignored {
-                if let Some(reason) = directory_violation(cert, constraints) {
-                    out.push(
-                        Violation::new(Code::NameConstraintsViolated, index)
-                            .related(ca_index)
-                            .value(&reason),
-                    );
-                }
+            if common_name != CommonName::Ignored
+                && let Some(reason) = directory_violation(cert, constraints)
+            {
+                out.push(
+                    Violation::new(Code::NameConstraintsViolated, index)
+                        .related(ca_index)
+                        .value(&reason),
+                );
             }
             for name in names {
                 if let Some(reason) =
