@@ -77,6 +77,7 @@ pub enum Code {
     IntermediateOnlyInTrustStore,
     RootSentByClient,
     CertificateRequestIgnored,
+    UnlistedTrustedCertificates,
 }
 
 /// How much a finding matters.
@@ -152,6 +153,7 @@ impl Code {
         Code::IntermediateOnlyInTrustStore,
         Code::RootSentByClient,
         Code::CertificateRequestIgnored,
+        Code::UnlistedTrustedCertificates,
     ];
 
     /// The stable snake_case name.
@@ -210,6 +212,7 @@ impl Code {
             Self::IntermediateOnlyInTrustStore => "intermediate_only_in_trust_store",
             Self::RootSentByClient => "root_sent_by_client",
             Self::CertificateRequestIgnored => "certificate_request_ignored",
+            Self::UnlistedTrustedCertificates => "unlisted_trusted_certificates",
             Self::ClientCertificateNotRequested => "client_certificate_not_requested",
             Self::ClientNameMismatch => "client_name_mismatch",
             Self::AccessRuleRefuses => "access_rule_refuses",
@@ -247,7 +250,8 @@ impl Code {
             | DuplicateCertificate
             | IntermediateOnlyInTrustStore
             | RootSentByClient
-            | CertificateRequestIgnored => Severity::Info,
+            | CertificateRequestIgnored
+            | UnlistedTrustedCertificates => Severity::Info,
             _ => Severity::Error,
         }
     }
@@ -798,6 +802,13 @@ const TEXTS: &[Texts] = &[
         title: "A certificate request was ignored",
         detail: "A certificate signing request (CSR) is not a certificate and is not inspected.",
         remedy: "Inspect the certificate the CA issued for this request.",
+    },
+    Texts {
+        code: Code::UnlistedTrustedCertificates,
+        title: "Trusted certificates no path uses are not listed",
+        detail: "{value}: none is an issuer candidate of a certificate here, so the report lists \
+             only the trusted certificates that are.",
+        remedy: "To see every one of them: `--all-certificates` (the page always shows them).",
     },
 ];
 

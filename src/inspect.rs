@@ -67,6 +67,9 @@ pub struct Options {
     pub server_configs: Vec<(String, Vec<u8>)>,
     /// The kind of server the configuration files are for; `None`: recognised by content.
     pub server_kind: Option<server::ServerKind>,
+    /// List every trusted certificate in the report; otherwise those no path or finding uses
+    /// are counted in one finding (`unlisted_trusted_certificates`), not listed.
+    pub all_certificates: bool,
     /// The user the client logs in as, where the server has users (PostgreSQL); without it,
     /// the name the certificate gives.
     pub user: Option<String>,
@@ -82,6 +85,7 @@ impl Options {
             certificate_request: None,
             server_configs: Vec::new(),
             server_kind: None,
+            all_certificates: true,
             user: None,
         }
     }
@@ -230,8 +234,32 @@ pub fn inspect_opening(
     let links = links(&graph, &chain_path);
     let crl_entries = crl_entries(&gathered.crls, &graph, options.time);
     let private_keys = key_entries(&gathered.keys, leaf.and_then(|l| graph.certificate(l)));
+    let unlisted = if options.all_certificates {
+        Vec::new()
+    } else {
+        unused_trusted(
+            &certificates,
+            &chain_path,
+            &links,
+            &crl_entries,
+            &gathered.drafts,
+        )
+    };
+    if !unlisted.is_empty() {
+        let trusted = certificates
+            .iter()
+            .filter(|c| c.side == Side::Trust)
+            .count();
+        gathered.note(
+            Violation::general(Code::UnlistedTrustedCertificates).value(&format!(
+                "{} of the {trusted} trusted certificates",
+                unlisted.len()
+            )),
+            None,
+        );
+    }
     let findings = merge(gathered.drafts, &graph, &chain_path, options);
-    Report {
+    let mut report = Report {
         verdict,
         validation_time: diagnosis::format_time(options.time),
         validation_timestamp: options.time,
@@ -247,7 +275,41 @@ pub fn inspect_opening(
         certificate_request: options.certificate_request.clone(),
         client_stacks,
         server,
+    };
+    report.leave_out(&unlisted);
+    report
+}
+
+/// The trusted certificates that nothing in the report refers to: off the chain, no link's
+/// end, listed by no CRL entry, named by no finding.
+fn unused_trusted(
+    certificates: &[CertificateEntry],
+    chain: &[usize],
+    links: &[Link],
+    crls: &[CrlEntry],
+    drafts: &[Draft],
+) -> Vec<usize> {
+    let mut used = vec![false; certificates.len()];
+    let mut mark = |index: usize| {
+        if let Some(slot) = used.get_mut(index) {
+            *slot = true;
+        }
+    };
+    chain.iter().for_each(|&i| mark(i));
+    for link in links {
+        mark(link.subject);
+        mark(link.issuer);
     }
+    crls.iter().flat_map(|c| &c.lists).for_each(|&i| mark(i));
+    for draft in drafts {
+        draft.violation.certificate.into_iter().for_each(&mut mark);
+        draft.violation.related.into_iter().for_each(&mut mark);
+    }
+    certificates
+        .iter()
+        .filter(|c| c.side == Side::Trust && !used.get(c.index).copied().unwrap_or(true))
+        .map(|c| c.index)
+        .collect()
 }
 
 /// The verdicts of the profiles and the chain to draw.

@@ -285,6 +285,52 @@ impl Report {
         serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
+    /// Leaves out the certificates `unlisted` (indexes into `certificates`), renumbering every
+    /// reference to the others.
+    pub fn leave_out(&mut self, unlisted: &[usize]) {
+        if unlisted.is_empty() {
+            return;
+        }
+        let mut gone = vec![false; self.certificates.len()];
+        for &index in unlisted {
+            if let Some(slot) = gone.get_mut(index) {
+                *slot = true;
+            }
+        }
+        let mut renumbered = vec![None; gone.len()];
+        let mut next = 0;
+        for (slot, gone) in renumbered.iter_mut().zip(&gone) {
+            if !gone {
+                *slot = Some(next);
+                next += 1;
+            }
+        }
+        let new = |index: usize| renumbered.get(index).copied().flatten();
+        self.certificates
+            .retain(|c| !gone.get(c.index).copied().unwrap_or(false));
+        for certificate in &mut self.certificates {
+            certificate.index = new(certificate.index).unwrap_or(certificate.index);
+        }
+        self.chain = self.chain.iter().filter_map(|&i| new(i)).collect();
+        self.links = self
+            .links
+            .iter()
+            .filter_map(|link| {
+                Some(Link {
+                    subject: new(link.subject)?,
+                    issuer: new(link.issuer)?,
+                    ..*link
+                })
+            })
+            .collect();
+        for crl in &mut self.crls {
+            crl.lists = crl.lists.iter().filter_map(|&i| new(i)).collect();
+        }
+        for finding in &mut self.findings {
+            finding.certificate = finding.certificate.and_then(new);
+        }
+    }
+
     /// A certificate of the report by its short subject, with deceptive characters shown as
     /// escapes.
     pub fn label(&self, index: usize) -> String {

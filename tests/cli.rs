@@ -368,3 +368,67 @@ fn server_kind_reads_a_configuration_its_content_does_not_name() {
     let out = cli(&["check", "--server-kind", "iis", "alice.pem"], &dir);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Trusted certificates nothing uses are counted, not listed, unless `--all-certificates`;
+/// every index of the shorter report still points at the right certificate.
+#[test]
+fn unused_trusted_certificates_are_counted_unless_all_are_asked_for() {
+    let dir = files();
+    let others: String = (0..5)
+        .map(|i| common::self_signed(common::ca(&format!("Unrelated CA {i}")), common::key()).pem)
+        .collect();
+    let root = std::fs::read_to_string(dir.join("ca.pem")).unwrap();
+    std::fs::write(dir.join("store.pem"), format!("{others}{root}")).unwrap();
+    let json = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--at",
+            AT,
+            "--format",
+            "json",
+            "--trust",
+            "store.pem",
+        ];
+        args.extend(extra);
+        args.push("alice.pem");
+        let out = cli(&args, &dir);
+        assert_eq!(out.status.code(), Some(0));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let short = json(&[]);
+    let all = json(&["--all-certificates"]);
+    assert_eq!(all["certificates"].as_array().unwrap().len(), 8);
+    assert_eq!(short["certificates"].as_array().unwrap().len(), 3);
+    let finding = short["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "unlisted_trusted_certificates")
+        .expect("the count is a finding");
+    assert!(
+        finding["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("5 of the 6 trusted certificates")
+    );
+    // The chain's indexes point at the same certificates in both.
+    let subjects = |report: &serde_json::Value| -> Vec<String> {
+        report["chain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| report["certificates"][i.as_u64().unwrap() as usize]["subject"].to_string())
+            .collect()
+    };
+    assert_eq!(subjects(&short), subjects(&all));
+    for (i, certificate) in short["certificates"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(certificate["index"], i);
+    }
+    assert!(
+        all["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] != "unlisted_trusted_certificates")
+    );
+}

@@ -81,6 +81,9 @@ struct Check {
     /// CertificateRequest says whether each client stack would send the certificate
     #[arg(long, value_name = "FILE")]
     s_client: Option<String>,
+    /// List every trusted certificate (default: those no path uses are only counted)
+    #[arg(long)]
+    all_certificates: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -319,6 +322,7 @@ fn check(command: Check) -> Result<ExitCode, String> {
         certificate_request,
         server_configs,
         server_kind: command.server_kind.map(ServerKind::from),
+        all_certificates: command.all_certificates,
         user: command.user.clone(),
     };
     let report = inspect(&borrow_inputs(&files), &options);
@@ -416,6 +420,7 @@ fn probe(command: ProbeArgs) -> Result<ExitCode, String> {
         let options = Options {
             passwords: passwords.clone(),
             certificate_request: probed.certificate_request.clone(),
+            all_certificates: false,
             ..Options::at(now())
         };
         inspect(&borrow_inputs(&files), &options)
