@@ -13,12 +13,17 @@ AT_EPOCH = "1780315200"
 def run(cmd, **kw):
     return subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True, **kw)
 
-def timed(cmd, runs):
-    samples = []
+def timed(cmd, runs, memory=None):
+    """The median CPU time (user + system) of the whole process, in ms; with `memory` (a list),
+    its median peak resident set, in MB, is appended to it."""
+    samples, peaks = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=INPUTS, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        samples.append((time.perf_counter() - start) * 1000)
+        child = subprocess.Popen(cmd, cwd=INPUTS, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(child.pid, 0)
+        samples.append((usage.ru_utime + usage.ru_stime) * 1000)
+        peaks.append(usage.ru_maxrss / 1024)
+    if memory is not None:
+        memory.append(statistics.median(peaks))
     return statistics.median(samples)
 
 def criterion():
@@ -47,7 +52,8 @@ def main():
     ]
     rows = []
     for label, client, trust, runs in cases:
-        ours = timed([CLI, "check", "--at", AT, "--format", "json", "--trust", trust, client], runs)
+        peak = []
+        ours = timed([CLI, "check", "--at", AT, "--format", "json", "--trust", trust, client], runs, peak)
         # openssl: the same verification (leaf = first certificate of the client file).
         leaf = os.path.join(INPUTS, f"leaf-{client}")
         with open(os.path.join(INPUTS, client)) as f:
@@ -57,11 +63,11 @@ def main():
         verify = timed(["openssl", "verify", "-purpose", "sslclient", "-attime", AT_EPOCH, "-CAfile", trust,
                         "-untrusted", client, leaf], runs)
         parse = timed(["sh", "-c", f"openssl crl2pkcs7 -nocrl -certfile {client} -certfile {trust} | openssl pkcs7 -print_certs -noout"], runs)
-        rows.append((label, ours, verify, parse))
+        rows.append((label, ours, verify, parse, peak[0]))
     page = browser()
     lines = [
-        "| input | engine: decode | engine: inspect | CLI `check` | `openssl verify` | ratio | `crl2pkcs7 \\| pkcs7 -print_certs` | ratio |",
-        "|---|---|---|---|---|---|---|---|",
+        "| input | engine: decode | engine: inspect | CLI `check` | CLI peak memory | `openssl verify` | ratio | `crl2pkcs7 \\| pkcs7 -print_certs` | ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     names = {
         "3-certificate chain": ("decode 3-certificate chain", "inspect 3-certificate chain"),
@@ -69,9 +75,9 @@ def main():
         "5,000-certificate bundle": ("decode 5000-certificate bundle", "inspect 5000-certificate bundle"),
     }
     fmt = lambda ms: "n/a" if ms is None else (f"{ms:.2f} ms" if ms < 10 else f"{ms:.0f} ms")
-    for label, ours, verify, parse in rows:
+    for label, ours, verify, parse, peak in rows:
         d, i = names[label]
-        lines.append(f"| {label} | {fmt(engine.get(d))} | {fmt(engine.get(i))} | {fmt(ours)} | {fmt(verify)} | "
+        lines.append(f"| {label} | {fmt(engine.get(d))} | {fmt(engine.get(i))} | {fmt(ours)} | {peak:.1f} MB | {fmt(verify)} | "
                      f"{ours / verify:.2f} | {fmt(parse)} | {ours / parse:.2f} |")
     lines.append("")
     lines.append("Page, headless Chromium (medians; first paint on a cold cache):")
@@ -82,7 +88,8 @@ def main():
         lines.append(f"| {measure} | {fmt(by_rate.get('1x'))} | {fmt(by_rate.get('4x'))} |")
     lines.append("")
     lines.append(f"Measured on this machine ({os.cpu_count()} cores) by `make bench` on {time.strftime('%Y-%m-%d')}; "
-                 "CLI and openssl times are whole processes (median), engine times are criterion medians in-process.")
+                 "CLI and openssl times are the CPU time (user + system) of whole processes (median), the CLI's peak memory its "
+                 "maximum resident set; engine times are criterion medians in-process.")
     table = "\n".join(lines)
     print(table)
     readme = os.path.join(ROOT, "README.md")
