@@ -724,8 +724,8 @@ const TEXTS: &[Texts] = &[
     },
     Texts {
         code: Code::DuplicateCertificate,
-        title: "A certificate appears twice",
-        detail: "{who} appears more than once in the same input ({value}).",
+        title: "A certificate appears more than once",
+        detail: "{who} is given {value}.",
         remedy: "Remove the duplicate; it is harmless but confusing.",
     },
     Texts {

@@ -114,6 +114,11 @@ struct Gathered {
     over_limit: bool,
     /// (side, SHA-256) of every certificate kept, to spot duplicates in linear time.
     seen: std::collections::HashMap<(Side, String), usize>,
+    /// (side, SHA-256 of the bytes as given) of every certificate kept: a repeat is found
+    /// before it is parsed again.
+    seen_bytes: std::collections::HashMap<(Side, Vec<u8>), usize>,
+    /// Where each certificate given more than once appears again (by its first index).
+    repeats: BTreeMap<usize, Vec<Location>>,
 }
 
 impl Gathered {
@@ -669,6 +674,30 @@ fn gather(inputs: &[Input<'_>], open: &mut InputOpener<'_>) -> Gathered {
         }
         gathered.summaries.push(summary);
     }
+    // One finding per certificate given more than once, with the count and where.
+    for (first, again) in std::mem::take(&mut gathered.repeats) {
+        const SHOWN: usize = 3;
+        let at =
+            |location: Option<&Location>| location.map(ToString::to_string).unwrap_or_default();
+        let mut value = format!(
+            "{} times: at {}, then at {}",
+            again.len() + 1,
+            at(gathered.locations.get(first)),
+            again
+                .iter()
+                .take(SHOWN)
+                .map(|l| at(Some(l)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if again.len() > SHOWN {
+            value.push_str(&format!(" and {} more places", again.len() - SHOWN));
+        }
+        gathered.note(
+            Violation::new(Code::DuplicateCertificate, first).value(&value),
+            again.into_iter().next(),
+        );
+    }
     gathered
 }
 
@@ -698,6 +727,17 @@ impl Gathered {
             }
             return;
         }
+        // The same bytes again are the same certificate: not parsed twice.
+        let bytes_key = (
+            side,
+            ring::digest::digest(&ring::digest::SHA256, &der)
+                .as_ref()
+                .to_vec(),
+        );
+        if let Some(&first) = self.seen_bytes.get(&bytes_key) {
+            self.repeats.entry(first).or_default().push(location);
+            return;
+        }
         let certificate = match Certificate::parse(&der) {
             Ok(certificate) => certificate,
             Err(error) => {
@@ -717,17 +757,7 @@ impl Gathered {
         };
         let fingerprint = (side, certificate.sha256.clone());
         if let Some(&first) = self.seen.get(&fingerprint) {
-            let value = format!(
-                "also at {}",
-                self.locations
-                    .get(first)
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
-            );
-            self.note(
-                Violation::new(Code::DuplicateCertificate, first).value(&value),
-                Some(location),
-            );
+            self.repeats.entry(first).or_default().push(location);
             return;
         }
         summary.certificates += 1;
@@ -739,6 +769,7 @@ impl Gathered {
             );
         }
         self.seen.insert(fingerprint, index);
+        self.seen_bytes.insert(bytes_key, index);
         self.entries.push(Entry { certificate, side });
         self.locations.push(location);
     }

@@ -609,6 +609,36 @@ fn duplicates_within_and_across_inputs() {
     let _ = der_of_pem(&f.root.pem);
 }
 
+/// A trust file repeating one certificate 500 times is one fact: one finding with the count.
+#[test]
+fn many_copies_of_a_certificate_are_one_finding_with_the_count() {
+    let f = fixture();
+    let store = f.root.pem.repeat(500);
+    let report = run(
+        &[(
+            "chain.pem",
+            format!("{}{}", f.leaf.pem, f.intermediate.pem).as_bytes(),
+        )],
+        &[("store.pem", store.as_bytes())],
+    );
+    assert_eq!(report.verdict, Verdict::Accepted);
+    let duplicates: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|x| x.code == Code::DuplicateCertificate)
+        .collect();
+    assert_eq!(duplicates.len(), 1, "{duplicates:#?}");
+    assert!(
+        duplicates[0]
+            .detail
+            .contains("500 times: at store.pem, PEM block 1")
+            && duplicates[0].detail.contains("and 496 more places"),
+        "{}",
+        duplicates[0].detail
+    );
+    assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
+}
+
 #[test]
 fn the_limbo_pathological_cases_run_through_the_whole_inspection() {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
