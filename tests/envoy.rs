@@ -91,8 +91,15 @@ fn workload(name: &str) -> rcgen::CertificateParams {
 /// The client certificate made from `params`, and the report for it with `yaml` as Envoy's
 /// configuration.
 fn envoy(params: rcgen::CertificateParams, yaml: &str) -> (Node, Report) {
+    let leaf = issue(params, key(), &pki().intermediate);
+    let report = inspected(&leaf, yaml);
+    (leaf, report)
+}
+
+/// The report for `leaf` (with the intermediate) against the root, `yaml` as Envoy's
+/// configuration.
+fn inspected(leaf: &Node, yaml: &str) -> Report {
     let pki = pki();
-    let leaf = issue(params, key(), &pki.intermediate);
     let files = vec![
         (
             Side::Client,
@@ -109,8 +116,7 @@ fn envoy(params: rcgen::CertificateParams, yaml: &str) -> (Node, Report) {
         server_configs: vec![("envoy.yaml".to_owned(), yaml.as_bytes().to_vec())],
         ..Options::at(NOW)
     };
-    let report = inspect(&borrow_inputs(&files), &options);
-    (leaf, report)
+    inspect(&borrow_inputs(&files), &options)
 }
 
 fn server(report: &Report) -> &ServerReport {
@@ -313,24 +319,7 @@ fn pins_accept_the_pinned_certificate_or_key_and_refuse_others() {
         ),
         (format!("verify_certificate_hash: [\"{other}\"]"), false),
     ] {
-        let yaml = config(&format!("              {pins}"), "");
-        let files = vec![
-            (
-                Side::Client,
-                "client.pem".to_owned(),
-                (leaf.pem.clone() + &pki.intermediate.pem).into_bytes(),
-            ),
-            (
-                Side::Trust,
-                "ca.pem".to_owned(),
-                pki.root.pem.clone().into_bytes(),
-            ),
-        ];
-        let options = Options {
-            server_configs: vec![("envoy.yaml".to_owned(), yaml.into_bytes())],
-            ..Options::at(NOW)
-        };
-        let report = inspect(&borrow_inputs(&files), &options);
+        let report = inspected(&leaf, &config(&format!("              {pins}"), ""));
         let server = server(&report);
         assert!(server.problems.is_empty(), "{:?}", server.problems);
         if accepted {

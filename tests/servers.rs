@@ -532,7 +532,9 @@ fn curl(port: u16, dir: &Path, client: &Client) -> (u16, String, String) {
     )
 }
 
-fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
+/// A running nginx whose server block has `directives`: its directory, configuration text,
+/// port and process.
+fn start_nginx(setup: &Setup, directives: &str) -> (PathBuf, String, u16, Running) {
     let files = [
         "root.pem",
         "crl.pem",
@@ -544,7 +546,7 @@ fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
     std::fs::create_dir_all(dir.join("tmp")).unwrap();
     let log = dir.join("error.log");
     let mut config = String::new();
-    let (port, _running) = launch(&dir, &log, |port| {
+    let (port, running) = launch(&dir, &log, |port| {
         config = nginx_config(&dir, port, directives);
         std::fs::write(dir.join("nginx.conf"), &config).unwrap();
         let mut command = at_now(NGINX);
@@ -556,6 +558,12 @@ fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
             .stdout(Stdio::null());
         command
     });
+    (dir, config, port, running)
+}
+
+fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
+    let (dir, config, port, _running) = start_nginx(setup, directives);
+    let log = dir.join("error.log");
     let mut answers = Vec::new();
     for client in &setup.clients {
         let before = std::fs::read_to_string(&log).unwrap_or_default().len();
@@ -1728,25 +1736,7 @@ fn probe_reads_nginxs_refusal_from_its_http_answer() {
         ("ssl_verify_client on;", 1),
         ("ssl_verify_client optional;", 3),
     ] {
-        let dir = server_dir(
-            &setup,
-            &format!("probe-{}", free_port()),
-            &["root.pem", "server.pem", "server.key"],
-        );
-        std::fs::create_dir_all(dir.join("tmp")).unwrap();
-        let log = dir.join("error.log");
-        let (port, _running) = launch(&dir, &log, |port| {
-            let config = nginx_config(&dir, port, directives);
-            std::fs::write(dir.join("nginx.conf"), &config).unwrap();
-            let mut command = at_now(NGINX);
-            command
-                .arg("-c")
-                .arg(dir.join("nginx.conf"))
-                .arg("-p")
-                .arg(&dir)
-                .stdout(Stdio::null());
-            command
-        });
+        let (dir, _, port, _running) = start_nginx(&setup, directives);
         let probe = |files: Option<&Client>| {
             let mut command = Command::new(env!("CARGO_BIN_EXE_mtls-inspector"));
             command
