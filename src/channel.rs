@@ -251,6 +251,45 @@ pub fn unlock(request: UnlockRequest) -> UnlockReply {
     }
 }
 
+/// Runs a worker module that answers each message on its own: the message read as `Q`, the
+/// reply `answer` gives sent back, `ready` announced first (the explain and unlock modules).
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
+pub fn serve<Q, R>(name: &'static str, ready: R, answer: impl Fn(Q) -> R + 'static)
+where
+    Q: serde::de::DeserializeOwned + 'static,
+    R: Serialize + 'static,
+{
+    use wasm_bindgen::JsCast as _;
+    use wasm_bindgen::closure::Closure;
+
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_to = scope.clone();
+    let send = move |reply: &R| {
+        let sent = serde_wasm_bindgen::to_value(reply)
+            .ok()
+            .and_then(|message| reply_to.post_message(&message).ok());
+        if sent.is_none() {
+            web_sys::console::error_1(
+                &format!("mtls-inspector {name} worker: cannot answer").into(),
+            );
+        }
+    };
+    let reply = send.clone();
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            match serde_wasm_bindgen::from_value::<Q>(event.data()) {
+                Ok(request) => reply(&answer(request)),
+                Err(error) => web_sys::console::error_1(
+                    &format!("mtls-inspector {name} worker: unreadable request: {error}").into(),
+                ),
+            }
+        });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    send(&ready);
+}
+
 impl Inspection {
     /// The report the inspection asks for, protected parts opened with its passwords.
     pub fn report(&self) -> Report {
