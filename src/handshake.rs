@@ -3,6 +3,8 @@
 //! Path-validation failures stop the handshake when the server checks the client's Certificate
 //! message; key problems stop it at CertificateVerify, where the client proves it holds the key.
 
+use serde::{Deserialize, Serialize};
+
 use crate::diagnosis::{Code, Severity};
 use crate::report::{Finding, Report, Verdict};
 
@@ -82,54 +84,18 @@ fn fails_at_certificate_verify(code: Code) -> bool {
 }
 
 /// The handshake for this report: every step, the failing one marked and explained.
+/// Where the handshake stops for this client, and why, as the engine puts it in the report
+/// (the page only lays the steps out: [`handshake`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stop {
+    /// The step it stops at (0 = ClientHello).
+    pub step: usize,
+    pub why: String,
+}
+
+/// The steps of the handshake for `report`, from where it says the handshake stops.
 pub fn handshake(report: &Report) -> Vec<Step> {
-    let errors: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error && !f.profiles.is_empty())
-        .collect();
-    let no_client_certificate = report
-        .findings
-        .iter()
-        .any(|f| f.code == Code::NoClientCertificate);
-    let certificate_error = errors.iter().find(|f| !fails_at_certificate_verify(f.code));
-    let verify_error = errors.iter().find(|f| fails_at_certificate_verify(f.code));
-    let failing: Option<(usize, String)> = if no_client_certificate {
-        Some((
-            4,
-            "The client has no certificate to send, so it sends an empty Certificate message and \
-             a server that requires one stops here (nginx: \"client sent no required SSL \
-             certificate\")."
-                .to_owned(),
-        ))
-    } else if report.verdict == Verdict::Incomplete {
-        None
-    } else if let Some(finding) = certificate_error {
-        Some((
-            4,
-            format!(
-                "The server checks the client's certificate against its trusted CAs here, and \
-                 this is where it stops: {} ({}). It answers with a TLS alert ({}) and logs the \
-                 reason.",
-                finding.title,
-                finding.code,
-                alert(finding.code)
-            ),
-        ))
-    } else {
-        verify_error.map(|finding| {
-            (
-                5,
-                format!(
-                    "The certificate is accepted, but the client cannot prove it holds the key: {} \
-                     ({}). The server answers with a TLS alert ({}).",
-                    finding.title,
-                    finding.code,
-                    alert(finding.code)
-                ),
-            )
-        })
-    };
+    let failing = report.handshake.as_ref().map(|s| (s.step, s.why.clone()));
     STEPS
         .iter()
         .enumerate()
@@ -156,9 +122,78 @@ pub fn handshake(report: &Report) -> Vec<Step> {
         .collect()
 }
 
+/// Where the handshake stops for the findings of `report`, and why.
+pub fn stop(report: &Report) -> Option<Stop> {
+    let errors: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error && !f.profiles.is_empty())
+        .collect();
+    let no_client_certificate = report
+        .findings
+        .iter()
+        .any(|f| f.code == Code::NoClientCertificate);
+    let certificate_error = errors.iter().find(|f| !fails_at_certificate_verify(f.code));
+    let verify_error = errors.iter().find(|f| fails_at_certificate_verify(f.code));
+    let failing: Option<(usize, String)> = if no_client_certificate {
+        Some((
+            4,
+            "The client has no certificate to send, so it sends an empty Certificate message and \
+             a server that requires one stops here (nginx: \"client sent no required SSL \
+             certificate\")."
+                .to_owned(),
+        ))
+    } else if report.verdict == Verdict::Incomplete {
+        None
+    } else if let Some(finding) = certificate_error.filter(|f| after_handshake(f.code)) {
+        Some((
+            6,
+            format!(
+                "The handshake completes, and the server then refuses the client by its own \
+                 rules: {} ({}). No TLS alert is sent: the refusal comes after TLS (PostgreSQL \
+                 answers with an authentication error).",
+                finding.title, finding.code
+            ),
+        ))
+    } else if let Some(finding) = certificate_error {
+        Some((
+            4,
+            format!(
+                "The server checks the client's certificate against its trusted CAs here, and \
+                 this is where it stops: {} ({}). It answers with a TLS alert ({}) and logs the \
+                 reason.",
+                finding.title,
+                finding.code,
+                alert(finding.code)
+            ),
+        ))
+    } else {
+        verify_error.map(|finding| {
+            (
+                5,
+                format!(
+                    "The certificate is accepted, but the client cannot prove it holds the key: {} \
+                     ({}). The server answers with a TLS alert ({}).",
+                    finding.title,
+                    finding.code,
+                    alert(finding.code)
+                ),
+            )
+        })
+    };
+    failing.map(|(step, why)| Stop { step, why })
+}
+
+/// Refused after the TLS handshake, by the server's own rules (a user name, an access rule).
+fn after_handshake(code: Code) -> bool {
+    matches!(code, Code::ClientNameMismatch | Code::AccessRuleRefuses)
+}
+
 /// The TLS alert a server sends for a failure (RFC 8446 section 6.2).
 pub fn alert(code: Code) -> &'static str {
     match code {
+        Code::SubjectAltNameNotAllowed => "certificate_unknown (46)",
+        Code::CertificatePinMismatch => "bad_certificate_hash_value (114)",
         Code::IssuerNotFound | Code::UntrustedRoot | Code::IssuerKeyMismatch => "unknown_ca (48)",
         Code::Expired | Code::NotYetValid => "certificate_expired (45)",
         Code::Revoked => "certificate_revoked (44)",

@@ -280,8 +280,10 @@ pub fn inspect_opening(
         certificate_request: options.certificate_request.clone(),
         client_stacks,
         server,
+        handshake: None,
     };
     report.leave_out(&unlisted);
+    report.handshake = crate::handshake::stop(&report);
     report
 }
 

@@ -231,6 +231,10 @@ pub struct Report {
     /// The server as configured (with a server configuration only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub server: Option<ServerReport>,
+    /// Where the mTLS handshake stops for this client, and why (none when it completes or
+    /// nothing is decided).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub handshake: Option<crate::handshake::Stop>,
 }
 
 /// The server as its configuration sets it, and what it does with this client. Flat and

@@ -255,6 +255,17 @@ fn a_san_matcher_miss_is_refused_with_envoys_log_line() {
         server.client_sees.as_deref(),
         Some("sslv3 alert certificate unknown")
     );
+    // The handshake stops at the client's Certificate, with Envoy's alert.
+    let stop = report
+        .handshake
+        .as_ref()
+        .expect("where the handshake stops");
+    assert_eq!(stop.step, 4);
+    assert!(
+        stop.why.contains("certificate_unknown (46)"),
+        "{}",
+        stop.why
+    );
     // Without the XFCC settings, the header is not written.
     assert!(
         identity(server, "x-forwarded-client-cert")
@@ -337,6 +348,8 @@ fn pins_accept_the_pinned_certificate_or_key_and_refuse_others() {
                 server.client_sees.as_deref(),
                 Some("tlsv1 alert bad certificate hash value")
             );
+            let why = &report.handshake.as_ref().unwrap().why;
+            assert!(why.contains("bad_certificate_hash_value (114)"), "{why}");
         }
     }
 }

@@ -1622,6 +1622,10 @@ fn kubernetes_takes_the_user_from_the_cn_and_the_groups_from_the_o() {
         go.findings
             .contains(&mtls_inspector::diagnosis::Code::AccessRuleRefuses)
     );
+    // Refused after the handshake, without a TLS alert.
+    let stop = report.handshake.as_ref().expect("where it stops");
+    assert_eq!(stop.step, 6);
+    assert!(stop.why.contains("No TLS alert"), "{}", stop.why);
 
     // A chain Go refuses is logged as the authenticator logs it.
     let mut expired = client("bob");
