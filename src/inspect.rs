@@ -10,7 +10,7 @@ use crate::diagnosis::{self, Code, Severity, Subject, Violation};
 use crate::keys::{PrivateKey, PublicValue};
 use crate::profiles::openssl_errors::{OpensslError, verify_errors};
 use crate::profiles::{self, Context, OpensslSettings, Profile, Usage, WebpkiDecision};
-use crate::protected::{self, Answer, Failure, Keyring, Locked};
+use crate::protected::{Answer, Keyrings, Locked};
 use crate::report::{
     CertificateEntry, CrlEntry, ExtensionEntry, Finding, InputSummary, KeyEntry, Link, LinkState,
     ProfileResult, Report, Role, ServerReport, Validity, Verdict,
@@ -137,18 +137,10 @@ pub type InputOpener<'a> = dyn FnMut(usize, Locked) -> Answer + 'a;
 /// Inspects the inputs and explains the verdict, opening protected parts with
 /// `options.passwords`.
 pub fn inspect(inputs: &[Input<'_>], options: &Options) -> Report {
-    let mut keyrings: Vec<Keyring<'_>> = inputs
-        .iter()
-        .map(|_| Keyring::new(&options.passwords))
-        .collect();
-    inspect_opening(
-        inputs,
-        options,
-        &mut |index, locked| match keyrings.get_mut(index) {
-            Some(keyring) => protected::open(keyring, locked),
-            None => Err(Failure::NeedsPassword),
-        },
-    )
+    let mut keyrings = Keyrings::new(&options.passwords);
+    inspect_opening(inputs, options, &mut |index, locked| {
+        keyrings.open(index, locked)
+    })
 }
 
 /// Inspects the inputs and explains the verdict, having protected parts opened by `open`

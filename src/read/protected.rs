@@ -127,27 +127,40 @@ pub fn open(keyring: &mut Keyring<'_>, locked: Locked) -> Answer {
     }
 }
 
-/// Opens the protected parts of several inputs, each given with the index of its input, in
-/// the order the reader met them: one keyring (and one work budget) per input, as when the
-/// reader opens them itself. The unlock worker answers with this.
-pub fn open_all(passwords: &[String], parts: Vec<(usize, Locked)>) -> Vec<Answer> {
-    let mut keyrings: Vec<(usize, Keyring<'_>)> = Vec::new();
-    let mut answers = Vec::with_capacity(parts.len());
-    for (input, locked) in parts {
-        let position = match keyrings.iter().position(|(i, _)| *i == input) {
-            Some(position) => position,
-            None => {
-                keyrings.push((input, Keyring::new(passwords)));
-                keyrings.len() - 1
-            }
-        };
-        let answer = match keyrings.get_mut(position) {
-            Some((_, keyring)) => open(keyring, locked),
-            None => Err(Failure::NeedsPassword),
-        };
-        answers.push(answer);
+/// One keyring per input (so one work budget per input), made when the input first has a
+/// protected part: how the reader opens the parts of several inputs itself.
+pub struct Keyrings<'a> {
+    passwords: &'a [String],
+    by_input: std::collections::BTreeMap<usize, Keyring<'a>>,
+}
+
+impl<'a> Keyrings<'a> {
+    pub fn new(passwords: &'a [String]) -> Self {
+        Self {
+            passwords,
+            by_input: std::collections::BTreeMap::new(),
+        }
     }
-    answers
+
+    /// Opens a protected part of input number `input`.
+    pub fn open(&mut self, input: usize, locked: Locked) -> Answer {
+        let keyring = self
+            .by_input
+            .entry(input)
+            .or_insert_with(|| Keyring::new(self.passwords));
+        open(keyring, locked)
+    }
+}
+
+/// Opens the protected parts of several inputs, each given with the index of its input, in
+/// the order the reader met them, as the reader opens them itself ([`Keyrings`]). The unlock
+/// worker answers with this.
+pub fn open_all(passwords: &[String], parts: Vec<(usize, Locked)>) -> Vec<Answer> {
+    let mut keyrings = Keyrings::new(passwords);
+    parts
+        .into_iter()
+        .map(|(input, locked)| keyrings.open(input, locked))
+        .collect()
 }
 
 /// The passwords to try, in order, and the work already spent.
