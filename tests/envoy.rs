@@ -135,6 +135,11 @@ fn verdict(report: &Report) -> (Verdict, Vec<Code>) {
     (openssl.verdict, openssl.findings.clone())
 }
 
+/// Whether the report has a finding with this code.
+fn found(report: &Report, code: Code) -> bool {
+    report.findings.iter().any(|f| f.code == code)
+}
+
 fn identity<'a>(server: &'a ServerReport, name: &str) -> Option<&'a str> {
     server
         .identity
@@ -378,12 +383,7 @@ fn the_chain_fails_at_boringssls_first_error_unless_the_settings_let_it_through(
         &config("              allow_expired_certificate: true", ""),
     );
     assert_eq!(verdict(&report).0, Verdict::Accepted);
-    assert!(
-        report
-            .findings
-            .iter()
-            .any(|f| f.code == Code::VerificationNotEnforced)
-    );
+    assert!(found(&report, Code::VerificationNotEnforced));
 
     // BoringSSL names the purpose error as OpenSSL 1.1 did.
     let mut server_only = workload("server");
@@ -409,12 +409,7 @@ fn the_chain_fails_at_boringssls_first_error_unless_the_settings_let_it_through(
         ),
     );
     assert_eq!(verdict(&report).0, Verdict::Accepted);
-    assert!(
-        report
-            .findings
-            .iter()
-            .any(|f| f.code == Code::VerificationNotEnforced)
-    );
+    assert!(found(&report, Code::VerificationNotEnforced));
 }
 
 #[test]
@@ -450,12 +445,7 @@ fn a_listener_without_a_validation_context_asks_for_no_certificate() {
     expired.not_after = at(NOW - DAY);
     let (_, report) = envoy(expired, yaml);
     assert_eq!(verdict(&report).0, Verdict::Accepted);
-    assert!(
-        report
-            .findings
-            .iter()
-            .any(|f| f.code == Code::ClientCertificateNotRequested)
-    );
+    assert!(found(&report, Code::ClientCertificateNotRequested));
     // An SDS secret this file does not hold: said, not guessed.
     let sds = yaml.replace(
         "            tls_certificates:",
