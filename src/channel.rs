@@ -32,6 +32,13 @@ pub enum Request {
     Explain {
         line: String,
     },
+    /// The latest report's share-link payload (src/share.rs; the page compresses it).
+    Share,
+    /// The inspection of a share link's payload (inflated by the page).
+    Restore {
+        #[serde(with = "serde_bytes")]
+        payload: Vec<u8>,
+    },
 }
 
 /// A report's text forms.
@@ -88,6 +95,23 @@ pub enum Reply {
         copy: bool,
         text: String,
     },
+    /// A [`Request::Share`]'s payload, and how many trusted CAs it leaves out.
+    Shared {
+        #[serde(with = "serde_bytes")]
+        payload: Vec<u8>,
+        trust_left_out: usize,
+    },
+    /// A [`Request::Restore`]'s inputs (`None`: the payload is damaged).
+    Restored {
+        restored: Option<Restored>,
+    },
+}
+
+/// The inputs and validation time a share link carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restored {
+    pub inputs: Vec<File>,
+    pub time: Timestamp,
 }
 
 /// What the engine is asked: [`Request`] without explanations (the explain module answers
@@ -96,7 +120,15 @@ pub enum Reply {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum EngineRequest {
     Inspect(Inspection),
-    Export { format: ExportFormat, copy: bool },
+    Export {
+        format: ExportFormat,
+        copy: bool,
+    },
+    Share,
+    Restore {
+        #[serde(with = "serde_bytes")]
+        payload: Vec<u8>,
+    },
 }
 
 /// What the engine says: [`Reply`] without explanations, as it travels.
@@ -112,6 +144,14 @@ pub enum EngineReply {
         format: ExportFormat,
         copy: bool,
         text: String,
+    },
+    Shared {
+        #[serde(with = "serde_bytes")]
+        payload: Vec<u8>,
+        trust_left_out: usize,
+    },
+    Restored {
+        restored: Option<Restored>,
     },
 }
 

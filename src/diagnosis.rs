@@ -348,6 +348,22 @@ pub fn format_time(time: Timestamp) -> String {
     crate::rfc3339::format(time).unwrap_or_else(|| format!("{time} seconds after 1970"))
 }
 
+/// A size as a person reads it: "900 bytes", "1.5 KiB", "64 MiB" (integer arithmetic: the
+/// page carries no float formatting).
+pub fn size_words(bytes: usize) -> String {
+    let (unit, name): (u128, &str) = match bytes {
+        0..1024 => return format!("{bytes} bytes"),
+        1024..1_048_576 => (1024, "KiB"),
+        1_048_576..1_073_741_824 => (1_048_576, "MiB"),
+        _ => (1_073_741_824, "GiB"),
+    };
+    let tenths = (bytes as u128 * 10 + unit / 2) / unit;
+    match tenths % 10 {
+        0 => format!("{} {name}", tenths / 10),
+        tenth => format!("{}.{tenth} {name}", tenths / 10),
+    }
+}
+
 fn days(seconds: i64) -> String {
     let days = seconds / 86_400;
     match days {
@@ -895,6 +911,23 @@ fn capitalise(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::size_words;
+
+    #[test]
+    fn sizes_are_said_in_binary_units() {
+        for (bytes, words) in [
+            (0, "0 bytes"),
+            (1023, "1023 bytes"),
+            (1024, "1 KiB"),
+            (1536, "1.5 KiB"),
+            (1_048_575, "1024 KiB"),
+            (64 << 20, "64 MiB"),
+            (usize::MAX, "17179869184 GiB"),
+        ] {
+            assert_eq!(size_words(bytes), words, "{bytes}");
+        }
+    }
+
     use super::*;
 
     #[test]

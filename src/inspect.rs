@@ -820,7 +820,11 @@ pub fn problem_text(problem: &Problem) -> String {
     match problem {
         Problem::Empty => "The input is empty.".into(),
         Problem::TooLarge { bytes, limit } => {
-            format!("The input is {bytes} bytes; inputs above {limit} bytes are refused.")
+            format!(
+                "The input is {}; inputs above {} are refused.",
+                crate::diagnosis::size_words(*bytes),
+                crate::diagnosis::size_words(*limit)
+            )
         }
         Problem::NotRecognised { binary: true } => {
             "Binary data that is neither a DER certificate, CRL, PKCS#7 bag, PKCS#12 file nor key."

@@ -1,6 +1,7 @@
 //! Share links: an inspection's certificates and CRLs and its validation time, never a key or
-//! a password, as a compact payload. The page compresses it (deflate-raw) into the URL
-//! fragment, which browsers do not send to servers, and restores the inspection from it.
+//! a password, as a compact payload. The engine's worker makes and reads the payload; the page
+//! compresses it (the browser's deflate-raw) into the URL fragment, which browsers do not send
+//! to servers, and inflates it back, never beyond its cap.
 //!
 //! By construction the payload is made from the report alone, and a report holds no key
 //! material (the keys are reduced to their algorithm and whether they match).
@@ -82,6 +83,18 @@ impl Shared {
         match postcard::take_from_bytes(payload) {
             Ok((shared, [])) => Some(shared),
             _ => None,
+        }
+    }
+
+    /// What a link restores: its inputs at its validation time.
+    pub fn restored(&self) -> crate::channel::Restored {
+        crate::channel::Restored {
+            inputs: self
+                .inputs()
+                .into_iter()
+                .map(|(side, name, bytes)| crate::channel::File { side, name, bytes })
+                .collect(),
+            time: self.time,
         }
     }
 

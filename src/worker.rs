@@ -13,6 +13,7 @@
 use mtls_inspector::channel::{EngineReply, EngineRequest, Inspection, UnlockRequest};
 use mtls_inspector::protected::{Answer, Locked};
 use mtls_inspector::report::Report;
+use mtls_inspector::share::Shared;
 
 /// The engine's state between messages.
 #[derive(Default)]
@@ -57,6 +58,16 @@ impl Engine {
                     .as_ref()
                     .map(|r| format.of(r))
                     .unwrap_or_default(),
+            }),
+            EngineRequest::Share => {
+                let shared = self.latest.as_ref().map(Shared::of).unwrap_or_default();
+                Step::Reply(EngineReply::Shared {
+                    payload: shared.to_bytes(),
+                    trust_left_out: shared.trust_left_out,
+                })
+            }
+            EngineRequest::Restore { payload } => Step::Reply(EngineReply::Restored {
+                restored: Shared::from_bytes(&payload).as_ref().map(Shared::restored),
             }),
         }
     }

@@ -70,8 +70,10 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-# npm: playwright-core (drives Debian's Chromium) and binaryen 132 (wasm-opt; Debian's is too old).
-if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/binaryen ]; then
+# npm: playwright-core (drives Debian's Chromium), axe-core (the accessibility checks) and
+# binaryen 132 (wasm-opt; Debian's is too old).
+if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/binaryen ] ||
+  [ ! -d tests/e2e/node_modules/axe-core ]; then
   say "npm ci in tests/e2e"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -15,6 +15,10 @@ const ROW: i32 = 104;
 const CENTER_X: i32 = 265;
 const RIGHT_X: i32 = 525;
 const LEFT_X: i32 = 8;
+/// Characters of a box's title and of its other lines that fit inside it (measured in
+/// Chromium on wide names: tests/e2e).
+const TITLE_CHARS: usize = 26;
+const LINE_CHARS: usize = 34;
 /// Boxes drawn at most; a 10,000-certificate bundle stays a readable picture.
 const MAX_DRAWN: usize = 40;
 
@@ -92,10 +96,19 @@ fn validity_words(report: &Report, index: usize) -> String {
     }
 }
 
+/// The first error found on this certificate, in words.
+fn failure(report: &Report, index: usize) -> Option<String> {
+    report
+        .findings
+        .iter()
+        .find(|f| {
+            f.severity == Severity::Error && f.certificate == Some(index) && !f.profiles.is_empty()
+        })
+        .map(|f| f.title.replace('`', ""))
+}
+
 fn failing(report: &Report, index: usize) -> bool {
-    report.findings.iter().any(|f| {
-        f.severity == Severity::Error && f.certificate == Some(index) && !f.profiles.is_empty()
-    })
+    failure(report, index).is_some()
 }
 
 fn role_label(report: &Report, index: usize) -> String {
@@ -122,10 +135,7 @@ fn node(report: &Report, index: usize, x: i32, y: i32) -> NodeBox {
         kind: NodeKind::Certificate(index),
         x,
         y,
-        title: truncate(
-            &cert.map(|c| short_subject(&c.subject)).unwrap_or_default(),
-            34,
-        ),
+        title: cert.map(|c| short_subject(&c.subject)).unwrap_or_default(),
         role: role_label(report, index),
         detail: validity_words(report, index),
         failing: failing(report, index),
@@ -277,6 +287,12 @@ pub fn layout(report: &Report) -> Layout {
 impl Layout {
     /// The drawn area only, so that a short chain is drawn large.
     pub fn view_box(&self) -> String {
+        let (left, width) = self.horizontal();
+        format!("{left} 0 {width} {}", self.height)
+    }
+
+    /// Where the picture starts, and its width (drawn one unit to a pixel: text keeps its size).
+    pub fn horizontal(&self) -> (i32, i32) {
         let left = self.nodes.iter().map(|n| n.x).min().unwrap_or(0) - 8;
         let right = self
             .nodes
@@ -287,7 +303,7 @@ impl Layout {
             + 8;
         // Edge labels sit to the right of the chain column.
         let right = right.clamp(CENTER_X + BOX_W + 120, WIDTH + 40);
-        format!("{left} 0 {} {}", right - left, self.height)
+        (left, right - left)
     }
 }
 
@@ -355,15 +371,24 @@ pub fn ChainDiagram(props: &ChainDiagramProps) -> Html {
                 on_select.emit(index);
             }
         });
-        let label = format!("{}: {}, {}", n.title, n.role, n.detail);
+        // What the box shows, cut to fit it; the full name and why it fails in its accessible
+        // name (which begins with the text shown), the certificate's details on a click.
+        let mark = if n.failing { "✗ " } else if n.trusted { "★ " } else { "" };
+        let (title, role) = (truncate(&n.title, TITLE_CHARS), truncate(&n.role, LINE_CHARS));
+        let fails = index.and_then(|i| failure(&props.report, i));
+        let label = format!(
+            "{mark}{title} {role} {}. {}{}{}",
+            n.detail,
+            if selected { "Selected. " } else { "" },
+            n.title,
+            fails.as_ref().map(|f| format!(": fails, {f}")).unwrap_or_default(),
+        );
         html! {
             <g class={class} {onclick} {onkeydown} tabindex="0" role="button" aria-label={label}
-                data-index={index.map(|i| i.to_string())}>
+                aria-pressed={selected.to_string()} data-index={index.map(|i| i.to_string())}>
                 <rect x={n.x.to_string()} y={n.y.to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="8" />
-                <text class="title" x={(n.x + 10).to_string()} y={(n.y + 21).to_string()}>
-                    { if n.failing { "✗ " } else if n.trusted { "★ " } else { "" } }{ n.title.clone() }
-                </text>
-                <text class="role" x={(n.x + 10).to_string()} y={(n.y + 40).to_string()}>{ truncate(&n.role, 40) }</text>
+                <text class="title" x={(n.x + 10).to_string()} y={(n.y + 21).to_string()}>{ mark }{ title }{ " " }</text>
+                <text class="role" x={(n.x + 10).to_string()} y={(n.y + 40).to_string()}>{ role }{ " " }</text>
                 <text class="detail" x={(n.x + 10).to_string()} y={(n.y + 57).to_string()}>{ n.detail.clone() }</text>
             </g>
         }
@@ -373,8 +398,9 @@ pub fn ChainDiagram(props: &ChainDiagramProps) -> Html {
         <section class="diagram" aria-labelledby="diagram-title">
             <h2 id="diagram-title">{ "Trust chain" }</h2>
             <p class="legend">{ "Client at the bottom, the server's trust anchor (★) on top. ✗ marks where a rule fails; click a certificate for its details." }</p>
-            <svg viewBox={layout.view_box()} role="img"
-                aria-label="Diagram of the certificate chain" data-testid="chain-diagram">
+            <div class="drawing">
+            <svg viewBox={layout.view_box()} width={layout.horizontal().1.to_string()} height={layout.height.to_string()}
+                role="group" aria-label="Diagram of the certificate chain" data-testid="chain-diagram">
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" />
@@ -383,6 +409,7 @@ pub fn ChainDiagram(props: &ChainDiagramProps) -> Html {
                 { for edges }
                 { for nodes }
             </svg>
+            </div>
             if layout.unused_hidden > 0 {
                 <p class="legend">{ format!("…and {} more client certificates that are not part of this chain (listed among the findings).", layout.unused_hidden) }</p>
             }
@@ -451,7 +478,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     html! {
         <section class="timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">{ "Validity" }</h2>
-            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img" data-testid="timeline"
+            <div class="drawing" tabindex="0" role="region" aria-label="Validity timeline">
+            <svg viewBox={format!("0 0 {WIDTH} {height}")} width={WIDTH.to_string()} height={height.to_string()}
+                role="img" data-testid="timeline"
                 aria-label="Validity periods of the certificates and the validation time">
                 { for certs.iter().enumerate().map(|(row, c)| {
                     let y = 24 + row_h * i32::try_from(row).unwrap_or(0);
@@ -481,6 +510,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <text class="axis" x={left.to_string()} y={(height - 2).to_string()}>{ date(start) }</text>
                 <text class="axis end" x={right.to_string()} y={(height - 2).to_string()} text-anchor="end">{ date(end) }</text>
             </svg>
+            </div>
         </section>
     }
 }

@@ -59,8 +59,9 @@ pub struct InputPanelProps {
     pub on_remove: Callback<u32>,
 }
 
-/// One input: a focusable drop zone (Enter or Space opens the file picker), the picker itself,
-/// a paste area, and the list of files with what each held and its located problems.
+/// One input: a drop zone with a visible "Choose files" button (the file input itself is
+/// hidden: it would be an invisible Tab stop), a paste area, and the list of files with what
+/// each held and its located problems.
 #[function_component]
 pub fn InputPanel(props: &InputPanelProps) -> Html {
     let role = props.role.name();
@@ -91,19 +92,6 @@ pub fn InputPanel(props: &InputPanelProps) -> Html {
         Callback::from(move |_: ()| {
             if let Some(input) = picker.cast::<HtmlInputElement>() {
                 input.click();
-            }
-        })
-    };
-    let onkeydown = {
-        let open_picker = open_picker.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let on_zone = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-                .is_some_and(|el| el.class_list().contains("dropzone"));
-            if on_zone && (e.key() == "Enter" || e.key() == " ") {
-                e.prevent_default();
-                open_picker.emit(());
             }
         })
     };
@@ -194,15 +182,16 @@ pub fn InputPanel(props: &InputPanelProps) -> Html {
     };
     html! {
         <section class={classes!("panel", "dropzone", (*dragging).then_some("dragging"))}
-            data-role={role} tabindex="0" aria-labelledby={heading_id.clone()}
-            {ondragover} {ondragleave} {ondrop} {onkeydown}>
+            data-role={role} aria-labelledby={heading_id.clone()}
+            {ondragover} {ondragleave} {ondrop}>
             <h2 id={heading_id}>{ props.title.clone() }</h2>
             <p class="hint">{ props.hint.clone() }</p>
-            <p class="drop-hint" aria-hidden="true">{ "Drop files here, or " }
-                <button type="button" class="link" onclick={open_click}>{ "choose files" }</button>
+            <p class="drop-hint">
+                <button type="button" class="choose" data-role={role} onclick={open_click}
+                    aria-label={format!("Choose files ({role})")}>{ "Choose files" }</button>
+                { " or drop them here" }
             </p>
-            <input ref={picker} class="picker" type="file" multiple=true data-role={role}
-                aria-label={format!("Choose {role} files")} {onchange} />
+            <input ref={picker} type="file" multiple=true data-role={role} hidden=true tabindex="-1" {onchange} />
             <textarea data-role={role} aria-label={format!("Paste the {role} {pasted} here")}
                 placeholder={format!("…or paste {pasted} here")} value={props.paste.clone()} {oninput} spellcheck="false" />
             if !entries.is_empty() {
@@ -219,7 +208,7 @@ pub fn InputPanel(props: &InputPanelProps) -> Html {
                         html! {
                             <li data-file={name.clone()}>
                                 <span class="file-name">{ &name }</span>
-                                <span class="found">{ format!(" — {found} ({bytes} bytes)") }</span>
+                                <span class="found">{ format!(" — {found} ({})", mtls_inspector::diagnosis::size_words(bytes)) }</span>
                                 <button type="button" class="remove" onclick={remove} aria-label={format!("Remove {name}")}>{ "remove" }</button>
                                 if !problems.is_empty() {
                                     <ul class="problems">{ for problems.into_iter().map(|p| html! { <li>{ p }</li> }) }</ul>

@@ -111,11 +111,20 @@ fn copy_to_clipboard(text: String) {
     }
 }
 
+/// The page's address without its fragment.
+fn address() -> String {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_owned()
+}
+
 /// Share links are compressed in the page; a link's payload may not inflate beyond this.
 const MAX_SHARED_BYTES: usize = 16 * 1024 * 1024;
 
-/// Runs bytes through the browser's deflate-raw (de)compression, reading at most `limit` bytes
-/// of output (a hostile link cannot make the page inflate gigabytes).
+/// Runs bytes through the browser's deflate-raw (de)compression as a stream, reading at most
+/// `limit` bytes of output: the stream is cancelled before the output would pass it, so a
+/// hostile link never makes the page hold more than the cap.
 async fn deflate_raw(bytes: &[u8], compress: bool, limit: usize) -> Option<Vec<u8>> {
     use wasm_bindgen_futures::JsFuture;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
@@ -155,78 +164,77 @@ async fn deflate_raw(bytes: &[u8], compress: bool, limit: usize) -> Option<Vec<u
             return Some(out);
         }
         let value = js_sys::Reflect::get(&chunk, &"value".into()).ok()?;
-        out.extend(js_sys::Uint8Array::new(&value).to_vec());
-        if out.len() > limit {
+        let value = js_sys::Uint8Array::new(&value);
+        if out.len() + value.length() as usize > limit {
             let _ = reader.cancel();
             return None;
         }
+        out.extend(value.to_vec());
     }
 }
 
-fn base64url(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+/// base64url without padding, by the browser's own base64 (`btoa` takes bytes as the code
+/// points of a string).
+fn base64url(bytes: &[u8]) -> Option<String> {
+    let binary: String = bytes.iter().map(|&b| char::from(b)).collect();
+    let text = web_sys::window()?.btoa(&binary).ok()?;
+    Some(
+        text.trim_end_matches('=')
+            .replace('+', "-")
+            .replace('/', "_"),
+    )
 }
 
+/// The bytes of base64url text (padding tolerated), by the browser's `atob`.
 fn from_base64url(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(text.trim_end_matches('='))
-        .ok()
+    let text = text.replace('-', "+").replace('_', "/");
+    let binary = web_sys::window()?.atob(&text).ok()?;
+    binary.chars().map(|c| u8::try_from(c).ok()).collect()
 }
 
-/// Makes the share link of `report` and shows it (and copies it).
-fn share(report: Rc<Report>, dispatcher: UseReducerDispatcher<State>) {
+/// Makes the share link of the engine's payload and shows it (and copies it).
+fn shared(payload: Vec<u8>, trust_left_out: usize, dispatcher: UseReducerDispatcher<State>) {
     wasm_bindgen_futures::spawn_local(async move {
-        let shared = mtls_inspector::share::Shared::of(&report);
-        let Some(compressed) = deflate_raw(&shared.to_bytes(), true, MAX_SHARED_BYTES).await else {
-            dispatcher.dispatch(Action::Notice(Some(
+        let compressed = deflate_raw(&payload, true, MAX_SHARED_BYTES).await;
+        let Some(fragment) = compressed.as_deref().and_then(base64url) else {
+            return dispatcher.dispatch(Action::Notice(Some(
                 "This browser cannot compress a share link.".into(),
             )));
-            return;
         };
-        let Some(location) = web_sys::window().map(|w| w.location()) else {
-            return;
-        };
-        let base = location.href().unwrap_or_default();
-        let base = base.split('#').next().unwrap_or_default();
-        let link = format!("{base}#share={}", base64url(&compressed));
+        let link = format!("{}#share={fragment}", address());
         copy_to_clipboard(link.clone());
         dispatcher.dispatch(Action::ShareLink(Some(link)));
-        if shared.trust_left_out > 0 {
+        if trust_left_out > 0 {
             dispatcher.dispatch(Action::Notice(Some(format!(
-                "The share link leaves out {} trusted CAs the inspection did not use (the trust \
-                 input is large); the verdict is the same.",
-                shared.trust_left_out
+                "The share link leaves out {trust_left_out} trusted CAs the inspection did not \
+                 use (the trust input is large); the verdict is the same."
             ))));
         }
     });
 }
 
-/// Restores the inspection of a `#share=` link, if the page was opened with one.
-fn restore_shared(dispatcher: UseReducerDispatcher<State>) {
+const DAMAGED_LINK: &str = "The share link in this page's address is damaged or incomplete (was \
+    it cut off when it was copied?); nothing was restored.";
+
+/// Inflates a `#share=` link's payload, if the page was opened with one, for the engine to read.
+fn restore_shared(engine: Slot, dispatcher: UseReducerDispatcher<State>) {
+    use mtls_inspector::channel::Request;
     let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
         return;
     };
-    let Some(data) = hash.strip_prefix("#share=").map(str::to_owned) else {
+    let Some(fragment) = hash.strip_prefix("#share=").map(str::to_owned) else {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
-        let shared = match from_base64url(&data) {
+        let payload = match from_base64url(&fragment) {
             Some(compressed) => deflate_raw(&compressed, false, MAX_SHARED_BYTES).await,
             None => None,
-        }
-        .and_then(|bytes| mtls_inspector::share::Shared::from_bytes(&bytes));
-        match shared {
-            Some(shared) => dispatcher.dispatch(Action::Restore {
-                files: shared.inputs(),
-                time: shared.time,
-            }),
-            None => dispatcher.dispatch(Action::Notice(Some(
-                "The share link in this page's address is damaged or incomplete (was it cut \
-                 off when it was copied?); nothing was restored."
-                    .into(),
-            ))),
+        };
+        match payload
+            .and_then(|payload| serde_wasm_bindgen::to_value(&Request::Restore { payload }).ok())
+        {
+            Some(message) => post(&engine, message),
+            None => dispatcher.dispatch(Action::Notice(Some(DAMAGED_LINK.into()))),
         }
     });
 }
@@ -236,7 +244,7 @@ fn restore_shared(dispatcher: UseReducerDispatcher<State>) {
 struct Engine {
     worker: web_sys::Worker,
     ready: bool,
-    waiting: Option<wasm_bindgen::JsValue>,
+    waiting: Vec<wasm_bindgen::JsValue>,
     _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
@@ -247,7 +255,8 @@ type Slot = Rc<std::cell::RefCell<Option<Engine>>>;
 struct Answers {
     result: UseStateSetter<Option<(RequestKey, Rc<Report>)>>,
     latest: Rc<std::cell::RefCell<(u32, Option<RequestKey>)>>,
-    explained: UseReducerDispatcher<State>,
+    /// Explanations, share links and restored inputs.
+    state: UseReducerDispatcher<State>,
 }
 
 /// Sends `message` to the worker in `slot`, or keeps it until the worker says it is ready.
@@ -256,7 +265,7 @@ fn post(slot: &Slot, message: wasm_bindgen::JsValue) {
         if engine.ready {
             engine.worker.post_message(&message).ok();
         } else {
-            engine.waiting = Some(message);
+            engine.waiting.push(message);
         }
     }
 }
@@ -318,7 +327,7 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
                 Ok(Reply::Ready) => {
                     if let Some(engine) = slot.borrow_mut().as_mut() {
                         engine.ready = true;
-                        if let Some(request) = engine.waiting.take() {
+                        for request in std::mem::take(&mut engine.waiting) {
                             engine.worker.post_message(&request).ok();
                         }
                     }
@@ -330,8 +339,23 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
                     }
                 }
                 Ok(Reply::Explained { line, found }) => {
-                    answers.explained.dispatch(Action::Explained(line, found));
+                    answers.state.dispatch(Action::Explained(line, found));
                 }
+                Ok(Reply::Shared {
+                    payload,
+                    trust_left_out,
+                }) => shared(payload, trust_left_out, answers.state.clone()),
+                Ok(Reply::Restored { restored }) => answers.state.dispatch(match restored {
+                    Some(restored) => Action::Restore {
+                        files: restored
+                            .inputs
+                            .into_iter()
+                            .map(|file| (file.side, file.name, file.bytes))
+                            .collect(),
+                        time: restored.time,
+                    },
+                    None => Action::Notice(Some(DAMAGED_LINK.into())),
+                }),
                 Ok(Reply::Export { format, copy, text }) => match (format, copy) {
                     (_, true) => copy_to_clipboard(text),
                     (ExportFormat::Json, false) => {
@@ -351,7 +375,7 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
     *slot.borrow_mut() = Some(Engine {
         worker,
         ready: false,
-        waiting: None,
+        waiting: Vec::new(),
         _on_message: on_message,
     });
 }
@@ -383,14 +407,13 @@ fn App() -> Html {
     let answers = Answers {
         result: result.setter(),
         latest: latest.clone(),
-        explained: state.dispatcher(),
+        state: state.dispatcher(),
     };
     {
         // Start the worker once: the engine runs there, never on the page.
         let (engine, answers) = (engine.clone(), answers.clone());
-        let restore = state.dispatcher();
         use_effect_with((), move |_| {
-            restore_shared(restore);
+            restore_shared(engine.clone(), answers.state.clone());
             start_worker("mtls-inspector-engine", &engine, answers);
             || ()
         });
@@ -523,8 +546,13 @@ fn App() -> Html {
     let exports = report.clone().map(|report| {
         use mtls_inspector::channel::ExportFormat;
         let on_share = {
-            let (report, dispatcher) = (report.clone(), dispatcher.clone());
-            Callback::from(move |_| share(report.clone(), dispatcher.clone()))
+            let engine = engine.clone();
+            Callback::from(move |_| {
+                let message = serde_wasm_bindgen::to_value(&mtls_inspector::channel::Request::Share);
+                if let Ok(message) = message {
+                    post(&engine, message);
+                }
+            })
         };
         let has_key = !report.private_keys.is_empty();
         html! {
@@ -567,7 +595,13 @@ fn App() -> Html {
                 <button onclick={on_now} disabled={state.time.is_none()}>{ "Now" }</button>
                 <button onclick={on_clear} disabled={!state.has_any_input()}>{ "Clear all" }</button>
             </div>
-            <div class="inputs">
+            <div class={classes!("inputs", (report.is_some() && !state.inputs_open).then_some("collapsed"))}>
+                if report.is_some() {
+                    <button type="button" class="show-inputs" aria-expanded={state.inputs_open.to_string()}
+                        onclick={{ let d = dispatcher.clone(); Callback::from(move |_| d.dispatch(Action::ToggleInputs)) }}>
+                        { if state.inputs_open { "Hide the inputs' details" } else { "Add or paste more inputs" } }
+                    </button>
+                }
                 { panel(Role::Client, "Client certificate (what the client sends)",
                     "Its certificate, intermediates and optionally its private key: PEM, DER, PKCS#7, PKCS#12 (.p12/.pfx) or a Java keystore.") }
                 { panel(Role::Trust, "Server trust (the CAs your server trusts)",
@@ -600,7 +634,7 @@ fn App() -> Html {
                 "Its configuration: nginx's, Apache's, HAProxy's, Mosquitto's, kube-apiserver's flags, or PostgreSQL's pg_hba.conf, pg_ident.conf (as a file of that name) and postgresql.conf. The verdict then follows its settings, and you see what it logs, what the client is told and the identity it derives.") }
             <ServerOutcome report={report.clone()} user={state.user.clone()}
                 on_user={{ let d = dispatcher.clone(); Callback::from(move |user| d.dispatch(Action::User(user))) }} />
-            <ExplainLogLine message={state.log_line.clone()}
+            <ExplainLogLine message={state.log_line.clone()} report={report.clone()}
                 found={state.explained.as_ref().filter(|(line, _)| *line == state.log_line).map(|(_, found)| found.clone())}
                 on_message={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::LogLine(text))) }} />
             <footer>{ "mtls-inspector — rustls-webpki decides rustls' verdict; the OpenSSL and nginx rules are checked against openssl verify, the Go rules against Go's crypto/x509, the Java rules against the JDK's JSSE." }</footer>

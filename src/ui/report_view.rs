@@ -20,6 +20,33 @@ fn finding_anchor(index: usize) -> String {
     format!("finding-{index}")
 }
 
+/// Text whose `code spans` (the report's Markdown) are shown as code, not as backticks.
+pub fn rich(text: &str) -> Html {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            1 => html! { <code>{ part }</code> },
+            _ => html! { { part } },
+        })
+        .collect()
+}
+
+/// An in-page link that also moves the keyboard focus to its target (a fragment link alone
+/// leaves focus where it was); targets carry `tabindex="-1"` or are focusable.
+pub fn link_to(id: String, content: Html, class: &'static str) -> Html {
+    let target = id.clone();
+    let onclick = Callback::from(move |_: MouseEvent| {
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&target))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            element.focus().ok();
+        }
+    });
+    html! { <a {class} href={format!("#{id}")} {onclick}>{ content }</a> }
+}
+
 /// The verdict and the per-server matrix; `data-verdict` is empty while nothing is decided.
 #[derive(Properties, PartialEq)]
 pub struct VerdictProps {
@@ -67,7 +94,10 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
         <section class={classes!("verdict", verdict)} data-testid="verdict" data-verdict={verdict} aria-live="polite">
             <h2><span class="icon" aria-hidden="true">{ icon }</span>{ " " }{ headline }</h2>
             if let Some(lead) = lead {
-                <p class="lead">{ &lead.title }{ " — " }{ &lead.detail }</p>
+                <p class="lead">{ rich(&lead.title) }{ " — " }{ rich(&lead.detail) }</p>
+            }
+            if report.verdict != Verdict::Accepted {
+                <p class="hint">{ link_to("log-line".into(), html! { "Paste the line your server logged" }, "to-explain") }{ " to see what it means." }</p>
             }
             <table class="profiles">
                 <caption>{ format!("Per server, at {}", report.validation_time) }</caption>
@@ -91,9 +121,8 @@ pub fn VerdictBanner(props: &VerdictProps) -> Html {
                                 { for p.findings.iter().map(|code| {
                                     let target = report.findings.iter().position(|f| f.code == *code && f.profiles.contains(&p.name));
                                     let title = target.and_then(|i| report.findings.get(i)).map(|f| f.title.clone()).unwrap_or_default();
-                                    html! {
-                                        <a class="why" href={format!("#{}", finding_anchor(target.unwrap_or(0)))}>{ title }<code>{ code.as_str() }</code></a>
-                                    }
+                                    link_to(finding_anchor(target.unwrap_or(0)),
+                                        html! { <>{ rich(&title) }<code>{ code.as_str() }</code></> }, "why")
                                 }) }
                                 if let Some(reported) = &p.reported {
                                     <span class="reported">{ format!("rustls-webpki: {reported}") }</span>
@@ -156,17 +185,18 @@ pub fn Findings(props: &ReportProps) -> Html {
                     Severity::Info => "info",
                 };
                 html! {
-                    <article id={finding_anchor(index)} class={classes!("finding", severity)} data-code={f.code.as_str()}>
-                        <h3>
+                    <article id={finding_anchor(index)} class={classes!("finding", severity)} data-code={f.code.as_str()}
+                        tabindex="0" aria-labelledby={format!("{}-title", finding_anchor(index))}>
+                        <h3 id={format!("{}-title", finding_anchor(index))}>
                             <span class="severity">{ severity_label(f.severity) }</span>
-                            { &f.title }
+                            { rich(&f.title) }
                             <code>{ f.code.as_str() }</code>
                         </h3>
                         if !f.profiles.is_empty() {
                             <p class="applies">{ format!("Servers: {}", f.profiles.iter().map(|p| p.server()).collect::<Vec<_>>().join(", ")) }</p>
                         }
-                        <p>{ &f.detail }</p>
-                        <p class="remedy"><strong>{ "Fix: " }</strong>{ &f.remedy }</p>
+                        <p>{ rich(&f.detail) }</p>
+                        <p class="remedy"><strong>{ "Fix: " }</strong>{ rich(&f.remedy) }</p>
                         if !f.log_lines.is_empty() {
                             <details class="logs">
                                 <summary>{ "What the servers log" }</summary>
@@ -334,6 +364,8 @@ pub fn CertificateRequestPanel(props: &RequestProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ExplainProps {
     pub message: AttrValue,
+    /// The page's report: a diagnosis it holds links to its finding.
+    pub report: Option<Rc<Report>>,
     /// The engine's matches for `message`; `None` until they arrive.
     pub found: Option<Rc<Vec<Explanation>>>,
     pub on_message: Callback<String>,
@@ -356,7 +388,7 @@ pub fn ExplainLogLine(props: &ExplainProps) -> Html {
     html! {
         <section class="explain" aria-labelledby="explain-title" data-testid="explain">
             <h2 id="explain-title">{ "Explain a log line" }</h2>
-            <textarea data-role="log-line" aria-label="Paste a log line a server or client printed"
+            <textarea id="log-line" data-role="log-line" aria-label="Paste a log line a server or client printed"
                 placeholder="e.g. client SSL certificate verify error: (26:unsupported certificate purpose)"
                 value={props.message.clone()} {oninput} spellcheck="false" />
             if !props.message.trim().is_empty() && props.found.as_ref().is_some_and(|f| f.is_empty()) {
@@ -365,11 +397,18 @@ pub fn ExplainLogLine(props: &ExplainProps) -> Html {
             { for found.iter().map(|known| html! {
                 <article class="known" data-codes={known.codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" ")}>
                     <h3>{ known.printed_by.clone() }</h3>
-                    <p>{ known.meaning.clone() }</p>
+                    <p>{ rich(&known.meaning) }</p>
                     if !known.codes.is_empty() {
-                        <p>{ "Possible diagnoses: " }{ for known.codes.iter().map(|c| html! { <><code>{ c.as_str() }</code>{ " " }</> }) }</p>
+                        <p>{ "Possible diagnoses: " }{ for known.codes.iter().map(|c| {
+                            let here = props.report.as_ref().and_then(|r| r.findings.iter().position(|f| f.code == *c));
+                            let code = html! { <code>{ c.as_str() }</code> };
+                            html! { <>{ match here {
+                                Some(index) => link_to(finding_anchor(index), html! { <>{ code }{ " (found here)" }</> }, "found-here"),
+                                None => code,
+                            } }{ " " }</> }
+                        }) }</p>
                     }
-                    <p class="remedy"><strong>{ "Check: " }</strong>{ known.checks.clone() }</p>
+                    <p class="remedy"><strong>{ "Check: " }</strong>{ rich(&known.checks) }</p>
                     <p class="confirmed">{ format!("Wording confirmed against: {}", known.confirmed) }</p>
                 </article>
             }) }

@@ -72,6 +72,8 @@ pub struct State {
     pub selected: Option<usize>,
     /// Show every trusted CA in the diagram, not only those that matter.
     pub show_all_trusted: bool,
+    /// The input panels are shown in full on a narrow screen (see [`Action::ToggleInputs`]).
+    pub inputs_open: bool,
     /// A log line the user wants explained.
     pub log_line: String,
     /// The worker's explanation of a log line (the line it was made for, and the matches).
@@ -101,6 +103,9 @@ pub enum Action {
     Select(Option<usize>),
     LoadExample(&'static Sample),
     ToggleTrusted,
+    /// On a narrow screen, show the input panels in full (they shrink to their files once a
+    /// verdict is shown, so that it is on the first screen).
+    ToggleInputs,
     LogLine(String),
     /// The worker explained a log line.
     Explained(String, Vec<mtls_inspector::channel::Explanation>),
@@ -148,6 +153,7 @@ impl State {
                 | Action::LogLine(_)
                 | Action::Explained(..)
                 | Action::ToggleTrusted
+                | Action::ToggleInputs
         ) {
             // A link describes the inputs it was made from: any change makes it stale.
             self.share_link = None;
@@ -197,6 +203,7 @@ impl State {
                 }
             }
             Action::ToggleTrusted => self.show_all_trusted = !self.show_all_trusted,
+            Action::ToggleInputs => self.inputs_open = !self.inputs_open,
             Action::LogLine(text) => self.log_line = text,
             Action::Explained(line, found) => self.explained = Some((line, Rc::new(found))),
             Action::SClient(text) => self.s_client = text,
