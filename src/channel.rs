@@ -19,7 +19,7 @@ pub struct File {
 
 /// What the page asks the worker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum Request {
     Inspect(Inspection),
     /// The latest report as text, to download or to copy (the page does not carry the
@@ -76,7 +76,7 @@ pub struct ConfigFile {
 
 /// What the worker says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum Reply {
     /// The worker has started: requests sent before this would have been lost.
     Ready,
@@ -117,7 +117,7 @@ pub struct Restored {
 /// What the engine is asked: [`Request`] without explanations (the explain module answers
 /// those), as it travels; the engine then carries no code for them.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum EngineRequest {
     Inspect(Inspection),
     Export {
@@ -133,7 +133,7 @@ pub enum EngineRequest {
 
 /// What the engine says: [`Reply`] without explanations, as it travels.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum EngineReply {
     Ready,
     Report {
@@ -159,7 +159,7 @@ pub enum EngineReply {
 /// travel, without the rest of [`Reply`] (whose reports' serializers the module would
 /// otherwise carry).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum ExplainReply {
     Ready,
     Explained {
@@ -170,7 +170,7 @@ pub enum ExplainReply {
 
 /// What the explain module is asked: [`Request::Explain`] alone, as it travels.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum ExplainRequest {
     Explain { line: String },
 }
@@ -273,7 +273,7 @@ pub struct UnlockRequest {
 
 /// What the unlock worker says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum UnlockReply {
     Ready,
     /// One answer per part of the [`UnlockRequest`] `id`, in its order.

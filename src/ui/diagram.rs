@@ -15,10 +15,10 @@ const ROW: i32 = 104;
 const CENTER_X: i32 = 265;
 const RIGHT_X: i32 = 525;
 const LEFT_X: i32 = 8;
-/// Characters of a box's title and of its other lines that fit inside it (measured in
-/// Chromium on wide names: tests/e2e).
-const TITLE_CHARS: usize = 26;
-const LINE_CHARS: usize = 34;
+/// Widths in em that fit inside a box: its title (14 px bold, after a mark) and its other
+/// lines (12 px); checked in Chromium on wide names (tests/e2e).
+const TITLE_EMS: usize = 15;
+const LINE_EMS: usize = 22;
 /// Boxes drawn at most; a 10,000-certificate bundle stays a readable picture.
 const MAX_DRAWN: usize = 40;
 
@@ -74,14 +74,37 @@ pub struct Layout {
     pub unused_hidden: usize,
 }
 
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
+/// A character's width in hundredths of an em, rounded up for bold sans-serif faces (DejaVu
+/// Sans Bold, the widest common default). The page cannot measure text before drawing it, and
+/// no crate knows the browser's font: this is a deliberately pessimistic table.
+fn width(c: char) -> usize {
+    match c {
+        'W' | 'M' | 'm' | 'w' | '@' | '%' | '—' | '…' => 108,
+        'i' | 'l' | 'j' | 'I' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' => 42,
+        'f' | 't' | 'r' | '(' | ')' | '-' | '/' => 55,
+        'a'..='z' => 72,
+        'A'..='Z' | '0'..='9' | '=' | '+' | '#' | '&' | '_' | '·' | '?' => 86,
+        c if c.is_ascii() => 86,
+        _ => 108,
     }
+}
+
+/// `text` cut (with "…") to at most `ems` em at the drawing's font size.
+fn truncate(text: &str, ems: usize) -> String {
+    let budget = ems * 100;
+    if text.chars().map(width).sum::<usize>() <= budget {
+        return text.to_owned();
+    }
+    let mut used = width('…');
+    let mut cut: String = text
+        .chars()
+        .take_while(|&c| {
+            used += width(c);
+            used <= budget
+        })
+        .collect();
+    cut.push('…');
+    cut
 }
 
 fn validity_words(report: &Report, index: usize) -> String {
@@ -180,7 +203,7 @@ pub fn layout(report: &Report) -> Layout {
             },
             x: top_x,
             y: row_y(0),
-            title: truncate(&short_subject(issuer), 34),
+            title: short_subject(issuer),
             role: "missing: nobody supplied this issuer".into(),
             detail: "add it to the client bundle".into(),
             failing: true,
@@ -374,11 +397,11 @@ pub fn ChainDiagram(props: &ChainDiagramProps) -> Html {
         // What the box shows, cut to fit it; the full name and why it fails in its accessible
         // name (which begins with the text shown), the certificate's details on a click.
         let mark = if n.failing { "✗ " } else if n.trusted { "★ " } else { "" };
-        let (title, role) = (truncate(&n.title, TITLE_CHARS), truncate(&n.role, LINE_CHARS));
+        let (title, role) = (truncate(&n.title, TITLE_EMS), truncate(&n.role, LINE_EMS));
+        let detail = truncate(&n.detail, LINE_EMS);
         let fails = index.and_then(|i| failure(&props.report, i));
         let label = format!(
-            "{mark}{title} {role} {}. {}{}{}",
-            n.detail,
+            "{mark}{title} {role} {detail}. {}{}{}",
             if selected { "Selected. " } else { "" },
             n.title,
             fails.as_ref().map(|f| format!(": fails, {f}")).unwrap_or_default(),
@@ -389,7 +412,7 @@ pub fn ChainDiagram(props: &ChainDiagramProps) -> Html {
                 <rect x={n.x.to_string()} y={n.y.to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="8" />
                 <text class="title" x={(n.x + 10).to_string()} y={(n.y + 21).to_string()}>{ mark }{ title }{ " " }</text>
                 <text class="role" x={(n.x + 10).to_string()} y={(n.y + 40).to_string()}>{ role }{ " " }</text>
-                <text class="detail" x={(n.x + 10).to_string()} y={(n.y + 57).to_string()}>{ n.detail.clone() }</text>
+                <text class="detail" x={(n.x + 10).to_string()} y={(n.y + 57).to_string()}>{ detail }</text>
             </g>
         }
     });
@@ -498,7 +521,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     };
                     html! {
                         <g class={class}>
-                            <text class="label" x="4" y={(y + 14).to_string()}>{ format!("{}{state}", truncate(&short_subject(&c.subject), 26)) }</text>
+                            <text class="label" x="4" y={(y + 14).to_string()}>{ format!("{}{state}", truncate(&short_subject(&c.subject), 12)) }</text>
                             <rect x={x1.to_string()} y={y.to_string()} width={width.to_string()} height="18" rx="3">
                                 <title>{ format!("{}: {} → {}", c.subject, c.not_before, c.not_after) }</title>
                             </rect>
@@ -548,6 +571,16 @@ mod tests {
         assert!(layout.edges.iter().any(|e| e.state == EdgeState::Missing));
         // The root is trusted but unused by this chain: collapsed.
         assert_eq!(layout.collapsed.len(), 1);
+    }
+
+    #[test]
+    fn names_are_cut_to_the_width_of_their_box() {
+        assert_eq!(truncate("CN=alice", TITLE_EMS), "CN=alice");
+        let wide = truncate(&"W".repeat(40), TITLE_EMS);
+        assert!(wide.ends_with('…'));
+        assert!(wide.chars().map(width).sum::<usize>() <= TITLE_EMS * 100);
+        // Narrow letters fit more of them than wide ones.
+        assert!(truncate(&"i".repeat(40), TITLE_EMS).len() > wide.len());
     }
 
     #[test]

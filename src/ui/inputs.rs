@@ -38,6 +38,9 @@ pub fn found_words(summary: &InputSummary) -> String {
     }
 }
 
+/// Problems listed under a file at most; the rest are among the findings.
+const PROBLEMS_SHOWN: usize = 5;
+
 fn files_of(list: Option<web_sys::FileList>) -> Vec<File> {
     let Some(list) = list else {
         return Vec::new();
@@ -139,25 +142,25 @@ pub fn InputPanel(props: &InputPanelProps) -> Html {
             .find(|i| i.name == name)
             .map(found_words)
     };
-    let problems_of = |name: &str| -> Vec<String> {
-        props
+    // A file's problems in block order, the first few only: a file that repeats a trust store
+    // 139 times would otherwise list thousands of lines (every one is among the findings).
+    let problems_of = |name: &str| -> (Vec<String>, usize) {
+        let mut located: Vec<_> = props
             .report
-            .as_ref()
-            .map(|r| {
-                r.findings
-                    .iter()
-                    .filter(|f| f.location.as_ref().is_some_and(|l| l.source == name))
-                    .map(|f| {
-                        let at = f
-                            .location
-                            .as_ref()
-                            .map(|l| l.to_string())
-                            .unwrap_or_default();
-                        format!("{at}: {} — {}", f.title, f.detail)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+            .iter()
+            .flat_map(|r| &r.findings)
+            .filter_map(|f| Some((f.location.as_ref().filter(|l| l.source == name)?, f)))
+            .collect();
+        let more = located.len().saturating_sub(PROBLEMS_SHOWN);
+        let mut shown = Vec::new();
+        // The first few in block order, picked one by one (a sort would weigh more on the page).
+        while shown.len() < PROBLEMS_SHOWN
+            && let Some(first) = (0..located.len()).min_by_key(|&i| located[i].0.block)
+        {
+            let (l, f) = located.swap_remove(first);
+            shown.push(format!("{l}: {} — {}", f.title, f.detail).replace('`', ""));
+        }
+        (shown, more)
     };
     let open_click = {
         let open_picker = open_picker.clone();
@@ -198,7 +201,7 @@ pub fn InputPanel(props: &InputPanelProps) -> Html {
                 <ul class="files" aria-label={format!("{role} inputs")}>
                     { for entries.into_iter().map(|(id, name, bytes)| {
                         let found = found_in(&name).unwrap_or_else(|| "not inspected yet".into());
-                        let problems = problems_of(&name);
+                        let (problems, more) = problems_of(&name);
                         let on_remove = props.on_remove.clone();
                         let on_paste = props.on_paste.clone();
                         let remove = Callback::from(move |_: MouseEvent| match id {
@@ -211,7 +214,9 @@ pub fn InputPanel(props: &InputPanelProps) -> Html {
                                 <span class="found">{ format!(" — {found} ({})", mtls_inspector::diagnosis::size_words(bytes)) }</span>
                                 <button type="button" class="remove" onclick={remove} aria-label={format!("Remove {name}")}>{ "remove" }</button>
                                 if !problems.is_empty() {
-                                    <ul class="problems">{ for problems.into_iter().map(|p| html! { <li>{ p }</li> }) }</ul>
+                                    <ul class="problems">{ for problems.into_iter().map(|p| html! { <li>{ p }</li> }) }
+                                        if more > 0 { <li>{ format!("…and {more} more, among the findings.") }</li> }
+                                    </ul>
                                 }
                             </li>
                         }

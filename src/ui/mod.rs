@@ -122,13 +122,14 @@ fn address() -> String {
 /// Share links are compressed in the page; a link's payload may not inflate beyond this.
 const MAX_SHARED_BYTES: usize = 16 * 1024 * 1024;
 
-/// Runs bytes through the browser's deflate-raw (de)compression as a stream, reading at most
-/// `limit` bytes of output: the stream is cancelled before the output would pass it, so a
-/// hostile link never makes the page hold more than the cap.
+/// Runs bytes through the browser's deflate-raw (de)compression, reading at most `limit` bytes
+/// of output. The input goes in 4 KiB at a time, each piece only once the output before it has
+/// been read (deflate inflates at most about 1,032 times, so a piece gives at most about
+/// 4 MiB), and everything stops the moment the output passes the cap: a hostile link never
+/// makes the browser inflate much beyond it (given the whole input at once, the decompressor
+/// inflates all of it into its queue, read or not: measured 1.35 GiB for a 1.2 GiB bomb).
 async fn deflate_raw(bytes: &[u8], compress: bool, limit: usize) -> Option<Vec<u8>> {
     use wasm_bindgen_futures::JsFuture;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
     // (De)CompressionStream through Reflect: web-sys has them only behind its unstable flag.
     let class = if compress {
         "CompressionStream"
@@ -142,34 +143,56 @@ async fn deflate_raw(bytes: &[u8], compress: bool, limit: usize) -> Option<Vec<u
     let stream =
         js_sys::Reflect::construct(&constructor, &js_sys::Array::of1(&"deflate-raw".into()))
             .ok()?;
-    let readable: web_sys::ReadableStream = js_sys::Reflect::get(&stream, &"readable".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let writable: web_sys::WritableStream = js_sys::Reflect::get(&stream, &"writable".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let pair = web_sys::ReadableWritablePair::new(&readable, &writable);
-    let reader: web_sys::ReadableStreamDefaultReader = blob
-        .stream()
-        .pipe_through(&pair)
-        .get_reader()
-        .unchecked_into();
+    let side = |name: &str| js_sys::Reflect::get(&stream, &name.into()).ok();
+    let readable: web_sys::ReadableStream = side("readable")?.dyn_into().ok()?;
+    let writable: web_sys::WritableStream = side("writable")?.dyn_into().ok()?;
+    let writer = writable.get_writer().ok()?;
+    let reader: web_sys::ReadableStreamDefaultReader = readable.get_reader().unchecked_into();
     let mut out = Vec::new();
-    loop {
-        let chunk = JsFuture::from(reader.read()).await.ok()?;
-        let done = js_sys::Reflect::get(&chunk, &"done".into()).ok()?;
-        if done.as_bool() == Some(true) {
-            return Some(out);
+    // Takes one chunk of output; `Some(true)` at the end, `None` past the cap or on bad input.
+    let mut take = |chunk: wasm_bindgen::JsValue| -> Option<bool> {
+        if js_sys::Reflect::get(&chunk, &"done".into()).ok()?.as_bool() == Some(true) {
+            return Some(true);
         }
-        let value = js_sys::Reflect::get(&chunk, &"value".into()).ok()?;
-        let value = js_sys::Uint8Array::new(&value);
+        let value = js_sys::Uint8Array::new(&js_sys::Reflect::get(&chunk, &"value".into()).ok()?);
         if out.len() + value.length() as usize > limit {
             let _ = reader.cancel();
+            let _ = writer.abort();
             return None;
         }
         out.extend(value.to_vec());
+        Some(false)
+    };
+    // A read still pending when its piece was taken serves the next piece.
+    let mut pending: Option<js_sys::Promise> = None;
+    let settled = wasm_bindgen::closure::Closure::new(|_: wasm_bindgen::JsValue| ());
+    for piece in bytes.chunks(4096) {
+        // A piece is taken once the output before it has been read: race each read against
+        // the piece being taken (which settles as `undefined`, where a read settles as an
+        // object).
+        let taken = writer
+            .write_with_chunk(&js_sys::Uint8Array::from(piece))
+            .then(&settled);
+        loop {
+            let read = pending.take().unwrap_or_else(|| reader.read());
+            let first = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&read, &taken)))
+                .await
+                .ok()?;
+            if !first.is_object() {
+                pending = Some(read);
+                break;
+            }
+            if take(first)? {
+                return Some(out);
+            }
+        }
+    }
+    let _ = writer.close();
+    loop {
+        let read = pending.take().unwrap_or_else(|| reader.read());
+        if take(JsFuture::from(read).await.ok()?)? {
+            return Some(out);
+        }
     }
 }
 
@@ -595,7 +618,7 @@ fn App() -> Html {
                 <button onclick={on_now} disabled={state.time.is_none()}>{ "Now" }</button>
                 <button onclick={on_clear} disabled={!state.has_any_input()}>{ "Clear all" }</button>
             </div>
-            <div class={classes!("inputs", (report.is_some() && !state.inputs_open).then_some("collapsed"))}>
+            <div class={classes!("inputs", (report.is_some() && !state.inputs_open).then_some("compact"))}>
                 if report.is_some() {
                     <button type="button" class="show-inputs" aria-expanded={state.inputs_open.to_string()}
                         onclick={{ let d = dispatcher.clone(); Callback::from(move |_| d.dispatch(Action::ToggleInputs)) }}>

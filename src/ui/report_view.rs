@@ -170,21 +170,39 @@ fn evidence(report: &Report, finding: &Finding) -> Vec<(String, String)> {
     rows
 }
 
+/// Findings of one code shown before a "show more" button.
+const SAME_SHOWN: usize = 3;
+
 /// The findings, most important first.
 #[function_component]
 pub fn Findings(props: &ReportProps) -> Html {
     let report = &props.report;
+    // Findings of one code beyond the first few wait behind a button (a trust file repeating a
+    // whole store gives one per certificate): the page stays a few screens long.
+    let all = use_state(|| false);
+    let mut seen: Vec<Code> = Vec::new();
     html! {
         <section class="findings" aria-labelledby="findings-title">
             <h2 id="findings-title">{ format!("Findings ({})", report.findings.len()) }</h2>
             { for report.findings.iter().enumerate().map(|(index, f)| {
+                seen.push(f.code);
+                let nth = seen.iter().filter(|&&c| c == f.code).count();
+                let same = report.findings.iter().filter(|g| g.code == f.code).count();
+                if nth > SAME_SHOWN && !*all {
+                    return html! {};
+                }
+                let more = (nth == SAME_SHOWN && same > SAME_SHOWN && !*all).then(|| {
+                    let all = all.clone();
+                    let onclick = Callback::from(move |_: MouseEvent| all.set(true));
+                    html! { <button type="button" class="more" {onclick}>{ format!("Show {} more like this", same - SAME_SHOWN) }</button> }
+                });
                 let severity = match f.severity {
                     Severity::Error => "error",
                     Severity::Incomplete => "incomplete",
                     Severity::Warning => "warning",
                     Severity::Info => "info",
                 };
-                html! {
+                html! { <>
                     <article id={finding_anchor(index)} class={classes!("finding", severity)} data-code={f.code.as_str()}
                         tabindex="0" aria-labelledby={format!("{}-title", finding_anchor(index))}>
                         <h3 id={format!("{}-title", finding_anchor(index))}>
@@ -215,7 +233,8 @@ pub fn Findings(props: &ReportProps) -> Html {
                             } }
                         }}
                     </article>
-                }
+                    { more }
+                </> }
             }) }
         </section>
     }

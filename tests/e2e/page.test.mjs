@@ -5,11 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, symlinkSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { inflateRawSync } from 'node:zlib';
+import { inflateRawSync, createDeflateRaw } from 'node:zlib';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,7 +19,7 @@ const artifacts = join(here, 'artifacts');
 mkdirSync(artifacts, { recursive: true });
 const SYSTEM_TRUST = '/etc/ssl/certs/ca-certificates.crt';
 
-let server, browser, base, origin, certs;
+let server, browser, base, origin, certs, served;
 const P12_PASSWORD = 'correct horse 7';
 
 function openssl(args, cwd) {
@@ -61,6 +62,7 @@ before(async () => {
   assert.ok(existsSync(join(dist, 'index.html')), 'dist/ is missing: run `make build` first');
   certs = makeCertificates();
   const root = mkdtempSync(join(tmpdir(), 'mtls-serve-'));
+  served = root;
   mkdirSync(join(root, 'tools'));
   symlinkSync(dist, join(root, 'tools', 'mtls'));
   const port = 18000 + Math.floor(Math.random() * 1000);
@@ -155,7 +157,7 @@ test('dropping files on each zone shows the EKU finding and its handshake step',
   await context.close();
 });
 
-test('the file pickers take several files, and Enter on a drop zone opens its picker', async () => {
+test('the file pickers take several files, and each is opened by a visible button', async () => {
   const { page, context } = await open();
   await page.setInputFiles('input[type=file][data-role=trust]', [
     { name: 'root.pem', mimeType: 'text/plain', buffer: Buffer.from(certs.root) },
@@ -165,10 +167,11 @@ test('the file pickers take several files, and Enter on a drop zone opens its pi
     { name: 'intermediate.pem', mimeType: 'text/plain', buffer: Buffer.from(certs.intermediate) },
   ]);
   await verdict(page, 'accepted');
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    page.locator('section[data-role=client]').press('Enter'),
-  ]);
+  // The file input itself is hidden (no invisible Tab stop); its button is real and visible.
+  assert.equal(await page.locator('input[type=file][data-role=client]').isVisible(), false);
+  const button = page.locator('button.choose[data-role=client]');
+  assert.ok(await button.isVisible());
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), button.press('Enter')]);
   assert.ok(chooser.isMultiple());
   await context.close();
 });
@@ -547,5 +550,246 @@ test('the server\'s configuration decides: nginx\'s depth, PostgreSQL\'s user ma
     /The server logs: .*no match in usermap "m" for user "bob" authenticated as "alice"/s);
   await page.locator('[data-testid=server]').screenshot({ path: join(artifacts, 'server.png') });
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// ---- Issue 14: accessibility, narrow screens, large and hostile inputs ----
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function axeViolations(page) {
+  // Evaluated through the DevTools protocol: the page's CSP (rightly) refuses inline scripts.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** Certificates with long, wide names (the worst case for the diagram's boxes), made here. */
+function wideNames() {
+  const dir = mkdtempSync(join(tmpdir(), 'mtls-wide-'));
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  const rootName = `/O=WWW/CN=${'W'.repeat(48)} Root CA`;
+  openssl(['req', '-x509', ...ec, '-keyout', 'root.key', '-out', 'root.pem', '-subj', rootName, '-days', '3650',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  openssl(['req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', `/CN=${'M'.repeat(40)} client`], dir);
+  writeFileSync(join(dir, 'leaf.ext'), 'extendedKeyUsage=serverAuth\n');
+  openssl(['x509', '-req', '-in', 'leaf.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-out', 'leaf.pem',
+    '-days', '30', '-extfile', 'leaf.ext'], dir);
+  return { root: readFileSync(join(dir, 'root.pem'), 'utf8'), leaf: readFileSync(join(dir, 'leaf.pem'), 'utf8') };
+}
+
+test('axe-core finds no serious or critical violation, empty and rejected with details open, light and dark', async () => {
+  for (const [width, colorScheme] of [[1280, 'light'], [1280, 'dark'], [380, 'light'], [380, 'dark']]) {
+    const { page, context, errors } = await open({ width, colorScheme });
+    assert.deepEqual(await axeViolations(page), [], `${width} ${colorScheme}, empty page`);
+    await page.selectOption('[data-testid=examples]', 'server-auth-eku');
+    await verdict(page, 'rejected');
+    await page.click('[data-testid=chain-diagram] g.node.failing');
+    await page.waitForSelector('[data-testid=details]');
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    assert.deepEqual(await axeViolations(page), [], `${width} ${colorScheme}, rejected with details open`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test('at 320 and 380 px the verdict is on the first screen, nothing scrolls sideways, no text under 12 px', async () => {
+  for (const width of [320, 380]) {
+    const { page, context } = await open({ width });
+    await drop(page, 'client', [['alice.pem', certs.alice + certs.intermediate]]);
+    await drop(page, 'trust', [['root.pem', certs.root]]);
+    await verdict(page, 'accepted');
+    const screen = await page.evaluate(() => ({
+      sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      verdictBottom: document.querySelector('[data-testid=verdict] h2').getBoundingClientRect().bottom,
+      height: innerHeight,
+    }));
+    console.log(`${width} px: the verdict's headline ends at y = ${Math.round(screen.verdictBottom)} of ${screen.height}`);
+    assert.ok(screen.sideways <= 0, `${width} px: the page scrolls sideways by ${screen.sideways} px`);
+    assert.ok(screen.verdictBottom <= screen.height, `${width} px: the verdict is below the first screen`);
+    await page.selectOption('[data-testid=examples]', 'expired-intermediate');
+    await verdict(page, 'rejected');
+    // Every text shown, at its drawn size (an SVG's text scales with the drawing).
+    const smallest = await page.evaluate(() => {
+      let min = { size: Infinity, text: '' };
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const element = node.parentElement;
+        if (!node.textContent.trim() || !element || element.closest('option, noscript')) continue;
+        if (element.getClientRects().length === 0) continue;
+        let size = parseFloat(getComputedStyle(element).fontSize);
+        const svg = element.closest('svg');
+        if (svg) size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        if (size < min.size) min = { size, text: node.textContent.trim().slice(0, 40) };
+      }
+      return min;
+    });
+    assert.ok(smallest.size >= 12, `${width} px: "${smallest.text}" is drawn at ${smallest.size.toFixed(1)} px`);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(sideways <= 0, `${width} px, rejected: the page scrolls sideways by ${sideways} px`);
+    // The inputs shrank to their files; one button shows them in full again.
+    assert.equal(await page.locator('textarea[data-role=client]').isVisible(), false);
+    await page.click('button.show-inputs');
+    assert.ok(await page.locator('textarea[data-role=client]').isVisible());
+    await page.screenshot({ path: join(artifacts, `verdict-first-${width}.png`) });
+    await context.close();
+  }
+});
+
+test('the diagram keeps long names inside their boxes and says them in full', async () => {
+  const wide = wideNames();
+  const { page, context } = await open();
+  await drop(page, 'client', [['wide.pem', wide.leaf]]);
+  await drop(page, 'trust', [['wide-root.pem', wide.root]]);
+  await verdict(page, 'rejected');
+  const boxes = await page.$$eval('[data-testid=chain-diagram] g.node', (nodes) => nodes.map((node) => {
+    const box = node.querySelector('rect').getBBox();
+    return {
+      label: node.getAttribute('aria-label'),
+      overflow: Math.max(...[...node.querySelectorAll('text')].map((t) => {
+        const b = t.getBBox();
+        return Math.max(b.x + b.width - (box.x + box.width), box.x - b.x);
+      })),
+    };
+  }));
+  assert.equal(boxes.length, 2);
+  for (const box of boxes) assert.ok(box.overflow <= 0, `text runs ${box.overflow.toFixed(1)} px past its box: ${box.label}`);
+  const labels = boxes.map((b) => b.label).join('\n');
+  assert.ok(labels.includes(`CN=${'W'.repeat(48)} Root CA`), labels);
+  assert.match(labels, /fails, The client certificate is not allowed for client authentication/);
+  // Focus and selection are drawn differently.
+  const node = page.locator('[data-testid=chain-diagram] g.node.failing');
+  await node.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=chain-diagram] g.node.failing.selected');
+  await page.locator('[data-testid=chain-diagram] g.node.trusted').focus();
+  const look = (selector) => page.locator(selector).evaluate((n) => {
+    const style = getComputedStyle(n.querySelector('rect'));
+    return `${style.stroke} ${style.strokeDasharray} ${style.fill}`;
+  });
+  const focused = await look('[data-testid=chain-diagram] g.node.trusted:focus');
+  const selected = await look('[data-testid=chain-diagram] g.node.failing.selected');
+  assert.notEqual(focused, selected);
+  await page.locator('.diagram').screenshot({ path: join(artifacts, 'diagram-wide-names.png') });
+  await context.close();
+});
+
+test('Tab reaches every finding, and links move the focus to what they point at', async () => {
+  const { page, context } = await open();
+  await page.selectOption('[data-testid=examples]', 'expired-intermediate');
+  await verdict(page, 'rejected');
+  const findings = await page.$$eval('.finding', (all) => all.map((f) => f.id));
+  assert.ok(findings.length >= 1);
+  const reached = new Set();
+  for (let i = 0; i < 200 && reached.size < findings.length; i++) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => document.activeElement?.id ?? '');
+    if (id.startsWith('finding-')) reached.add(id);
+  }
+  assert.deepEqual([...reached].sort(), [...findings].sort());
+  await page.click('[data-profile=openssl] a.why');
+  assert.match(await page.evaluate(() => document.activeElement.id), /^finding-\d+$/);
+  await page.click('a.to-explain');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'log-line');
+  // A pasted line's diagnoses link to the findings on the page.
+  await page.fill('[data-role=log-line]', 'client SSL certificate verify error: (10:certificate has expired)');
+  await page.waitForSelector('[data-testid=explain] a.found-here');
+  await page.click('[data-testid=explain] a.found-here');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.code), 'expired');
+  // Code spans are code, not backticks.
+  assert.ok(!(await page.locator('.findings').innerText()).includes('`'));
+  await context.close();
+});
+
+test('a 20,000-certificate trust file repeating the system store stays a few screens long', async (t) => {
+  if (!existsSync(SYSTEM_TRUST)) { t.skip(`${SYSTEM_TRUST} is missing`); return; }
+  const store = readFileSync(SYSTEM_TRUST, 'utf8');
+  const distinct = (store.match(/BEGIN CERTIFICATE/g) || []).length;
+  const copies = Math.ceil(20000 / distinct);
+  writeFileSync(join(served, 'repeated-store.pem'), store.repeat(copies) + certs.root);
+  const { page, context, errors } = await open();
+  await drop(page, 'client', [['alice.pem', certs.alice + certs.intermediate]]);
+  await verdict(page, 'incomplete');
+  // The file is fetched into the page first, so that only the page's own work is measured.
+  const transfer = await page.evaluateHandle(async () => {
+    const blob = await (await fetch('/repeated-store.pem')).blob();
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], 'repeated-store.pem'));
+    window.longTasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e.duration); })
+      .observe({ type: 'longtask' });
+    return dt;
+  });
+  const started = Date.now();
+  await page.dispatchEvent('section[data-role=trust]', 'drop', { dataTransfer: transfer });
+  await verdict(page, 'accepted');
+  const ms = Date.now() - started;
+  await page.waitForTimeout(500);
+  const seen = await page.evaluate(() => ({
+    longest: Math.max(0, ...window.longTasks),
+    height: document.documentElement.scrollHeight,
+    findings: document.querySelectorAll('.finding').length,
+    problems: document.querySelectorAll('li[data-file="repeated-store.pem"] .problems li').length,
+    more: document.querySelector('.findings button.more')?.textContent ?? '',
+    found: document.querySelector('li[data-file="repeated-store.pem"] .found').textContent,
+  }));
+  console.log(`${distinct * copies + 1} certificates (${distinct} distinct): drop to verdict ${ms} ms, ` +
+    `longest main-thread task ${Math.round(seen.longest)} ms, page ${seen.height} px tall, ${seen.findings} findings shown`);
+  assert.ok(seen.height < 8 * 900, `the page is ${seen.height} px tall`);
+  assert.ok(seen.findings <= 12, `${seen.findings} findings shown before expanding`);
+  assert.ok(seen.problems <= 6, `${seen.problems} problem lines under the file`);
+  assert.match(seen.more, /^Show \d+ more like this$/);
+  assert.match(seen.found, /MiB\)/);
+  assert.match(await page.locator('.finding[data-code=duplicate_certificate]').first().innerText(), new RegExp(`given ${copies} times`));
+  await page.click('.findings button.more');
+  assert.ok(await page.locator('.finding[data-code=duplicate_certificate]').count() >= distinct - 5);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** The resident memory of Chromium's renderer processes now, in bytes: the largest one. */
+function rendererMemory() {
+  let largest = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (rss) largest = Math.max(largest, Number(rss[1]) * 1024);
+    } catch { /* the process ended */ }
+  }
+  return largest;
+}
+
+test('a share link that inflates to 1.2 GiB is refused with the renderer\'s memory bounded', async () => {
+  // 1.2 GiB of zeros, deflated as a stream here (1.25 MB; its base64 fits Chromium's 2 MiB URLs).
+  const deflate = createDeflateRaw({ level: 9 });
+  const chunks = [];
+  deflate.on('data', (c) => chunks.push(c));
+  const done = new Promise((resolve) => deflate.on('end', resolve));
+  const zeros = Buffer.alloc(1 << 20);
+  for (let i = 0; i < 1229; i++) if (!deflate.write(zeros)) await new Promise((r) => deflate.once('drain', r));
+  deflate.end();
+  await done;
+  const fragment = Buffer.concat(chunks).toString('base64url');
+  assert.ok(fragment.length < 2 * 1048576 - 1000, `a ${fragment.length}-character fragment is too long for a URL`);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.waitForSelector('[data-testid=verdict]');
+  const before = rendererMemory();
+  let peak = before;
+  const sampler = setInterval(() => { peak = Math.max(peak, rendererMemory()); }, 50);
+  await page.goto(`${base}#share=${fragment}`);
+  await page.reload();
+  await page.waitForSelector('[data-testid=notice]', { timeout: 120000 });
+  clearInterval(sampler);
+  peak = Math.max(peak, rendererMemory());
+  const mib = (n) => Math.round(n / 1048576);
+  console.log(`share-link bomb: ${mib(fragment.length)} MiB fragment; renderer ${mib(before)} MiB before, ` +
+    `peak ${mib(peak)} MiB while refusing it`);
+  assert.match(await page.locator('[data-testid=notice]').innerText(), /damaged or incomplete/);
+  assert.ok(peak - before < 256 * 1048576, `the renderer grew by ${mib(peak - before)} MiB`);
   await context.close();
 });
