@@ -55,9 +55,10 @@ conformance:
 	cargo test --release --test go_differential -- --nocapture
 	cargo test --release --test java_differential -- --nocapture
 
-## screenshot: regenerate docs/screenshot.png from an end-to-end run of the built page
+## screenshot: regenerate docs/screenshot.png and docs/screenshot-380.png from an end-to-end run
 screenshot: build e2e
 	cp tests/e2e/artifacts/rejected-eku.png docs/screenshot.png
+	cp tests/e2e/artifacts/verdict-first-380.png docs/screenshot-380.png
 
 ## bench: criterion benchmarks of the engine, the CLI against openssl, and the page in Chromium;
 ## rewrites the table in README.md

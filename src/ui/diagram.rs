@@ -395,7 +395,8 @@ pub fn ChainDiagram(props: &ChainDiagramProps) -> Html {
             }
         });
         // What the box shows, cut to fit it; the full name and why it fails in its accessible
-        // name (which begins with the text shown), the certificate's details on a click.
+        // name (which begins with the text shown), the full name on hover, the certificate's
+        // details on a click.
         let mark = if n.failing { "✗ " } else if n.trusted { "★ " } else { "" };
         let (title, role) = (truncate(&n.title, TITLE_EMS), truncate(&n.role, LINE_EMS));
         let detail = truncate(&n.detail, LINE_EMS);
@@ -409,6 +410,7 @@ pub fn ChainDiagram(props: &ChainDiagramProps) -> Html {
         html! {
             <g class={class} {onclick} {onkeydown} tabindex="0" role="button" aria-label={label}
                 aria-pressed={selected.to_string()} data-index={index.map(|i| i.to_string())}>
+                <title>{ &n.title }</title>
                 <rect x={n.x.to_string()} y={n.y.to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="8" />
                 <text class="title" x={(n.x + 10).to_string()} y={(n.y + 21).to_string()}>{ mark }{ title }{ " " }</text>
                 <text class="role" x={(n.x + 10).to_string()} y={(n.y + 40).to_string()}>{ role }{ " " }</text>

@@ -631,9 +631,9 @@ test('at 320 and 380 px the verdict is on the first screen, nothing scrolls side
     assert.ok(sideways <= 0, `${width} px, rejected: the page scrolls sideways by ${sideways} px`);
     // The inputs shrank to their files; one button shows them in full again.
     assert.equal(await page.locator('textarea[data-role=client]').isVisible(), false);
+    await page.screenshot({ path: join(artifacts, `verdict-first-${width}.png`) });
     await page.click('button.show-inputs');
     assert.ok(await page.locator('textarea[data-role=client]').isVisible());
-    await page.screenshot({ path: join(artifacts, `verdict-first-${width}.png`) });
     await context.close();
   }
 });
@@ -648,6 +648,7 @@ test('the diagram keeps long names inside their boxes and says them in full', as
     const box = node.querySelector('rect').getBBox();
     return {
       label: node.getAttribute('aria-label'),
+      hover: node.querySelector('title').textContent,
       overflow: Math.max(...[...node.querySelectorAll('text')].map((t) => {
         const b = t.getBBox();
         return Math.max(b.x + b.width - (box.x + box.width), box.x - b.x);
@@ -658,6 +659,7 @@ test('the diagram keeps long names inside their boxes and says them in full', as
   for (const box of boxes) assert.ok(box.overflow <= 0, `text runs ${box.overflow.toFixed(1)} px past its box: ${box.label}`);
   const labels = boxes.map((b) => b.label).join('\n');
   assert.ok(labels.includes(`CN=${'W'.repeat(48)} Root CA`), labels);
+  assert.ok(boxes.some((b) => b.hover === `CN=${'W'.repeat(48)} Root CA`), 'the full name on hover');
   assert.match(labels, /fails, The client certificate is not allowed for client authentication/);
   // Focus and selection are drawn differently.
   const node = page.locator('[data-testid=chain-diagram] g.node.failing');
