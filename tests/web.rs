@@ -146,8 +146,10 @@ fn a_request_and_its_report_cross_the_worker_boundary_intact() {
         user: String::new(),
     });
     let sent = serde_wasm_bindgen::to_value(&request).unwrap();
+    // Externally tagged: `{ inspect: { …, inputs: [{ …, bytes: Uint8Array }] } }`.
+    let inspect = js_sys::Reflect::get(&sent, &"inspect".into()).unwrap();
     let bytes = js_sys::Reflect::get(
-        &js_sys::Reflect::get(&sent, &"inputs".into())
+        &js_sys::Reflect::get(&inspect, &"inputs".into())
             .map(|inputs| js_sys::Array::from(&inputs).get(0))
             .unwrap(),
         &"bytes".into(),
