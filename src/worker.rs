@@ -305,4 +305,48 @@ mod tests {
         };
         assert_eq!(*report, plain.report());
     }
+
+    #[test]
+    fn a_share_payload_is_made_of_the_latest_report_and_read_back_as_its_inputs() {
+        let client = include_bytes!("../static/samples/good-chain.client.pem").to_vec();
+        let certificates = |pem: &[u8]| {
+            String::from_utf8_lossy(pem)
+                .matches("BEGIN CERTIFICATE")
+                .count()
+        };
+        let mut engine = Engine::default();
+        let Step::Reply(reply) =
+            engine.request(EngineRequest::Inspect(inspection(5, client.clone(), &[])))
+        else {
+            panic!("a report at once")
+        };
+        engine.sent(reply);
+        let Step::Reply(EngineReply::Shared {
+            payload,
+            trust_left_out: 0,
+        }) = engine.request(EngineRequest::Share)
+        else {
+            panic!("a payload")
+        };
+        let restore = |payload: Vec<u8>| match Engine::default()
+            .request(EngineRequest::Restore { payload })
+        {
+            Step::Reply(EngineReply::Restored { restored }) => restored,
+            _ => panic!("an answer to a restore"),
+        };
+        let restored = restore(payload.clone()).expect("the payload reads back");
+        assert_eq!(restored.time, 1_780_315_200);
+        assert_eq!(restored.inputs.len(), 1);
+        assert_eq!(restored.inputs[0].side, Side::Client);
+        assert!(certificates(&client) >= 2);
+        assert_eq!(
+            certificates(&restored.inputs[0].bytes),
+            certificates(&client)
+        );
+        // A payload cut short, or of another version, is refused rather than misread.
+        assert_eq!(restore(payload[..payload.len() - 1].to_vec()), None);
+        let mut other = payload;
+        other[0] ^= 1;
+        assert_eq!(restore(other), None);
+    }
 }
