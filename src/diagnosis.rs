@@ -533,7 +533,7 @@ const TEXTS: &[Texts] = &[
     Texts {
         code: Code::Revoked,
         title: "A certificate is revoked",
-        detail: "{who} (serial {serial}) is listed in a supplied CRL.",
+        detail: "{who} (serial {serial}) is listed in a supplied CRL{value}.",
         remedy: "Issue a new client certificate; a revoked one cannot be reinstated.",
     },
     Texts {

@@ -20,7 +20,13 @@ fn verdict(report: &Report, profile: Profile) -> (Verdict, Vec<Code>) {
 fn a_revoked_client_is_shown_with_the_crl_that_lists_it_and_each_servers_policy() {
     let pki = common::Pki::new("Revocation");
     let leaf = pki.client(common::client("revoked"));
-    let issuing_crl = common::crl(&pki.intermediate, &[&leaf], NOW - DAY, NOW + 7 * DAY);
+    let issuing_crl = common::crl_with_reason(
+        &pki.intermediate,
+        &[&leaf],
+        NOW - DAY,
+        NOW + 7 * DAY,
+        Some(rcgen::RevocationReason::KeyCompromise),
+    );
     let root_crl = common::crl(&pki.root, &[], NOW - DAY, NOW + 7 * DAY);
     let report = run(
         &[
@@ -52,6 +58,21 @@ fn a_revoked_client_is_shown_with_the_crl_that_lists_it_and_each_servers_policy(
         assert!(codes.contains(&Code::Revoked), "{profile:?}");
     }
     assert_eq!(verdict(&report, Profile::Go).0, Verdict::Accepted);
+    // Which CRL, since when and why (the entry's revocationDate and cRLReason).
+    let revoked = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::Revoked)
+        .unwrap();
+    let since = mtls_inspector::diagnosis::format_time(NOW - DAY);
+    assert!(
+        revoked.detail.ends_with(&format!(
+            "CN=Revocation Issuing CA): revoked since \
+             {since}, reason keyCompromise."
+        )),
+        "{}",
+        revoked.detail
+    );
     let text = report.to_text();
     assert!(text.contains("lists CN=revoked as revoked"), "{text}");
     assert!(text.contains("Go's crypto/tls never checks CRLs"), "{text}");

@@ -392,8 +392,18 @@ pub(crate) fn revocation(
                 out.push(Violation::new(Code::CrlUnusable, index).value(&reason));
                 continue;
             }
-            if crl.lists(cert) {
-                out.push(Violation::new(Code::Revoked, index));
+            if let Some(entry) = crl.entry_for(cert) {
+                let reason = entry
+                    .reason
+                    .as_ref()
+                    .map(|reason| format!(", reason {reason}"))
+                    .unwrap_or_default();
+                let value = format!(
+                    " (the CRL of {}): revoked since {}{reason}",
+                    crl.issuer,
+                    crate::diagnosis::format_time(entry.date)
+                );
+                out.push(Violation::new(Code::Revoked, index).value(&value));
             }
             if profile == Profile::Webpki {
                 continue;

@@ -46,6 +46,16 @@ const KNOWN_CRL_ENTRY_EXTENSIONS: &[&str] = &[
     "2.5.29.29", // certificateIssuer
 ];
 
+/// One entry of a CRL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revoked {
+    /// The serial number, the INTEGER contents exactly as encoded.
+    pub serial: Vec<u8>,
+    pub date: Timestamp,
+    /// The cRLReason entry extension, by its RFC 5280 name (`keyCompromise`).
+    pub reason: Option<String>,
+}
+
 /// An owned, parsed certificate revocation list.
 #[derive(Clone, Debug)]
 pub struct Crl {
@@ -57,8 +67,8 @@ pub struct Crl {
     pub issuer_java: String,
     pub this_update: Timestamp,
     pub next_update: Option<Timestamp>,
-    /// Revoked serial numbers, the INTEGER contents exactly as encoded.
-    pub revoked: Vec<Vec<u8>>,
+    /// The revoked certificates' entries.
+    pub revoked: Vec<Revoked>,
     pub signature_algorithm: SignatureAlgorithm,
     pub signature: Vec<u8>,
     pub tbs: std::ops::Range<usize>,
@@ -74,7 +84,14 @@ impl Crl {
 
     /// Does this CRL list `certificate`'s serial? Serials are compared as encoded.
     pub fn lists(&self, certificate: &Certificate) -> bool {
-        self.revoked.contains(&certificate.serial_raw)
+        self.entry_for(certificate).is_some()
+    }
+
+    /// This CRL's entry for `certificate`'s serial (compared as encoded).
+    pub fn entry_for(&self, certificate: &Certificate) -> Option<&Revoked> {
+        self.revoked
+            .iter()
+            .find(|entry| entry.serial == certificate.serial_raw)
     }
 
     pub fn tbs_bytes(&self) -> &[u8] {
@@ -127,7 +144,19 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
     }
     let mut revoked = Vec::new();
     for entry in &tbs.revoked_certificates {
-        revoked.push(entry.raw_serial().to_vec());
+        revoked.push(Revoked {
+            serial: entry.raw_serial().to_vec(),
+            date: timestamp(&entry.revocation_date),
+            // x509-parser names reasons as `KeyCompromise`; RFC 5280's names begin in lower case.
+            reason: entry.reason_code().map(|(_, code)| {
+                let name = code.to_string();
+                let mut chars = name.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_lowercase().chain(chars).collect())
+                    .unwrap_or(name)
+            }),
+        });
         for extension in entry.extensions() {
             let oid = extension.oid.to_id_string();
             if extension.critical && !KNOWN_CRL_ENTRY_EXTENSIONS.contains(&oid.as_str()) {

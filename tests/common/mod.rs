@@ -116,6 +116,17 @@ pub fn issue(params: CertificateParams, key: KeyPair, issuer: &Node) -> Node {
 
 /// A CRL by `issuer` listing `revoked` serials, valid from `this_update` to `next_update`.
 pub fn crl(issuer: &Node, revoked: &[&Node], this_update: i64, next_update: i64) -> String {
+    crl_with_reason(issuer, revoked, this_update, next_update, None)
+}
+
+/// [`crl`], its entries carrying a cRLReason.
+pub fn crl_with_reason(
+    issuer: &Node,
+    revoked: &[&Node],
+    this_update: i64,
+    next_update: i64,
+    reason_code: Option<rcgen::RevocationReason>,
+) -> String {
     let params = CertificateRevocationListParams {
         this_update: at(this_update),
         next_update: at(next_update),
@@ -126,7 +137,7 @@ pub fn crl(issuer: &Node, revoked: &[&Node], this_update: i64, next_update: i64)
             .map(|node| RevokedCertParams {
                 serial_number: node.params.serial_number.clone().unwrap(),
                 revocation_time: at(NOW - DAY),
-                reason_code: None,
+                reason_code,
                 invalidity_date: None,
             })
             .collect(),
