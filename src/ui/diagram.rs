@@ -15,10 +15,12 @@ const ROW: i32 = 104;
 const CENTER_X: i32 = 265;
 const RIGHT_X: i32 = 525;
 const LEFT_X: i32 = 8;
-/// Widths in em that fit inside a box: its title (14 px bold, after a mark) and its other
-/// lines (12 px); checked in Chromium on wide names (tests/e2e).
+/// Widths in em, by [`width`]'s table, that fit inside a box: its title (14 px bold, after a
+/// mark) and its other lines (12 px regular, which the bold table overestimates by about 1.3:
+/// measured in Chromium, "trust anchor (server's) · EC P-256" is 200 px of the 230 available);
+/// checked in Chromium on wide names (tests/e2e).
 const TITLE_EMS: usize = 15;
-const LINE_EMS: usize = 22;
+const LINE_EMS: usize = 24;
 /// Boxes drawn at most; a 10,000-certificate bundle stays a readable picture.
 const MAX_DRAWN: usize = 40;
 
@@ -330,6 +332,12 @@ impl Layout {
     }
 }
 
+/// Does the drawing need more than the diagram's column beside the details (then the details
+/// go below it, rather than the drawing scroll or shrink its text)?
+pub fn is_wide(report: &Report) -> bool {
+    layout(report).horizontal().1 > 600
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ChainDiagramProps {
     pub report: Rc<Report>,
@@ -573,6 +581,20 @@ mod tests {
         assert!(layout.edges.iter().any(|e| e.state == EdgeState::Missing));
         // The root is trusted but unused by this chain: collapsed.
         assert_eq!(layout.collapsed.len(), 1);
+    }
+
+    #[test]
+    fn a_drawing_with_certificates_beside_the_chain_takes_the_whole_width() {
+        assert!(!is_wide(&report(0)));
+        // A second client certificate, outside the chain, is drawn in a column of its own.
+        let mut state = State::default();
+        state.apply(Action::LoadExample(&SAMPLES[0]));
+        let other = SAMPLES[2].client;
+        state.apply(Action::Paste(
+            crate::ui::state::Role::Client,
+            format!("{}{other}", SAMPLES[0].client),
+        ));
+        assert!(is_wide(&state.inspect(NOW).unwrap()));
     }
 
     #[test]

@@ -640,7 +640,7 @@ fn App() -> Html {
                 on_forget={{ let d = dispatcher.clone(); Callback::from(move |()| d.dispatch(Action::ForgetPasswords)) }} />
             <VerdictBanner report={report.clone()} {pending} />
             if let Some(report) = report.clone() {
-                <div class="chain-and-details">
+                <div class={classes!("chain-and-details", diagram::is_wide(&report).then_some("wide"))}>
                     <ChainDiagram report={report.clone()} selected={state.selected} on_select={on_select}
                         show_all_trusted={state.show_all_trusted} on_toggle_trusted={on_toggle_trusted} />
                     <CertificateDetails report={report.clone()} index={state.selected} on_copy={Callback::from(copy_to_clipboard)} />
