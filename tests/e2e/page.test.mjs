@@ -728,7 +728,9 @@ test('a 20,000-certificate trust file repeating the system store stays a few scr
   await page.dispatchEvent('section[data-role=trust]', 'drop', { dataTransfer: transfer });
   await verdict(page, 'accepted');
   const ms = Date.now() - started;
-  await page.waitForTimeout(500);
+  // The findings rendered, and two frames later every long task of that rendering reported.
+  await page.waitForSelector('.findings button.more');
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   const seen = await page.evaluate(() => ({
     longest: Math.max(0, ...window.longTasks),
     height: document.documentElement.scrollHeight,
