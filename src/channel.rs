@@ -423,8 +423,49 @@ mod tests {
         );
         let asked = serde_json::to_value(Request::Explain { line: "x".into() }).unwrap();
         assert!(serde_json::from_value::<EngineRequest>(asked).is_err());
+        for (asked, expected) in [
+            (Request::Share, EngineRequest::Share),
+            (
+                Request::Restore {
+                    payload: vec![2, 0],
+                },
+                EngineRequest::Restore {
+                    payload: vec![2, 0],
+                },
+            ),
+        ] {
+            let travelled: EngineRequest =
+                serde_json::from_value(serde_json::to_value(asked).unwrap()).unwrap();
+            assert_eq!(travelled, expected);
+        }
+        let restored = Restored {
+            inputs: vec![File {
+                side: Side::Client,
+                name: "shared client certificates.pem".into(),
+                bytes: b"-----BEGIN CERTIFICATE-----".to_vec(),
+            }],
+            time: 1_780_315_200,
+        };
         for (sent, expected) in [
             (EngineReply::Ready, Reply::Ready),
+            (
+                EngineReply::Shared {
+                    payload: vec![2, 7],
+                    trust_left_out: 3,
+                },
+                Reply::Shared {
+                    payload: vec![2, 7],
+                    trust_left_out: 3,
+                },
+            ),
+            (
+                EngineReply::Restored {
+                    restored: Some(restored.clone()),
+                },
+                Reply::Restored {
+                    restored: Some(restored),
+                },
+            ),
             (
                 EngineReply::Export {
                     format: ExportFormat::Markdown,

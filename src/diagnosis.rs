@@ -911,7 +911,7 @@ fn capitalise(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::size_words;
+    use super::*;
 
     #[test]
     fn sizes_are_said_in_binary_units() {
@@ -927,8 +927,6 @@ mod tests {
             assert_eq!(size_words(bytes), words, "{bytes}");
         }
     }
-
-    use super::*;
 
     #[test]
     fn every_code_has_a_distinct_snake_case_name() {

@@ -83,7 +83,6 @@ fn fails_at_certificate_verify(code: Code) -> bool {
     matches!(code, Code::PrivateKeyMismatch | Code::UnsupportedKeyType)
 }
 
-/// The handshake for this report: every step, the failing one marked and explained.
 /// Where the handshake stops for this client, and why, as the engine puts it in the report
 /// (the page only lays the steps out: [`handshake`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,24 +92,24 @@ pub struct Stop {
     pub why: String,
 }
 
-/// The steps of the handshake for `report`, from where it says the handshake stops.
+/// The handshake for this report: every step, the failing one marked and explained (from
+/// where the report says the handshake stops).
 pub fn handshake(report: &Report) -> Vec<Step> {
-    let failing = report.handshake.as_ref().map(|s| (s.step, s.why.clone()));
+    let failing = report.handshake.as_ref();
     STEPS
         .iter()
         .enumerate()
         .map(|(index, &(message, from, purpose))| {
-            let state = match (&failing, report.verdict) {
-                (Some((at, _)), _) if index == *at => StepState::Fails,
-                (Some((at, _)), _) if index > *at => StepState::NotReached,
+            let state = match (failing, report.verdict) {
+                (Some(stop), _) if index == stop.step => StepState::Fails,
+                (Some(stop), _) if index > stop.step => StepState::NotReached,
                 (Some(_), _) => StepState::Passes,
                 (None, Verdict::Incomplete) if index >= 4 => StepState::Unknown,
                 (None, _) => StepState::Passes,
             };
-            let explanation = match &failing {
-                Some((at, text)) if index == *at => Some(text.clone()),
-                _ => None,
-            };
+            let explanation = failing
+                .filter(|stop| stop.step == index)
+                .map(|stop| stop.why.clone());
             Step {
                 message,
                 from,
