@@ -253,11 +253,9 @@ fn restore_shared(engine: Slot, dispatcher: UseReducerDispatcher<State>) {
             Some(compressed) => deflate_raw(&compressed, false, MAX_SHARED_BYTES).await,
             None => None,
         };
-        match payload
-            .and_then(|payload| serde_wasm_bindgen::to_value(&Request::Restore { payload }).ok())
-        {
-            Some(message) => post(&engine, message),
-            None => dispatcher.dispatch(Action::Notice(Some(DAMAGED_LINK.into()))),
+        let asked = payload.is_some_and(|payload| ask(&engine, &Request::Restore { payload }));
+        if !asked {
+            dispatcher.dispatch(Action::Notice(Some(DAMAGED_LINK.into())));
         }
     });
 }
@@ -282,6 +280,18 @@ struct Answers {
     state: UseReducerDispatcher<State>,
 }
 
+/// Asks the worker in `slot` (see [`post`]); `false` if the request cannot be put in a
+/// message.
+fn ask(slot: &Slot, request: &mtls_inspector::channel::Request) -> bool {
+    match serde_wasm_bindgen::to_value(request) {
+        Ok(message) => {
+            post(slot, message);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 /// Sends `message` to the worker in `slot`, or keeps it until the worker says it is ready.
 fn post(slot: &Slot, message: wasm_bindgen::JsValue) {
     if let Some(engine) = slot.borrow_mut().as_mut() {
@@ -294,7 +304,7 @@ fn post(slot: &Slot, message: wasm_bindgen::JsValue) {
 }
 
 /// The inspection request for the worker.
-fn request(id: u32, time: i64, state: &State) -> Option<wasm_bindgen::JsValue> {
+fn request(id: u32, time: i64, state: &State) -> mtls_inspector::channel::Request {
     use mtls_inspector::channel::{ConfigFile, File, Inspection, Request};
     let mut inputs = Vec::new();
     let mut push = |side: Side, name: &str, bytes: &[u8]| {
@@ -320,7 +330,7 @@ fn request(id: u32, time: i64, state: &State) -> Option<wasm_bindgen::JsValue> {
         .into_iter()
         .map(|(name, bytes)| ConfigFile { name, bytes })
         .collect();
-    let request = Request::Inspect(Inspection {
+    Request::Inspect(Inspection {
         id,
         time,
         passwords: state.passwords.clone(),
@@ -328,8 +338,7 @@ fn request(id: u32, time: i64, state: &State) -> Option<wasm_bindgen::JsValue> {
         inputs,
         server_configs,
         user: state.user.clone(),
-    });
-    serde_wasm_bindgen::to_value(&request).ok()
+    })
 }
 
 /// Starts one of the page's workers (`name`: its module, through the loader Trunk writes for
@@ -468,8 +477,8 @@ fn App() -> Html {
             };
             if !state.has_client_input() {
                 result.set(None);
-            } else if let Some(message) = request(id, key.time, &state) {
-                post(&engine, message);
+            } else {
+                ask(&engine, &request(id, key.time, &state));
             }
             || ()
         });
@@ -479,14 +488,11 @@ fn App() -> Html {
         let explainer = explainer.clone();
         use_effect_with(state.log_line.clone(), move |line| {
             use mtls_inspector::channel::Request;
-            if !line.trim().is_empty()
-                && let Ok(message) =
-                    serde_wasm_bindgen::to_value(&Request::Explain { line: line.clone() })
-            {
+            if !line.trim().is_empty() {
                 if explainer.borrow().is_none() {
                     start_worker("mtls-inspector-explain", &explainer, answers);
                 }
-                post(&explainer, message);
+                ask(&explainer, &Request::Explain { line: line.clone() });
             }
             || ()
         });
@@ -560,10 +566,7 @@ fn App() -> Html {
         use mtls_inspector::channel::Request;
         let engine = engine.clone();
         Callback::from(move |_| {
-            let message = serde_wasm_bindgen::to_value(&Request::Export { format, copy });
-            if let (Some(engine), Ok(message)) = (engine.borrow().as_ref(), message) {
-                engine.worker.post_message(&message).ok();
-            }
+            ask(&engine, &Request::Export { format, copy });
         })
     };
     let exports = report.clone().map(|report| {
@@ -571,10 +574,7 @@ fn App() -> Html {
         let on_share = {
             let engine = engine.clone();
             Callback::from(move |_| {
-                let message = serde_wasm_bindgen::to_value(&mtls_inspector::channel::Request::Share);
-                if let Ok(message) = message {
-                    post(&engine, message);
-                }
+                ask(&engine, &mtls_inspector::channel::Request::Share);
             })
         };
         let has_key = !report.private_keys.is_empty();
