@@ -64,6 +64,9 @@ pub struct Inspection {
     pub server_configs: Vec<ConfigFile>,
     /// The user the client logs in as (`--user`; empty when none).
     pub user: String,
+    /// Which trusted certificates the report lists: the page asks for those used, then for
+    /// the others after them when the user wants to see them.
+    pub listing: crate::inspect::Listing,
 }
 
 /// One server configuration file, or a paste.
@@ -385,6 +388,7 @@ impl Inspection {
                 .map(|file| (file.name.clone(), file.bytes.clone()))
                 .collect(),
             user: Some(self.user.trim().to_owned()).filter(|user| !user.is_empty()),
+            listing: self.listing,
             ..crate::Options::at(self.time)
         }
     }

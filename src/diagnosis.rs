@@ -824,7 +824,8 @@ const TEXTS: &[Texts] = &[
         title: "Trusted certificates no path uses are not listed",
         detail: "{value}: none is an issuer candidate of a certificate here, so the report lists \
              only the trusted certificates that are.",
-        remedy: "To see every one of them: `--all-certificates` (the page always shows them).",
+        remedy: "To list every one of them: `--all-certificates` (on the page: \"show\" under the \
+             trust chain).",
     },
 ];
 

@@ -67,9 +67,8 @@ pub struct Options {
     pub server_configs: Vec<(String, Vec<u8>)>,
     /// The kind of server the configuration files are for; `None`: recognised by content.
     pub server_kind: Option<server::ServerKind>,
-    /// List every trusted certificate in the report; otherwise those no path or finding uses
-    /// are counted in one finding (`unlisted_trusted_certificates`), not listed.
-    pub all_certificates: bool,
+    /// Which trusted certificates the report lists.
+    pub listing: Listing,
     /// The user the client logs in as, where the server has users (PostgreSQL); without it,
     /// the name the certificate gives.
     pub user: Option<String>,
@@ -85,10 +84,27 @@ impl Options {
             certificate_request: None,
             server_configs: Vec::new(),
             server_kind: None,
-            all_certificates: true,
+            listing: Listing::All,
             user: None,
         }
     }
+}
+
+/// Which trusted certificates a report lists. Those that no path, link, CRL or finding uses
+/// are most of a system trust store, and describing each of them is most of a report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Listing {
+    /// Every certificate, in input order (`--all-certificates`).
+    #[default]
+    All,
+    /// Only those used: the others are counted (`Report::unlisted_trusted` and the
+    /// `unlisted_trusted_certificates` finding).
+    Used,
+    /// Every certificate, those used first and in the order [`Listing::Used`] gives them: a
+    /// report of the same inputs listed `Used` keeps its indexes valid in this one (the page
+    /// lists the others when asked, without its selection moving).
+    UsedFirst,
 }
 
 /// A finding before it is merged across profiles and given its text.
@@ -220,6 +236,25 @@ pub fn inspect_opening(
         (Some(request), Some(leaf)) => client_stacks(&graph, leaf, request, &mut gathered),
         _ => Vec::new(),
     };
+    let links = links(&graph, &chain_path);
+    let crl_entries = crl_entries(&gathered.crls, &graph, options.time);
+    let private_keys = key_entries(&gathered.keys, leaf.and_then(|l| graph.certificate(l)));
+    let unlisted = if options.listing == Listing::All {
+        Vec::new()
+    } else {
+        unused_trusted(
+            graph.entries(),
+            &chain_path,
+            &links,
+            &crl_entries,
+            &gathered.drafts,
+        )
+    };
+    // Certificates left out are not described at all (most of a system trust store).
+    let left_out: std::collections::BTreeSet<usize> = match options.listing {
+        Listing::Used => unlisted.iter().copied().collect(),
+        Listing::All | Listing::UsedFirst => Default::default(),
+    };
     let certificates = certificate_entries(
         &graph,
         &gathered.locations,
@@ -227,25 +262,13 @@ pub fn inspect_opening(
         leaf,
         options.time,
         &is_anchor,
+        &|index| !left_out.contains(&index),
     );
-    let links = links(&graph, &chain_path);
-    let crl_entries = crl_entries(&gathered.crls, &graph, options.time);
-    let private_keys = key_entries(&gathered.keys, leaf.and_then(|l| graph.certificate(l)));
-    let unlisted = if options.all_certificates {
-        Vec::new()
-    } else {
-        unused_trusted(
-            &certificates,
-            &chain_path,
-            &links,
-            &crl_entries,
-            &gathered.drafts,
-        )
-    };
-    if !unlisted.is_empty() {
-        let trusted = certificates
+    if !unlisted.is_empty() && options.listing == Listing::Used {
+        let trusted = graph
+            .entries()
             .iter()
-            .filter(|c| c.side == Side::Trust)
+            .filter(|e| e.side == Side::Trust)
             .count();
         gathered.note(
             Violation::general(Code::UnlistedTrustedCertificates).value(&format!(
@@ -273,8 +296,13 @@ pub fn inspect_opening(
         client_stacks,
         server,
         handshake: None,
+        unlisted_trusted: 0,
     };
-    report.leave_out(&unlisted);
+    if options.listing == Listing::Used {
+        report.leave_out(&unlisted);
+    } else {
+        report.move_to_end(&unlisted);
+    }
     report.handshake = crate::handshake::stop(&report);
     report
 }
@@ -282,13 +310,13 @@ pub fn inspect_opening(
 /// The trusted certificates that nothing in the report refers to: off the chain, no link's
 /// end, listed by no CRL entry, named by no finding.
 fn unused_trusted(
-    certificates: &[CertificateEntry],
+    entries: &[Entry],
     chain: &[usize],
     links: &[Link],
     crls: &[CrlEntry],
     drafts: &[Draft],
 ) -> Vec<usize> {
-    let mut used = vec![false; certificates.len()];
+    let mut used = vec![false; entries.len()];
     let mut mark = |index: usize| {
         if let Some(slot) = used.get_mut(index) {
             *slot = true;
@@ -304,10 +332,12 @@ fn unused_trusted(
         draft.violation.certificate.into_iter().for_each(&mut mark);
         draft.violation.related.into_iter().for_each(&mut mark);
     }
-    certificates
+    entries
         .iter()
-        .filter(|c| c.side == Side::Trust && !used.get(c.index).copied().unwrap_or(true))
-        .map(|c| c.index)
+        .zip(used)
+        .enumerate()
+        .filter(|(_, (entry, used))| entry.side == Side::Trust && !used)
+        .map(|(index, _)| index)
         .collect()
 }
 
@@ -732,7 +762,7 @@ impl Gathered {
             self.repeats.entry(first).or_default().push(location);
             return;
         }
-        let certificate = match Certificate::parse(&der) {
+        let certificate = match Certificate::parse_digested(&der, &bytes_key.1) {
             Ok(certificate) => certificate,
             Err(error) => {
                 summary.problems += 1;
@@ -1093,11 +1123,13 @@ fn certificate_entries(
     leaf: Option<usize>,
     time: Timestamp,
     is_anchor: &dyn Fn(usize) -> bool,
+    listed: &dyn Fn(usize) -> bool,
 ) -> Vec<CertificateEntry> {
     graph
         .entries()
         .iter()
         .enumerate()
+        .filter(|&(index, _)| listed(index))
         .map(|(index, entry)| {
             let cert = &entry.certificate;
             let role = if Some(index) == leaf {
@@ -1154,7 +1186,7 @@ fn certificate_entries(
                     })
                     .collect(),
                 sha256: cert.sha256.clone(),
-                sha1: cert.sha1.clone(),
+                sha1: cert.sha1(),
                 source: locations.get(index).cloned().unwrap_or_else(|| Location {
                     source: String::new(),
                     block: None,

@@ -235,6 +235,18 @@ pub struct Report {
     /// nothing is decided).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub handshake: Option<crate::handshake::Stop>,
+    /// How many trusted certificates nothing uses are left out of `certificates`
+    /// ([`crate::inspect::Listing::Used`]).
+    #[serde(
+        rename = "unlisted_trusted_certificates",
+        skip_serializing_if = "is_zero",
+        default
+    )]
+    pub unlisted_trusted: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// The server as its configuration sets it, and what it does with this client. Flat and
@@ -289,32 +301,43 @@ impl Report {
         serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
-    /// Leaves out the certificates `unlisted` (indexes into `certificates`), renumbering every
-    /// reference to the others.
+    /// Leaves out the certificates `unlisted` (by their `index`; referred to by nothing),
+    /// numbering the others in order; counts them in `unlisted_trusted` (given or not).
     pub fn leave_out(&mut self, unlisted: &[usize]) {
-        if unlisted.is_empty() {
-            return;
-        }
-        let mut gone = vec![false; self.certificates.len()];
-        for &index in unlisted {
-            if let Some(slot) = gone.get_mut(index) {
-                *slot = true;
+        let gone: std::collections::BTreeSet<usize> = unlisted.iter().copied().collect();
+        self.certificates.retain(|c| !gone.contains(&c.index));
+        self.unlisted_trusted += gone.len();
+        self.renumber();
+    }
+
+    /// Moves the certificates `unlisted` (by their `index`; referred to by nothing) after all
+    /// the others, keeping the order of both, and numbers them in their new order.
+    pub fn move_to_end(&mut self, unlisted: &[usize]) {
+        let last: std::collections::BTreeSet<usize> = unlisted.iter().copied().collect();
+        let (kept, moved): (Vec<_>, Vec<_>) = std::mem::take(&mut self.certificates)
+            .into_iter()
+            .partition(|c| !last.contains(&c.index));
+        self.certificates = kept;
+        self.certificates.extend(moved);
+        self.renumber();
+    }
+
+    /// Gives each certificate its position as `index`, and every reference the same change.
+    fn renumber(&mut self) {
+        let size = self
+            .certificates
+            .iter()
+            .map(|c| c.index + 1)
+            .max()
+            .unwrap_or(0);
+        let mut renumbered: Vec<Option<usize>> = vec![None; size];
+        for (to, certificate) in self.certificates.iter_mut().enumerate() {
+            if let Some(slot) = renumbered.get_mut(certificate.index) {
+                *slot = Some(to);
             }
-        }
-        let mut renumbered = vec![None; gone.len()];
-        let mut next = 0;
-        for (slot, gone) in renumbered.iter_mut().zip(&gone) {
-            if !gone {
-                *slot = Some(next);
-                next += 1;
-            }
+            certificate.index = to;
         }
         let new = |index: usize| renumbered.get(index).copied().flatten();
-        self.certificates
-            .retain(|c| !gone.get(c.index).copied().unwrap_or(false));
-        for certificate in &mut self.certificates {
-            certificate.index = new(certificate.index).unwrap_or(certificate.index);
-        }
         self.chain = self.chain.iter().filter_map(|&i| new(i)).collect();
         self.links = self
             .links

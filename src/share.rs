@@ -26,7 +26,8 @@ pub struct Shared {
     pub client: Vec<serde_bytes::ByteBuf>,
     pub trust: Vec<serde_bytes::ByteBuf>,
     pub crls: Vec<serde_bytes::ByteBuf>,
-    /// How many trusted CAs were left out for size.
+    /// How many trusted CAs no path uses were left out: those the report does not list, and
+    /// those it lists when they are many bytes.
     pub trust_left_out: usize,
 }
 
@@ -63,6 +64,8 @@ impl Shared {
                 Side::Trust => shared.trust_left_out += 1,
             }
         }
+        // Those the report does not list are of no path: left out too, and counted.
+        shared.trust_left_out += report.unlisted_trusted;
         shared.crls = report.crls.iter().filter_map(|c| pem_der(&c.pem)).collect();
         shared
     }

@@ -431,4 +431,90 @@ fn unused_trusted_certificates_are_counted_unless_all_are_asked_for() {
             .iter()
             .all(|f| f["code"] != "unlisted_trusted_certificates")
     );
+    assert_eq!(short["unlisted_trusted_certificates"], 5);
+    assert!(all.get("unlisted_trusted_certificates").is_none());
+}
+
+/// The page's two listings of one inspection: the used certificates alone, then every one
+/// with the used first. The first report's indexes mean the same in the second, which differs
+/// only by the certificates added after them (and the count of those left out).
+#[test]
+fn listing_the_unused_trusted_certificates_after_the_others_keeps_every_index() {
+    use mtls_inspector::inspect::Listing;
+    use mtls_inspector::{Input, Options, Side, inspect};
+    let dir = files();
+    let others: Vec<String> = (0..4)
+        .map(|i| common::self_signed(common::ca(&format!("Unrelated CA {i}")), common::key()).pem)
+        .collect();
+    let root = std::fs::read_to_string(dir.join("ca.pem")).unwrap();
+    // The root between unrelated CAs, so that listing the used first moves it.
+    let store = format!("{}{}{root}{}{}", others[0], others[1], others[2], others[3]);
+    let client = std::fs::read(dir.join("alice.pem")).unwrap();
+    let report = |listing: Listing| {
+        let inputs = [
+            Input {
+                side: Side::Client,
+                name: "alice.pem",
+                bytes: &client,
+            },
+            Input {
+                side: Side::Trust,
+                name: "store.pem",
+                bytes: store.as_bytes(),
+            },
+        ];
+        let at = mtls_inspector::rfc3339::parse(AT).unwrap();
+        inspect(
+            &inputs,
+            &Options {
+                listing,
+                ..Options::at(at)
+            },
+        )
+    };
+    let (used, first, all) = (
+        report(Listing::Used),
+        report(Listing::UsedFirst),
+        report(Listing::All),
+    );
+    assert_eq!(used.unlisted_trusted, 4);
+    assert_eq!((first.unlisted_trusted, all.unlisted_trusted), (0, 0));
+    assert_eq!(used.certificates.len(), 3);
+    assert_eq!(first.certificates[..3], used.certificates[..]);
+    let fingerprints = |report: &mtls_inspector::Report| {
+        let mut all: Vec<String> = report
+            .certificates
+            .iter()
+            .map(|c| c.sha256.clone())
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(fingerprints(&first), fingerprints(&all));
+    assert_ne!(
+        first
+            .certificates
+            .iter()
+            .map(|c| &c.sha256)
+            .collect::<Vec<_>>(),
+        all.certificates
+            .iter()
+            .map(|c| &c.sha256)
+            .collect::<Vec<_>>(),
+        "the root moved before the unrelated CAs"
+    );
+    for (i, certificate) in first.certificates.iter().enumerate() {
+        assert_eq!(certificate.index, i);
+    }
+    assert_eq!(
+        (&first.chain, &first.links, &first.crls, first.verdict),
+        (&used.chain, &used.links, &used.crls, used.verdict)
+    );
+    let without_count: Vec<_> = used
+        .findings
+        .iter()
+        .filter(|f| f.code != mtls_inspector::diagnosis::Code::UnlistedTrustedCertificates)
+        .collect();
+    assert_eq!(first.findings.iter().collect::<Vec<_>>(), without_count);
+    assert_eq!(without_count.len() + 1, used.findings.len());
 }

@@ -74,6 +74,7 @@ impl Files {
             ],
             server_configs: Vec::new(),
             user: String::new(),
+            listing: mtls_inspector::inspect::Listing::All,
         };
         assert_eq!(
             in_the_page(&inspection),

@@ -144,6 +144,7 @@ fn a_request_and_its_report_cross_the_worker_boundary_intact() {
             bytes: b"server { ssl_verify_client on; }".to_vec(),
         }],
         user: String::new(),
+        listing: mtls_inspector::inspect::Listing::UsedFirst,
     });
     let sent = serde_wasm_bindgen::to_value(&request).unwrap();
     // Externally tagged: `{ inspect: { …, inputs: [{ …, bytes: Uint8Array }] } }`.

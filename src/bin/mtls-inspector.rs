@@ -6,7 +6,7 @@ use std::io::Read as _;
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
-use mtls_inspector::inspect::borrow_inputs;
+use mtls_inspector::inspect::{Listing, borrow_inputs};
 use mtls_inspector::request::CertificateRequest;
 use mtls_inspector::server::ServerKind;
 use mtls_inspector::{Options, Profile, Report, Side, Usage, Verdict, inspect};
@@ -322,7 +322,11 @@ fn check(command: Check) -> Result<ExitCode, String> {
         certificate_request,
         server_configs,
         server_kind: command.server_kind.map(ServerKind::from),
-        all_certificates: command.all_certificates,
+        listing: if command.all_certificates {
+            Listing::All
+        } else {
+            Listing::Used
+        },
         user: command.user.clone(),
     };
     let report = inspect(&borrow_inputs(&files), &options);
@@ -420,7 +424,7 @@ fn probe(command: ProbeArgs) -> Result<ExitCode, String> {
         let options = Options {
             passwords: passwords.clone(),
             certificate_request: probed.certificate_request.clone(),
-            all_certificates: false,
+            listing: Listing::Used,
             ..Options::at(now())
         };
         inspect(&borrow_inputs(&files), &options)

@@ -68,7 +68,25 @@ pub(crate) fn is_context(any: &Any<'_>, number: u32) -> bool {
 
 /// An OBJECT IDENTIFIER in dotted form.
 pub(crate) fn oid(any: &Any<'_>) -> Option<String> {
-    is_universal(any, Tag::Oid).then(|| Oid::new(any.data.into()).to_id_string())
+    is_universal(any, Tag::Oid).then(|| dotted(&Oid::new(any.data.into())))
+}
+
+/// An OID in dotted form, "2.5.4.3": asn1-rs' `to_id_string` (its arcs as it reads them),
+/// written into one string instead of one string per arc joined (that helper was a tenth of
+/// reading a trust store: every name attribute and extension is named by its OID).
+pub fn dotted(oid: &Oid<'_>) -> String {
+    use std::fmt::Write as _;
+    let Some(arcs) = oid.iter() else {
+        return oid.to_id_string();
+    };
+    let mut out = String::with_capacity(oid.as_bytes().len() * 3);
+    for (i, arc) in arcs.enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        let _ = write!(out, "{arc}");
+    }
+    out
 }
 
 /// The contents of an OCTET STRING, primitive or constructed (BER pieces are joined).
@@ -150,6 +168,29 @@ pub(crate) fn any_der(any: &Any<'_>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_oid_is_written_as_asn1_rs_writes_it() {
+        for arcs in [
+            &[2, 5, 4, 3][..],
+            &[1, 2, 840, 113_549, 1, 9, 1],
+            &[0, 9, 2342, 19_200_300, 100, 1, 25],
+            &[2, 16, 840, 1, 101, 3, 4, 2, 1],
+            &[1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 3],
+            &[1, 2, u64::MAX],
+        ] {
+            let oid = Oid::from(arcs).unwrap();
+            assert_eq!(dotted(&oid), oid.to_id_string());
+        }
+        // An arc beyond 64 bits: asn1-rs' own form.
+        let huge = Oid::new(
+            vec![
+                0x2a, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00,
+            ]
+            .into(),
+        );
+        assert_eq!(dotted(&huge), huge.to_id_string());
+    }
 
     #[test]
     fn reads_nested_elements_and_refuses_truncation() {

@@ -153,7 +153,9 @@ pub struct Certificate {
     pub extensions: Vec<Extension>,
     pub faults: Vec<Fault>,
     pub sha256: String,
-    pub sha1: String,
+    /// The length of the certificate's own encoding at the start of `der` (without bytes
+    /// that followed it).
+    pub length: usize,
 }
 
 /// Why a certificate could not be parsed.
@@ -166,7 +168,14 @@ impl Certificate {
     /// OpenSSL and Java read some of it, Go and rustls-webpki none; `der` keeps the input's
     /// exact bytes.
     pub fn parse(der: &[u8]) -> Result<Self, ParseError> {
-        parse_certificate(der)
+        parse_certificate(der, None)
+            .map_err(|reason| ParseError(format!("not a valid certificate: {reason}")))
+    }
+
+    /// [`Certificate::parse`] of `der` whose SHA-256 digest is `sha256` (already computed by
+    /// the caller: not computed twice, the heaviest part of reading a certificate in the page).
+    pub fn parse_digested(der: &[u8], sha256: &[u8]) -> Result<Self, ParseError> {
+        parse_certificate(der, Some(sha256))
             .map_err(|reason| ParseError(format!("not a valid certificate: {reason}")))
     }
 
@@ -190,6 +199,13 @@ impl Certificate {
 
     pub fn tbs_bytes(&self) -> &[u8] {
         self.der.get(self.tbs.clone()).unwrap_or_default()
+    }
+
+    /// The SHA-1 fingerprint, colon-separated hex (made when asked: only listed
+    /// certificates show it).
+    pub fn sha1(&self) -> String {
+        let own = self.der.get(..self.length).unwrap_or(&self.der);
+        digest_hex(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, own)
     }
 
     pub fn is_self_issued(&self) -> bool {
@@ -280,7 +296,7 @@ pub(crate) fn offset_of(outer: &[u8], inner: &[u8]) -> std::ops::Range<usize> {
     start.min(end)..end
 }
 
-fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
+fn parse_certificate(der_bytes: &[u8], digest: Option<&[u8]>) -> Result<Certificate, Reason> {
     let walk = faults::walk(der_bytes);
     let readable = walk.repaired.as_deref().unwrap_or(der_bytes);
     let (rest, cert) = X509Certificate::from_der(readable).map_err(|e| describe_error(&e))?;
@@ -294,16 +310,34 @@ fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
     }
     let spki = &tbs.subject_pki;
     let (key, public_value) = public_key(&spki.algorithm, &spki.subject_public_key.data);
+    let subject = names::display(&tbs.subject);
+    let subject_canonical = OpensslCanonical::of(&tbs.subject);
+    let subject_java = names::java_canonical(&tbs.subject);
+    // A self-issued certificate's issuer is its subject, byte for byte: every form of it is
+    // the same (most of a trust store; computing them again was a tenth of its reading).
+    let (issuer, issuer_canonical, issuer_java) = if tbs.issuer.as_raw() == tbs.subject.as_raw() {
+        (
+            subject.clone(),
+            subject_canonical.clone(),
+            subject_java.clone(),
+        )
+    } else {
+        (
+            names::display(&tbs.issuer),
+            OpensslCanonical::of(&tbs.issuer),
+            names::java_canonical(&tbs.issuer),
+        )
+    };
     let mut summary = Certificate {
         der: der_bytes.to_vec(),
-        subject: names::display(&tbs.subject),
-        issuer: names::display(&tbs.issuer),
+        subject,
+        issuer,
         subject_raw: tbs.subject.as_raw().to_vec(),
         issuer_raw: tbs.issuer.as_raw().to_vec(),
-        subject_canonical: OpensslCanonical::of(&tbs.subject),
-        issuer_canonical: OpensslCanonical::of(&tbs.issuer),
-        subject_java: names::java_canonical(&tbs.subject),
-        issuer_java: names::java_canonical(&tbs.issuer),
+        subject_canonical,
+        issuer_canonical,
+        subject_java,
+        issuer_java,
         common_name: names::common_name(&tbs.subject),
         serial: colon_hex(serial_raw),
         serial_raw: serial_raw.to_vec(),
@@ -317,7 +351,7 @@ fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
         spki_key: spki.subject_public_key.data.to_vec(),
         spki: spki.raw.to_vec(),
         spki_parameters_oid: parameters_oid(&spki.algorithm),
-        spki_algorithm_oid: spki.algorithm.algorithm.to_id_string(),
+        spki_algorithm_oid: crate::read::asn1::dotted(&spki.algorithm.algorithm),
         signature_algorithm: signature_algorithm(&cert.signature_algorithm),
         signature: cert.signature_value.data.to_vec(),
         tbs: walk
@@ -332,8 +366,12 @@ fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
         name_constraints: None,
         extensions: Vec::new(),
         faults: walk.faults,
-        sha256: digest_hex(&ring::digest::SHA256, proper),
-        sha1: digest_hex(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, proper),
+        sha256: match digest {
+            // The digest given is of all the bytes, which are then the certificate's own.
+            Some(digest) if proper.len() == der_bytes.len() => colon_hex(digest),
+            _ => digest_hex(&ring::digest::SHA256, proper),
+        },
+        length: proper.len(),
     };
     for (field, name) in [("subject", &tbs.subject), ("issuer", &tbs.issuer)] {
         if let Some(problem) = names::invalid_value(name) {
@@ -366,12 +404,12 @@ fn parameters_oid(algorithm: &AlgorithmIdentifier<'_>) -> Option<String> {
         .parameters
         .as_ref()
         .filter(|p| p.tag() == Tag::Oid)
-        .map(|p| Oid::new(p.data.into()).to_id_string())
+        .map(|p| crate::read::asn1::dotted(&Oid::new(p.data.into())))
 }
 
 /// The key's algorithm and the public value a private key is matched by.
 fn public_key(algorithm: &AlgorithmIdentifier<'_>, bits: &[u8]) -> (KeyAlgorithm, PublicValue) {
-    let oid = algorithm.algorithm.to_id_string();
+    let oid = crate::read::asn1::dotted(&algorithm.algorithm);
     let parameters_oid = parameters_oid(algorithm);
     let point = || PublicValue::Point(bits.to_vec());
     match oid.as_str() {

@@ -128,7 +128,7 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
     let mut faults = Vec::new();
     let mut authority_key_id = None;
     for extension in tbs.extensions() {
-        let oid = extension.oid.to_id_string();
+        let oid = crate::read::asn1::dotted(&extension.oid);
         match extension.parsed_extension() {
             ParsedExtension::ParseError { .. } => {
                 faults.push(CrlFault::UndecodableExtension { oid: oid.clone() });
@@ -158,7 +158,7 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
             }),
         });
         for extension in entry.extensions() {
-            let oid = extension.oid.to_id_string();
+            let oid = crate::read::asn1::dotted(&extension.oid);
             if extension.critical && !KNOWN_CRL_ENTRY_EXTENSIONS.contains(&oid.as_str()) {
                 faults.push(CrlFault::UnknownCriticalEntryExtension {
                     oid,

@@ -271,6 +271,10 @@ pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
         base64::engine::GeneralPurposeConfig::new()
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
     );
+    if !text.iter().any(u8::is_ascii_whitespace) {
+        // A PEM body arrives with its lines already joined.
+        return LENIENT.decode(text).ok();
+    }
     let symbols: Vec<u8> = text
         .iter()
         .copied()
@@ -295,11 +299,14 @@ fn bare_base64(bytes: &[u8]) -> Option<Vec<u8>> {
 fn decode_pem(source: &str, bytes: &[u8], unlock: &mut Opener<'_>, out: &mut Decoded) {
     // Invalid UTF-8 outside the blocks is surrounding noise; inside a block it makes bad base64.
     // Lines may end in CRLF, LF or a lone CR.
-    let text = String::from_utf8_lossy(bytes)
-        .replace("\r\n", "\n")
-        .replace('\r', "\n");
+    let text = String::from_utf8_lossy(bytes);
+    let text = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        text
+    };
     let mut block_number = 0;
-    let mut open: Option<(String, usize, Vec<String>, Vec<String>)> = None; // label, line, headers, body
+    let mut open: Option<(String, usize, Vec<String>, String)> = None; // label, line, headers, body
     for (index, raw_line) in text.lines().enumerate() {
         let line = raw_line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         if let Some(label) = armour(line, "-----BEGIN ") {
@@ -310,7 +317,7 @@ fn decode_pem(source: &str, bytes: &[u8], unlock: &mut Opener<'_>, out: &mut Dec
                 );
             }
             block_number += 1;
-            open = Some((label.to_owned(), index + 1, Vec::new(), Vec::new()));
+            open = Some((label.to_owned(), index + 1, Vec::new(), String::new()));
             continue;
         }
         if let Some(end_label) = armour(line, "-----END ") {
@@ -323,7 +330,7 @@ fn decode_pem(source: &str, bytes: &[u8], unlock: &mut Opener<'_>, out: &mut Dec
                 let block = PemBlock {
                     label: &label,
                     headers: &headers,
-                    body: &body.concat(),
+                    body: &body,
                 };
                 decode_pem_block(&block, location, unlock, out);
             }
@@ -333,7 +340,7 @@ fn decode_pem(source: &str, bytes: &[u8], unlock: &mut Opener<'_>, out: &mut Dec
             if body.is_empty() && line.contains(':') {
                 headers.push(line.to_owned());
             } else {
-                body.push(line.to_owned());
+                body.push_str(line);
             }
         }
     }

@@ -75,7 +75,7 @@ pub fn oid_is_minimal(encoded: &[u8]) -> bool {
 /// An OID as shown: its purpose name when well known, else dotted, marked when the encoding is
 /// not minimal (it then matches no well-known purpose, whatever its dotted form says).
 fn oid_label(oid: &Oid<'_>, names: &[(&str, &str)]) -> String {
-    let dotted = oid.to_id_string();
+    let dotted = crate::read::asn1::dotted(oid);
     if !oid_is_minimal(oid.as_bytes()) {
         return format!("{dotted} (non-minimal encoding)");
     }
@@ -110,8 +110,8 @@ fn general_name(name: &GeneralName<'_>) -> String {
         GeneralName::URI(text) => format!("URI:{text}"),
         GeneralName::IPAddress(bytes) => format!("IP:{}", ip_address(bytes)),
         GeneralName::DirectoryName(name) => format!("DirName:{}", names::display(name)),
-        GeneralName::RegisteredID(oid) => format!("RID:{}", oid.to_id_string()),
-        GeneralName::OtherName(oid, _) => format!("othername:{}", oid.to_id_string()),
+        GeneralName::RegisteredID(oid) => format!("RID:{}", crate::read::asn1::dotted(oid)),
+        GeneralName::OtherName(oid, _) => format!("othername:{}", crate::read::asn1::dotted(oid)),
         GeneralName::X400Address(_) => "X400Address".to_owned(),
         GeneralName::EDIPartyName(_) => "EDIPartyName".to_owned(),
         GeneralName::Invalid(..) => "(invalid name)".to_owned(),
@@ -123,7 +123,7 @@ fn general_names(list: &[GeneralName<'_>]) -> Vec<String> {
 }
 
 fn access_method(oid: &Oid<'_>) -> &'static str {
-    match oid.to_id_string().as_str() {
+    match crate::read::asn1::dotted(oid).as_str() {
         "1.3.6.1.5.5.7.48.1" => "OCSP",
         "1.3.6.1.5.5.7.48.2" => "CA Issuers",
         _ => "access",
@@ -138,7 +138,7 @@ pub(crate) fn read_extension(
     ber_critical: &[String],
     summary: &mut Certificate,
 ) {
-    let oid = extension.oid.to_id_string();
+    let oid = crate::read::asn1::dotted(&extension.oid);
     let name = extension_name(&oid);
     if ber_critical.contains(&oid) {
         summary.faults.push(Fault::BerBoolean {
@@ -288,7 +288,7 @@ fn extended_key_usage(
         summary.faults.push(Fault::NonMinimalOid {
             oid: "2.5.29.37".to_owned(),
             name: "extendedKeyUsage".to_owned(),
-            purpose: oid.to_id_string(),
+            purpose: crate::read::asn1::dotted(oid),
         });
     }
     let text = purposes.join(", ");
@@ -372,7 +372,7 @@ fn informational(parsed: &ParsedExtension<'_>, raw: &[u8]) -> String {
         ParsedExtension::CertificatePolicies(policies) => join(
             policies
                 .iter()
-                .map(|p| p.policy_id.to_id_string())
+                .map(|p| crate::read::asn1::dotted(&p.policy_id))
                 .collect(),
         ),
         ParsedExtension::PolicyConstraints(pc) => join(

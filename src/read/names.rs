@@ -14,31 +14,43 @@
 //!
 //! rustls-webpki and Go compare the encoded bytes (`subject_raw`, `issuer_raw`).
 
-use x509_parser::der_parser::asn1_rs::{Any, Class, Tag};
+use x509_parser::der_parser::asn1_rs::{Any, Class, Oid, Tag, oid};
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::{AttributeTypeAndValue, X509Name};
 
-/// Short names of distinguished-name attributes, as OpenSSL prints them. `Email` is the
-/// one-line form's `emailAddress`.
-const ATTRIBUTE_NAMES: &[(&str, &str)] = &[
-    ("2.5.4.3", "CN"),
-    ("2.5.4.6", "C"),
-    ("2.5.4.7", "L"),
-    ("2.5.4.8", "ST"),
-    ("2.5.4.9", "street"),
-    ("2.5.4.10", "O"),
-    ("2.5.4.11", "OU"),
-    ("2.5.4.5", "serialNumber"),
-    ("2.5.4.4", "SN"),
-    ("2.5.4.42", "GN"),
-    ("2.5.4.12", "title"),
-    ("2.5.4.17", "postalCode"),
-    ("2.5.4.46", "dnQualifier"),
-    ("2.5.4.65", "pseudonym"),
-    ("2.5.4.97", "organizationIdentifier"),
-    ("1.2.840.113549.1.9.1", "Email"),
-    ("0.9.2342.19200300.100.1.25", "DC"),
-    ("0.9.2342.19200300.100.1.1", "UID"),
+/// Short names of distinguished-name attributes, as OpenSSL prints them, with their OIDs
+/// encoded (as names carry them) and dotted. `Email` is the one-line form's `emailAddress`.
+const ATTRIBUTE_NAMES: &[(&[u8], &str, &str)] = &[
+    (&oid!(raw 2.5.4.3), "2.5.4.3", "CN"),
+    (&oid!(raw 2.5.4.6), "2.5.4.6", "C"),
+    (&oid!(raw 2.5.4.7), "2.5.4.7", "L"),
+    (&oid!(raw 2.5.4.8), "2.5.4.8", "ST"),
+    (&oid!(raw 2.5.4.9), "2.5.4.9", "street"),
+    (&oid!(raw 2.5.4.10), "2.5.4.10", "O"),
+    (&oid!(raw 2.5.4.11), "2.5.4.11", "OU"),
+    (&oid!(raw 2.5.4.5), "2.5.4.5", "serialNumber"),
+    (&oid!(raw 2.5.4.4), "2.5.4.4", "SN"),
+    (&oid!(raw 2.5.4.42), "2.5.4.42", "GN"),
+    (&oid!(raw 2.5.4.12), "2.5.4.12", "title"),
+    (&oid!(raw 2.5.4.17), "2.5.4.17", "postalCode"),
+    (&oid!(raw 2.5.4.46), "2.5.4.46", "dnQualifier"),
+    (&oid!(raw 2.5.4.65), "2.5.4.65", "pseudonym"),
+    (&oid!(raw 2.5.4.97), "2.5.4.97", "organizationIdentifier"),
+    (
+        &oid!(raw 1.2.840.113549.1.9.1),
+        "1.2.840.113549.1.9.1",
+        "Email",
+    ),
+    (
+        &oid!(raw 0.9.2342.19200300.100.1.25),
+        "0.9.2342.19200300.100.1.25",
+        "DC",
+    ),
+    (
+        &oid!(raw 0.9.2342.19200300.100.1.1),
+        "0.9.2342.19200300.100.1.1",
+        "UID",
+    ),
 ];
 
 /// The attribute types RFC 2253 names by keyword; Java writes every other type as its OID and
@@ -55,12 +67,29 @@ const RFC2253_KEYWORDS: &[&str] = &[
     "0.9.2342.19200300.100.1.1",
 ];
 
+/// The dotted form and short name of a well-known attribute type, found by its encoded OID
+/// (no text is made for the types names are made of).
+fn known_attribute(oid: &Oid<'_>) -> Option<(&'static str, &'static str)> {
+    ATTRIBUTE_NAMES
+        .iter()
+        .find(|(encoded, ..)| *encoded == oid.as_bytes())
+        .map(|&(_, dotted, name)| (dotted, name))
+}
+
+/// The short name of an attribute type, or its dotted OID.
+fn attribute_label(oid: &Oid<'_>) -> std::borrow::Cow<'static, str> {
+    match known_attribute(oid) {
+        Some((_, name)) => name.into(),
+        None => crate::read::asn1::dotted(oid).into(),
+    }
+}
+
 /// The short name of an attribute type, or its dotted OID.
 pub fn attribute_name(oid: &str) -> &str {
     ATTRIBUTE_NAMES
         .iter()
-        .find(|(o, _)| *o == oid)
-        .map_or(oid, |(_, name)| name)
+        .find(|(_, dotted, _)| *dotted == oid)
+        .map_or(oid, |(_, _, name)| name)
 }
 
 /// The value of a string attribute as text, the way OpenSSL's `ASN1_STRING_to_UTF8` converts
@@ -127,7 +156,7 @@ pub fn invalid_value(name: &X509Name<'_>) -> Option<String> {
             Tag::BmpString if !bmp_ok(data) => "a BMPString that is not UCS-2",
             _ => continue,
         };
-        let label = attribute_name(&attribute.attr_type().to_id_string()).to_owned();
+        let label = attribute_label(attribute.attr_type());
         return Some(format!("{problem} in its {label} attribute"));
     }
     None
@@ -190,13 +219,12 @@ fn escape_rfc4514(text: &str) -> String {
 }
 
 fn attribute_display(attribute: &AttributeTypeAndValue<'_>) -> String {
-    let oid = attribute.attr_type().to_id_string();
     let value = attribute.attr_value();
     let text = match string_value(value) {
         Some(text) => escape_rfc4514(&text),
         None => format!("#{}", hex(&super::asn1::any_der(value))),
     };
-    format!("{}={text}", attribute_name(&oid))
+    format!("{}={text}", attribute_label(attribute.attr_type()))
 }
 
 /// The name for people: RDNs in the certificate's order joined by `, `, the attributes of a
@@ -229,7 +257,7 @@ pub const EMAIL_ADDRESS: &str = "1.2.840.113549.1.9.1";
 pub fn attribute_values<'a>(raw: &'a [u8], oid: &str) -> Vec<&'a [u8]> {
     parse(raw).map_or_else(Vec::new, |name| {
         name.iter_attributes()
-            .filter(|a| a.attr_type().to_id_string() == oid)
+            .filter(|a| crate::read::asn1::dotted(a.attr_type()) == oid)
             .map(|a| a.attr_value().data)
             .collect()
     })
@@ -347,9 +375,9 @@ pub fn java_canonical(name: &X509Name<'_>) -> String {
         let mut attributes: Vec<String> = rdn
             .iter()
             .map(|attribute| {
-                let oid = attribute.attr_type().to_id_string();
+                let known = known_attribute(attribute.attr_type());
                 let value = attribute.attr_value();
-                let keyword = RFC2253_KEYWORDS.contains(&oid.as_str());
+                let keyword = known.is_some_and(|(dotted, _)| RFC2253_KEYWORDS.contains(&dotted));
                 let text = match (keyword, value.tag()) {
                     (true, Tag::PrintableString | Tag::Utf8String) => string_value(value),
                     _ => None,
@@ -361,7 +389,10 @@ pub fn java_canonical(name: &X509Name<'_>) -> String {
                         hex(&super::asn1::any_der(value)).to_ascii_lowercase()
                     ),
                 };
-                let label = if keyword { attribute_name(&oid) } else { &oid };
+                let label = match known {
+                    Some((_, name)) if keyword => std::borrow::Cow::Borrowed(name),
+                    _ => crate::read::asn1::dotted(attribute.attr_type()).into(),
+                };
                 let canonical = format!("{label}={value}");
                 canonical.to_uppercase().to_lowercase()
             })
@@ -426,6 +457,14 @@ mod tests {
 
     const CN: &[u8] = &[0x55, 0x04, 0x03];
     const O: &[u8] = &[0x55, 0x04, 0x0a];
+
+    #[test]
+    fn each_known_attribute_is_its_dotted_oid() {
+        for (encoded, dotted, _) in ATTRIBUTE_NAMES {
+            let oid = Oid::new(std::borrow::Cow::Borrowed(encoded));
+            assert_eq!(crate::read::asn1::dotted(&oid), *dotted);
+        }
+    }
 
     #[test]
     fn a_comma_inside_a_value_is_escaped_so_names_never_look_alike() {

@@ -140,7 +140,7 @@ fn attributes<'a>(name: &'a X509Name<'a>) -> Vec<(bool, String, &'a Any<'a>)> {
         for (i, attribute) in rdn.iter().enumerate() {
             out.push((
                 i == 0,
-                attribute.attr_type().to_id_string(),
+                crate::read::asn1::dotted(attribute.attr_type()),
                 attribute.attr_value(),
             ));
         }

@@ -129,7 +129,7 @@ const OID_RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
 
 /// Names a signature algorithm, with its hash and (for RSASSA-PSS) its parameters.
 pub(crate) fn signature_algorithm(algorithm: &AlgorithmIdentifier<'_>) -> SignatureAlgorithm {
-    let oid = algorithm.algorithm.to_id_string();
+    let oid = crate::read::asn1::dotted(&algorithm.algorithm);
     let parameters = algorithm
         .parameters
         .as_ref()
@@ -176,9 +176,9 @@ fn pss_parameters(algorithm: &AlgorithmIdentifier<'_>) -> Option<PssParameters> 
     };
     let mask = params.mask_gen_algorithm().ok()?;
     Some(PssParameters {
-        hash: Hash::of_digest_oid(&params.hash_algorithm_oid().to_id_string()),
-        mask_hash: (mask.mgf.to_id_string() == "1.2.840.113549.1.1.8")
-            .then(|| Hash::of_digest_oid(&mask.hash.to_id_string())),
+        hash: Hash::of_digest_oid(&crate::read::asn1::dotted(params.hash_algorithm_oid())),
+        mask_hash: (crate::read::asn1::dotted(&mask.mgf) == "1.2.840.113549.1.1.8")
+            .then(|| Hash::of_digest_oid(&crate::read::asn1::dotted(&mask.hash))),
         salt_length: params.salt_length(),
         trailer_field: params.trailer_field(),
     })

@@ -424,7 +424,7 @@ pub(super) fn outcome(
             ("$ssl_client_serial", cert.serial.replace(':', "")),
             (
                 "$ssl_client_fingerprint",
-                cert.sha1.replace(':', "").to_ascii_lowercase(),
+                cert.sha1().replace(':', "").to_ascii_lowercase(),
             ),
         ] {
             outcome.identity.push(field(variable, &value));

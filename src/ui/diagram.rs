@@ -427,6 +427,9 @@ pub fn ChainDiagram(props: &ChainDiagramProps) -> Html {
         }
     });
     let on_toggle = props.on_toggle_trusted.clone();
+    // Those the report only counts are listed by the engine when they are to be shown.
+    let unlisted = props.report.unlisted_trusted;
+    let others = layout.collapsed.len() + unlisted;
     html! {
         <section class="diagram" aria-labelledby="diagram-title">
             <h2 id="diagram-title">{ "Trust chain" }</h2>
@@ -446,18 +449,21 @@ pub fn ChainDiagram(props: &ChainDiagramProps) -> Html {
             if layout.unused_hidden > 0 {
                 <p class="legend">{ format!("…and {} more client certificates that are not part of this chain (listed among the findings).", layout.unused_hidden) }</p>
             }
-            if !layout.collapsed.is_empty() {
+            if others > 0 {
                 <div class="collapsed">
                     <button onclick={Callback::from(move |_| on_toggle.emit(()))} aria-expanded={props.show_all_trusted.to_string()}>
-                        { format!("{} other trusted CAs, not used by this chain — {}", layout.collapsed.len(), if props.show_all_trusted { "hide" } else { "show" }) }
+                        { format!("{others} other trusted CAs, not used by this chain — {}", if props.show_all_trusted { "hide" } else { "show" }) }
                     </button>
                     if props.show_all_trusted {
-                        <ul class="trusted-list">
+                        <ul class="trusted-list" aria-busy={(unlisted > 0).to_string()}>
                             { for layout.collapsed.iter().filter_map(|&i| props.report.certificates.get(i)).map(|c| {
                                 let on_select = props.on_select.clone();
                                 let index = c.index;
                                 html! { <li><button class="link" onclick={Callback::from(move |_| on_select.emit(Some(index)))}>{ short_subject(&c.subject) }</button></li> }
                             }) }
+                            if unlisted > 0 {
+                                <li class="hint">{ format!("Listing {unlisted} more…") }</li>
+                            }
                         </ul>
                     }
                 </div>

@@ -230,7 +230,7 @@ fn shared(payload: Vec<u8>, trust_left_out: usize, dispatcher: UseReducerDispatc
         if trust_left_out > 0 {
             dispatcher.dispatch(Action::Notice(Some(format!(
                 "The share link leaves out {trust_left_out} trusted CAs the inspection did not \
-                 use (the trust input is large); the verdict is the same."
+                 use; the verdict is the same."
             ))));
         }
     });
@@ -303,9 +303,12 @@ fn post(slot: &Slot, message: wasm_bindgen::JsValue) {
     }
 }
 
-/// The inspection request for the worker.
-fn request(id: u32, time: i64, state: &State) -> mtls_inspector::channel::Request {
+/// The inspection request for the worker: the trusted certificates no path uses are only
+/// counted, unless the user wants to see them (then listed after the others, so that the
+/// indexes of a report without them stay valid).
+fn request(id: u32, time: i64, state: &State, all: bool) -> mtls_inspector::channel::Request {
     use mtls_inspector::channel::{ConfigFile, File, Inspection, Request};
+    use mtls_inspector::inspect::Listing;
     let mut inputs = Vec::new();
     let mut push = |side: Side, name: &str, bytes: &[u8]| {
         inputs.push(File {
@@ -338,6 +341,11 @@ fn request(id: u32, time: i64, state: &State) -> mtls_inspector::channel::Reques
         inputs,
         server_configs,
         user: state.user.clone(),
+        listing: if all {
+            Listing::UsedFirst
+        } else {
+            Listing::Used
+        },
     })
 }
 
@@ -478,7 +486,10 @@ fn App() -> Html {
             if !state.has_client_input() {
                 result.set(None);
             } else {
-                ask(&engine, &request(id, key.time, &state));
+                ask(
+                    &engine,
+                    &request(id, key.time, &state, state.show_all_trusted),
+                );
             }
             || ()
         });
@@ -559,8 +570,23 @@ fn App() -> Html {
         Callback::from(move |index| dispatcher.dispatch(Action::Select(index)))
     };
     let on_toggle_trusted = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |()| dispatcher.dispatch(Action::ToggleTrusted))
+        let (dispatcher, state, engine, latest) = (
+            dispatcher.clone(),
+            state.clone(),
+            engine.clone(),
+            latest.clone(),
+        );
+        let unlisted = report.as_ref().map_or(0, |r| r.unlisted_trusted);
+        let time = key.time;
+        Callback::from(move |()| {
+            // The shown report counts the trusted CAs no path uses: the same inspection again,
+            // with them listed after the others (same id: it replaces the report in place).
+            if !state.show_all_trusted && unlisted > 0 {
+                let id = latest.borrow().0;
+                ask(&engine, &request(id, time, &state, true));
+            }
+            dispatcher.dispatch(Action::ToggleTrusted)
+        })
     };
     let export = |format, copy| {
         use mtls_inspector::channel::Request;
