@@ -14,6 +14,7 @@ mod native {
 
     use criterion::{Criterion, criterion_group};
     use mtls_inspector::decode::decode;
+    use mtls_inspector::inspect::{Listing, Prepared, inspect_prepared};
     use mtls_inspector::{Input, Options, Side, inspect};
 
     const AT: i64 = 1_780_315_200;
@@ -47,7 +48,14 @@ mod native {
                     bytes: trust,
                 },
             ];
-            inspect(&inputs, &Options::at(AT))
+            // As the CLI and the page ask: trusted CAs no path uses are counted, not described.
+            inspect(
+                &inputs,
+                &Options {
+                    listing: Listing::Used,
+                    ..Options::at(AT)
+                },
+            )
         };
         c.bench_function("decode 3-certificate chain", |b| {
             b.iter(|| decode("chain", &chain))
@@ -61,6 +69,30 @@ mod native {
         c.bench_function("inspect chain with system trust store", |b| {
             b.iter(|| run(&chain, &system))
         });
+        // The page re-validating the same inputs at another time: nothing is read again.
+        let inputs = [
+            Input {
+                side: Side::Client,
+                name: "client",
+                bytes: &chain,
+            },
+            Input {
+                side: Side::Trust,
+                name: "trust",
+                bytes: &system,
+            },
+        ];
+        let prepared = Prepared::read(&inputs, &mut |_, _| {
+            Err(mtls_inspector::protected::Failure::NeedsPassword)
+        });
+        let later = Options {
+            listing: Listing::Used,
+            ..Options::at(AT + 86_400)
+        };
+        c.bench_function(
+            "re-inspect chain with system trust store, inputs read",
+            |b| b.iter(|| inspect_prepared(prepared.clone(), &inputs, &later)),
+        );
         let mut group = c.benchmark_group("large");
         group.sample_size(10);
         group.bench_function("decode 5000-certificate bundle", |b| {

@@ -348,23 +348,38 @@ impl Inspection {
         asked: &[(usize, Locked)],
         answers: &[Answer],
     ) -> (Report, Vec<(usize, Locked)>) {
+        let (prepared, needed) = self.read_unlocked(asked, answers);
+        (self.report_prepared(prepared), needed)
+    }
+
+    /// The inputs read, with protected parts opened only by the `answers` given (as
+    /// [`Inspection::report_unlocked`]), and the protected parts still to open.
+    pub fn read_unlocked(
+        &self,
+        asked: &[(usize, Locked)],
+        answers: &[Answer],
+    ) -> (crate::inspect::Prepared, Vec<(usize, Locked)>) {
         let inputs = self.inputs();
         let mut needed = Vec::new();
-        let report =
-            crate::inspect::inspect_opening(&inputs, &self.options(), &mut |index, locked| {
-                let part = (index, locked);
-                match asked.iter().position(|asked| *asked == part) {
-                    Some(at) => answers
-                        .get(at)
-                        .cloned()
-                        .unwrap_or(Err(Failure::NeedsPassword)),
-                    None => {
-                        needed.push(part);
-                        Err(Failure::NeedsPassword)
-                    }
+        let prepared = crate::inspect::Prepared::read(&inputs, &mut |index, locked| {
+            let part = (index, locked);
+            match asked.iter().position(|asked| *asked == part) {
+                Some(at) => answers
+                    .get(at)
+                    .cloned()
+                    .unwrap_or(Err(Failure::NeedsPassword)),
+                None => {
+                    needed.push(part);
+                    Err(Failure::NeedsPassword)
                 }
-            });
-        (report, needed)
+            }
+        });
+        (prepared, needed)
+    }
+
+    /// The report of these inputs already read (`prepared`).
+    pub fn report_prepared(&self, prepared: crate::inspect::Prepared) -> Report {
+        crate::inspect::inspect_prepared(prepared, &self.inputs(), &self.options())
     }
 
     fn inputs(&self) -> Vec<crate::Input<'_>> {

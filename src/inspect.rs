@@ -108,6 +108,7 @@ pub enum Listing {
 }
 
 /// A finding before it is merged across profiles and given its text.
+#[derive(Clone)]
 struct Draft {
     violation: Violation,
     profiles: Vec<Profile>,
@@ -115,7 +116,7 @@ struct Draft {
 }
 
 /// Everything gathered from the inputs.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Gathered {
     entries: Vec<Entry>,
     locations: Vec<Location>,
@@ -166,6 +167,24 @@ pub fn inspect_opening(
     options: &Options,
     open: &mut InputOpener<'_>,
 ) -> Report {
+    inspect_prepared(Prepared::read(inputs, open), inputs, options)
+}
+
+/// What an inspection reads from its inputs (certificates, CRLs and keys parsed, the problems
+/// of reading them), before any decision: nothing in it depends on the options, so the page
+/// re-validating the same inputs at another time or for another listing reads nothing again.
+#[derive(Clone)]
+pub struct Prepared(Gathered);
+
+impl Prepared {
+    /// Reads `inputs`, having protected parts opened by `open`.
+    pub fn read(inputs: &[Input<'_>], open: &mut InputOpener<'_>) -> Self {
+        Self(gather(inputs, open))
+    }
+}
+
+/// Inspects inputs already read (`prepared`, from these `inputs`).
+pub fn inspect_prepared(prepared: Prepared, inputs: &[Input<'_>], options: &Options) -> Report {
     let mut profiles = if options.profiles.is_empty() {
         Profile::ALL.to_vec()
     } else {
@@ -173,7 +192,7 @@ pub fn inspect_opening(
     };
     profiles.sort();
     profiles.dedup();
-    let mut gathered = gather(inputs, open);
+    let mut gathered = prepared.0;
     let server = server_config(
         &options.server_configs,
         options.server_kind,

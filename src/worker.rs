@@ -10,7 +10,8 @@
 //! derivations and container code, which most inspections never need. An inspection with
 //! protected parts is run once to find them, and again with their answers.
 
-use mtls_inspector::channel::{EngineReply, EngineRequest, Inspection, UnlockRequest};
+use mtls_inspector::channel::{EngineReply, EngineRequest, File, Inspection, UnlockRequest};
+use mtls_inspector::inspect::Prepared;
 use mtls_inspector::protected::{Answer, Locked};
 use mtls_inspector::report::Report;
 use mtls_inspector::share::Shared;
@@ -22,6 +23,12 @@ struct Engine {
     latest: Option<Report>,
     /// The latest inspection whose protected parts were sent to be opened, with those parts.
     waiting: Option<(Inspection, Vec<(usize, Locked)>)>,
+    /// The latest inputs read (without protected parts) and what was read from them: the same
+    /// inputs again (another validation time, the unused trusted CAs listed) are not read
+    /// again.
+    read: Option<(Vec<File>, Prepared)>,
+    /// How many times inputs were read (for the tests).
+    reads: u32,
 }
 
 /// What the engine does next (read by the browser's loop and the tests).
@@ -37,10 +44,21 @@ impl Engine {
     fn request(&mut self, request: EngineRequest) -> Step {
         match request {
             EngineRequest::Inspect(inspection) => {
-                let (report, needed) = inspection.report_unlocked(&[], &[]);
+                let (prepared, needed) = match self.read.take() {
+                    Some((inputs, prepared)) if inputs == inspection.inputs => {
+                        (prepared, Vec::new())
+                    }
+                    _ => {
+                        self.reads += 1;
+                        inspection.read_unlocked(&[], &[])
+                    }
+                };
                 if needed.is_empty() {
                     self.waiting = None;
-                    return Step::Reply(self.reported(inspection.id, report));
+                    let report = inspection.report_prepared(prepared.clone());
+                    let id = inspection.id;
+                    self.read = Some((inspection.inputs, prepared));
+                    return Step::Reply(self.reported(id, report));
                 }
                 let unlock = UnlockRequest {
                     id: inspection.id,
@@ -274,7 +292,7 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mtls_inspector::channel::{ExportFormat, File};
+    use mtls_inspector::channel::ExportFormat;
     use mtls_inspector::{Side, channel};
 
     /// An encrypted PKCS#8 key written by `openssl genpkey`.
@@ -360,6 +378,60 @@ mod tests {
         assert_eq!(report.verdict, mtls_inspector::Verdict::Accepted);
         // The two public roots are parsed, counted, not listed (as the page asks first).
         assert_eq!(report.unlisted_trusted, 2);
+    }
+
+    #[test]
+    fn the_same_inputs_again_are_not_read_again_and_report_as_if_they_were() {
+        use mtls_inspector::inspect::Listing;
+        let sample = |name: &str, side| File {
+            side,
+            name: name.to_owned(),
+            bytes: std::fs::read(format!("static/samples/{name}")).unwrap(),
+        };
+        let mut first = inspection(1, Vec::new(), &[]);
+        first.inputs = vec![
+            sample("good-chain.client.pem", Side::Client),
+            sample("good-chain.trust.pem", Side::Trust),
+        ];
+        let mut engine = Engine::default();
+        let answer = |engine: &mut Engine, asked: &Inspection| {
+            let Step::Reply(EngineReply::Report { report, .. }) =
+                engine.request(EngineRequest::Inspect(asked.clone()))
+            else {
+                panic!("a report at once")
+            };
+            assert_eq!(*report, asked.report(), "as read afresh");
+            report
+        };
+        assert_eq!(
+            answer(&mut engine, &first).verdict,
+            mtls_inspector::Verdict::Accepted
+        );
+        let read = |engine: &Engine| engine.read.as_ref().map(|(inputs, _)| inputs.clone());
+        assert_eq!(read(&engine).as_ref(), Some(&first.inputs));
+        assert_eq!(engine.reads, 1);
+        // Another time (the certificates have expired by 2100), another listing: the same read.
+        let later = Inspection {
+            id: 2,
+            time: 4_102_444_800,
+            listing: Listing::Used,
+            ..first.clone()
+        };
+        assert_eq!(
+            answer(&mut engine, &later).verdict,
+            mtls_inspector::Verdict::Rejected
+        );
+        assert_eq!(read(&engine).as_ref(), Some(&first.inputs));
+        assert_eq!(engine.reads, 1);
+        // Other inputs are read anew.
+        let mut other = later.clone();
+        other.inputs.pop();
+        assert_eq!(
+            answer(&mut engine, &other).verdict,
+            mtls_inspector::Verdict::Incomplete
+        );
+        assert_eq!(read(&engine).as_ref(), Some(&other.inputs));
+        assert_eq!(engine.reads, 2);
     }
 
     #[test]

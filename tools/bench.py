@@ -80,6 +80,9 @@ def main():
         lines.append(f"| {label} | {fmt(engine.get(d))} | {fmt(engine.get(i))} | {fmt(ours)} | {peak:.1f} MB | {fmt(verify)} | "
                      f"{ours / verify:.2f} | {fmt(parse)} | {ours / parse:.2f} |")
     lines.append("")
+    lines.append(f"The same chain and system store again at another validation time, inputs already read (the page's "
+                 f"re-validation): {fmt(engine.get('re-inspect chain with system trust store, inputs read'))} in the engine.")
+    lines.append("")
     lines.append("Page, headless Chromium (medians; first paint on a cold cache):")
     lines.append("")
     lines.append("| page | full speed | CPU throttled 4× |")
