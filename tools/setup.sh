@@ -40,6 +40,8 @@ have haproxy || [ -x /usr/sbin/haproxy ] || packages+=(haproxy)
 have mosquitto_pub || packages+=(mosquitto-clients)
 [ -x /usr/lib/postgresql/15/bin/postgres ] && have psql || packages+=(postgresql)
 have faketime || packages+=(faketime)
+# GNU time: the command-line tool's peak memory in `make bench`.
+[ -x /usr/bin/time ] || packages+=(time)
 if [ ${#packages[@]} -gt 0 ]; then
   say "apt-get install ${packages[*]}"
   sudo_if_needed apt-get update -qq
