@@ -84,14 +84,6 @@ fn attribute_label(oid: &Oid<'_>) -> std::borrow::Cow<'static, str> {
     }
 }
 
-/// The short name of an attribute type, or its dotted OID.
-pub fn attribute_name(oid: &str) -> &str {
-    ATTRIBUTE_NAMES
-        .iter()
-        .find(|(_, dotted, _)| *dotted == oid)
-        .map_or(oid, |(_, _, name)| name)
-}
-
 /// The value of a string attribute as text, the way OpenSSL's `ASN1_STRING_to_UTF8` converts
 /// it: UTF8String as UTF-8, BMPString as UTF-16, UniversalString as UTF-32, and the single-byte
 /// types (Printable, IA5, Visible, Teletex, Numeric) byte by byte. `None` when the value is not
