@@ -585,8 +585,8 @@ const TEXTS: &[Texts] = &[
     Texts {
         code: Code::RevocationStatusUnknown,
         title: "No CRL covers a certificate in the chain",
-        detail: "CRL checking is on, but no supplied CRL was issued by `{issuer_name}`, the issuer of \
-             {who}; the server cannot tell whether it is revoked.",
+        detail: "CRL checking is on, but the server has no CRL it can use from `{issuer_name}`, the \
+             issuer of {who}{value}; the server cannot tell whether it is revoked.",
         remedy: "Supply the current CRL of `{issuer_name}` to the server (nginx `ssl_crl` must hold a CRL \
              for every CA in the chain).",
     },

@@ -186,9 +186,9 @@ fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -
     if !context.crls.is_empty() {
         revocation(
             context,
-            checked,
-            Profile::Java,
-            NameMatching::Java,
+            path,
+            checked.len(),
+            CrlRules::Java,
             &mut violations,
         );
     }

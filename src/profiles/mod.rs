@@ -24,6 +24,7 @@ pub mod java;
 mod name_constraints;
 pub mod openssl;
 pub mod openssl_errors;
+mod revocation;
 pub mod webpki;
 
 pub(crate) use name_constraints::{CommonName, name_constraints};
@@ -31,6 +32,7 @@ pub(crate) use name_constraints::{CommonName, name_constraints};
 pub use go::go_rules;
 pub use java::java_rules;
 pub use openssl::{OpensslSettings, openssl_rules};
+use revocation::{CrlRules, revocation};
 pub use webpki::{
     WEBPKI_ALGORITHMS, WebpkiDecision, webpki_error_code, webpki_error_name, webpki_rules,
     webpki_verify,
@@ -357,118 +359,6 @@ pub(crate) fn dead_end(search: &Search, out: &mut Vec<Violation>) {
             Dead::Exhausted { last } => Violation::new(Code::ChainSearchExhausted, *last),
         });
     }
-}
-
-/// CRL checks for the certificates in `checked` (the anchor excluded): each needs a CRL from its
-/// issuer, and a CRL counts only when its issuer's key verifies it, that issuer may sign CRLs,
-/// and it has no critical extension the stack does not process (OpenSSL errors 8, 35 and 36;
-/// rustls refuses to load such a CRL at all).
-pub(crate) fn revocation(
-    context: &Context<'_>,
-    checked: &[usize],
-    profile: Profile,
-    matching: NameMatching,
-    out: &mut Vec<Violation>,
-) {
-    for &index in checked {
-        let Some(cert) = context.certificate(index) else {
-            continue;
-        };
-        let names_issuer = |crl: &&Crl| match matching {
-            NameMatching::Openssl => {
-                crl.issuer_canonical.is_some() && crl.issuer_canonical == cert.issuer_canonical
-            }
-            NameMatching::Java => crl.issuer_java == cert.issuer_java,
-            _ => crl.issuer_raw == cert.issuer_raw,
-        };
-        let named: Vec<&Crl> = context.crls.iter().filter(names_issuer).collect();
-        if named.is_empty() {
-            out.push(Violation::new(Code::RevocationStatusUnknown, index));
-            continue;
-        }
-        let issuers = context.graph.named_issuers(index, matching);
-        for crl in named {
-            if let Some(reason) = crl_unusable(context, crl, &issuers, profile, cert) {
-                out.push(Violation::new(Code::CrlUnusable, index).value(&reason));
-                continue;
-            }
-            if let Some(entry) = crl.entry_for(cert) {
-                let reason = entry
-                    .reason
-                    .as_ref()
-                    .map(|reason| format!(", reason {reason}"))
-                    .unwrap_or_default();
-                let value = format!(
-                    " (the CRL of {}): revoked since {}{reason}",
-                    crl.issuer,
-                    crate::diagnosis::format_time(entry.date)
-                );
-                out.push(Violation::new(Code::Revoked, index).value(&value));
-            }
-            if profile == Profile::Webpki {
-                continue;
-            }
-            if crl.next_update.is_some_and(|next| context.time > next) {
-                out.push(Violation::new(Code::CrlExpired, index).value(&crl.issuer));
-            } else if crl.this_update > context.time {
-                out.push(Violation::new(Code::CrlNotYetValid, index).value(&crl.issuer));
-            }
-        }
-    }
-}
-
-/// Why a CRL naming the right issuer cannot be used for `cert`: no issuer's key verifies it,
-/// its issuer may not sign CRLs, or it carries a critical extension the stack does not
-/// process. Java looks at a revoked entry's extensions only in `cert`'s own entry
-/// (RevocationChecker); OpenSSL and rustls refuse the whole CRL.
-fn crl_unusable(
-    context: &Context<'_>,
-    crl: &Crl,
-    issuers: &[usize],
-    profile: Profile,
-    cert: &Certificate,
-) -> Option<String> {
-    let signer = issuers.iter().find_map(|&i| {
-        let issuer = context.certificate(i)?;
-        (crl.signature_by(issuer) != SignatureCheck::Invalid).then_some(issuer)
-    });
-    let Some(signer) = signer else {
-        return Some(format!(
-            "the CRL of `{}` is not signed by the key of any certificate with that name (CRL \
-             signature failure)",
-            crl.issuer
-        ));
-    };
-    if signer.key_usage.is_some_and(|ku| !ku.crl_sign) {
-        return Some(format!(
-            "the key usage of `{}` does not include cRLSign, so its CRL does not count",
-            signer.label()
-        ));
-    }
-    let counts = |fault: &&CrlFault| match fault {
-        CrlFault::UnknownCriticalEntryExtension { serial, .. } => {
-            profile != Profile::Java || *serial == cert.serial_raw
-        }
-        _ => true,
-    };
-    crl.faults.iter().find(counts).map(|fault| match fault {
-        CrlFault::UnknownCriticalExtension { oid } => {
-            format!(
-                "the CRL of `{}` has the unknown critical extension {oid}",
-                crl.issuer
-            )
-        }
-        CrlFault::UnknownCriticalEntryExtension { oid, .. } => format!(
-            "an entry of the CRL of `{}` has the unknown critical extension {oid}",
-            crl.issuer
-        ),
-        CrlFault::UndecodableExtension { oid } => {
-            format!(
-                "the extension {oid} of the CRL of `{}` does not decode",
-                crl.issuer
-            )
-        }
-    })
 }
 
 /// OpenSSL security level 2 requires 112 bits of security: RSA and DSA of 2048 bits, EC of 224.

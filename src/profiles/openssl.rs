@@ -215,16 +215,10 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
     if settings.crl != CrlCheck::Off && !context.crls.is_empty() {
         let below_anchor = without_anchor(&path, matches!(search, Search::Complete(_)));
         let checked = match settings.crl {
-            CrlCheck::Leaf => below_anchor.get(..1).unwrap_or_default(),
-            _ => below_anchor,
+            CrlCheck::Leaf => below_anchor.len().min(1),
+            _ => below_anchor.len(),
         };
-        revocation(
-            context,
-            checked,
-            Profile::Openssl,
-            NameMatching::Openssl,
-            &mut violations,
-        );
+        revocation(context, &path, checked, CrlRules::Openssl, &mut violations);
     }
     unreadable_sent(context, unreadable, &mut violations);
     dead_end(&search, &mut violations);

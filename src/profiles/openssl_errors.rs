@@ -106,6 +106,9 @@ fn errors_of(violation: &Violation) -> Vec<(Phase, u32, &'static str)> {
         Code::CrlUnusable if value.contains("critical extension") => {
             vec![(Revocation, 36, "unhandled critical CRL extension")]
         }
+        Code::CrlUnusable if value.contains("different CRL scope") => {
+            vec![(Revocation, 44, "different CRL scope")]
+        }
         Code::CrlUnusable => vec![(Revocation, 8, "CRL signature failure")],
         Code::Revoked => vec![(Revocation, 23, "certificate revoked")],
         Code::BadSignature => vec![(Signatures, 7, "certificate signature failure")],

@@ -270,9 +270,9 @@ pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
     if !context.crls.is_empty() {
         revocation(
             context,
-            checked,
-            Profile::Webpki,
-            NameMatching::Exact,
+            &path,
+            checked.len(),
+            CrlRules::Webpki,
             &mut violations,
         );
     }

@@ -103,6 +103,17 @@ pub struct NameConstraints {
 
 pub use crate::read::faults::{Fault, TimeEncoding};
 
+/// A distribution point as a certificate's cRLDistributionPoints or a CRL's
+/// issuingDistributionPoint names it: what RFC 5280 §6.3.3 (b) compares.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DistributionPoint {
+    /// Its fullName, each name as the report writes it (`URI:…`); `None` without a
+    /// distributionPoint, a nameRelativeToCRLIssuer as `(relative name)`.
+    pub names: Option<Vec<String>>,
+    /// Its cRLIssuer's directory names, encoded.
+    pub crl_issuers: Vec<Vec<u8>>,
+}
+
 /// An owned, parsed certificate.
 #[derive(Clone, Debug)]
 pub struct Certificate {
@@ -150,6 +161,8 @@ pub struct Certificate {
     pub authority_key_id: Option<Vec<u8>>,
     pub subject_alt_names: Vec<String>,
     pub name_constraints: Option<NameConstraints>,
+    /// cRLDistributionPoints: where its CRLs are, and who issues them.
+    pub crl_distribution_points: Vec<DistributionPoint>,
     pub extensions: Vec<Extension>,
     pub faults: Vec<Fault>,
     pub sha256: String,
@@ -364,6 +377,7 @@ fn parse_certificate(der_bytes: &[u8], digest: Option<&[u8]>) -> Result<Certific
         authority_key_id: None,
         subject_alt_names: Vec::new(),
         name_constraints: None,
+        crl_distribution_points: Vec::new(),
         extensions: Vec::new(),
         faults: walk.faults,
         sha256: match digest {

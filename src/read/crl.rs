@@ -2,13 +2,14 @@
 //! whether a stack may use one (an unknown critical extension, one that does not decode) is
 //! kept as a [`CrlFault`].
 
-use x509_parser::extensions::ParsedExtension;
+use x509_parser::extensions::{GeneralName, ParsedExtension, SubjectAlternativeName};
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
 use crate::read::certificate::{
     Certificate, ParseError, Reason, Timestamp, describe_error, offset_of, timestamp,
 };
+use crate::read::extensions::point_names;
 use crate::read::names::{self, OpensslCanonical};
 use crate::read::signature::{
     SignatureAlgorithm, SignatureCheck, check_signature, signature_algorithm,
@@ -54,6 +55,39 @@ pub struct Revoked {
     pub date: Timestamp,
     /// The cRLReason entry extension, by its RFC 5280 name (`keyCompromise`).
     pub reason: Option<String>,
+    /// The issuer of the revoked certificate when an indirect CRL names another one (the
+    /// certificateIssuer of this entry or of an earlier one, RFC 5280 §5.3.3), encoded.
+    pub issuer: Option<Vec<u8>>,
+    /// The OIDs of its critical extensions.
+    pub critical: Vec<String>,
+}
+
+/// A CRL's issuingDistributionPoint (RFC 5280 §5.2.5): which certificates it covers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IssuingDistributionPoint {
+    /// The distribution point's names, as a certificate's cRLDistributionPoints holds them.
+    pub names: Option<Vec<String>>,
+    pub only_user_certificates: bool,
+    pub only_ca_certificates: bool,
+    pub only_attribute_certificates: bool,
+    /// onlySomeReasons, as ReasonFlags bits.
+    pub only_some_reasons: Option<u16>,
+    pub indirect: bool,
+}
+
+impl IssuingDistributionPoint {
+    /// More than one of the "only" flags: OpenSSL's IDP_INVALID (RFC 5280 allows one).
+    pub fn is_invalid(&self) -> bool {
+        [
+            self.only_user_certificates,
+            self.only_ca_certificates,
+            self.only_attribute_certificates,
+        ]
+        .iter()
+        .filter(|&&f| f)
+        .count()
+            > 1
+    }
 }
 
 /// An owned, parsed certificate revocation list.
@@ -74,6 +108,14 @@ pub struct Crl {
     pub tbs: std::ops::Range<usize>,
     pub authority_key_id: Option<Vec<u8>>,
     pub faults: Vec<CrlFault>,
+    pub issuing_distribution_point: Option<IssuingDistributionPoint>,
+    /// A delta CRL (deltaCRLIndicator, RFC 5280 §5.2.4).
+    pub delta: bool,
+    /// The OIDs of its critical extensions.
+    pub critical: Vec<String>,
+    /// An entry's serial number is not in DER's minimal form (a needless leading byte):
+    /// OpenSSL does not load such a CRL at all.
+    pub padded_serial: bool,
 }
 
 impl Crl {
@@ -127,6 +169,9 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
     }
     let mut faults = Vec::new();
     let mut authority_key_id = None;
+    let mut issuing_distribution_point = None;
+    let mut delta = false;
+    let mut critical = Vec::new();
     for extension in tbs.extensions() {
         let oid = crate::read::asn1::dotted(&extension.oid);
         match extension.parsed_extension() {
@@ -136,16 +181,47 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
             ParsedExtension::AuthorityKeyIdentifier(aki) => {
                 authority_key_id = aki.key_identifier.as_ref().map(|id| id.0.to_vec());
             }
+            ParsedExtension::IssuingDistributionPoint(idp) => {
+                issuing_distribution_point = Some(IssuingDistributionPoint {
+                    names: point_names(idp.distribution_point.as_ref()),
+                    only_user_certificates: idp.only_contains_user_certs,
+                    only_ca_certificates: idp.only_contains_ca_certs,
+                    only_attribute_certificates: idp.only_contains_attribute_certs,
+                    only_some_reasons: idp.only_some_reasons.as_ref().map(|r| r.flags),
+                    indirect: idp.indirect_crl,
+                });
+            }
             _ => {}
         }
-        if extension.critical && !KNOWN_CRL_EXTENSIONS.contains(&oid.as_str()) {
-            faults.push(CrlFault::UnknownCriticalExtension { oid });
+        delta |= oid == DELTA_CRL_INDICATOR;
+        if extension.critical {
+            if !KNOWN_CRL_EXTENSIONS.contains(&oid.as_str()) {
+                faults.push(CrlFault::UnknownCriticalExtension { oid: oid.clone() });
+            }
+            critical.push(oid);
         }
     }
     let mut revoked = Vec::new();
+    let mut padded_serial = false;
+    let mut entry_issuer: Option<Vec<u8>> = None;
     for entry in &tbs.revoked_certificates {
+        let serial = entry.raw_serial();
+        padded_serial |= matches!(serial, [0x00, next, ..] if next & 0x80 == 0)
+            || matches!(serial, [0xff, next, ..] if next & 0x80 != 0);
+        let mut entry_critical = Vec::new();
+        for extension in entry.extensions() {
+            let oid = crate::read::asn1::dotted(&extension.oid);
+            if oid == CERTIFICATE_ISSUER {
+                entry_issuer = certificate_issuer(extension.value);
+            }
+            if extension.critical {
+                entry_critical.push(oid);
+            }
+        }
         revoked.push(Revoked {
-            serial: entry.raw_serial().to_vec(),
+            issuer: entry_issuer.clone(),
+            critical: entry_critical,
+            serial: serial.to_vec(),
             date: timestamp(&entry.revocation_date),
             // x509-parser names reasons as `KeyCompromise`; RFC 5280's names begin in lower case.
             reason: entry.reason_code().map(|(_, code)| {
@@ -181,6 +257,28 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
         tbs: offset_of(der_bytes, tbs.as_ref()),
         authority_key_id,
         faults,
+        issuing_distribution_point,
+        delta,
+        critical,
+        padded_serial,
+    })
+}
+
+/// An encoded Name's OpenSSL and Java canonical forms (`None` when it does not decode).
+pub fn name_forms(raw: &[u8]) -> Option<(Option<OpensslCanonical>, String)> {
+    let (_, name) = x509_parser::x509::X509Name::from_der(raw).ok()?;
+    Some((OpensslCanonical::of(&name), names::java_canonical(&name)))
+}
+
+const DELTA_CRL_INDICATOR: &str = "2.5.29.27";
+const CERTIFICATE_ISSUER: &str = "2.5.29.29";
+
+/// The first directory name of a certificateIssuer entry extension (GeneralNames), encoded.
+fn certificate_issuer(value: &[u8]) -> Option<Vec<u8>> {
+    let (_, names) = SubjectAlternativeName::from_der(value).ok()?;
+    names.general_names.iter().find_map(|name| match name {
+        GeneralName::DirectoryName(name) => Some(name.as_raw().to_vec()),
+        _ => None,
     })
 }
 

@@ -6,8 +6,8 @@ use x509_parser::der_parser::asn1_rs::Oid;
 use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension, X509Extension};
 
 use crate::read::certificate::{
-    BasicConstraints, Certificate, ExtendedKeyUsage, Extension, Fault, KeyUsage, NameConstraints,
-    colon_hex,
+    BasicConstraints, Certificate, DistributionPoint, ExtendedKeyUsage, Extension, Fault, KeyUsage,
+    NameConstraints, colon_hex,
 };
 use crate::read::names::{self, OpensslCanonical};
 
@@ -120,6 +120,34 @@ fn general_name(name: &GeneralName<'_>) -> String {
 
 fn general_names(list: &[GeneralName<'_>]) -> Vec<String> {
     list.iter().map(general_name).collect()
+}
+
+/// A DistributionPointName's names, as [`DistributionPoint::names`] keeps them.
+pub(crate) fn point_names(name: Option<&DistributionPointName<'_>>) -> Option<Vec<String>> {
+    name.map(|name| match name {
+        DistributionPointName::FullName(names) => general_names(names),
+        DistributionPointName::NameRelativeToCRLIssuer(_) => vec!["(relative name)".to_owned()],
+    })
+}
+
+fn distribution_points(
+    points: &x509_parser::extensions::CRLDistributionPoints<'_>,
+) -> Vec<DistributionPoint> {
+    points
+        .iter()
+        .map(|point| DistributionPoint {
+            names: point_names(point.distribution_point.as_ref()),
+            crl_issuers: point
+                .crl_issuer
+                .iter()
+                .flatten()
+                .filter_map(|name| match name {
+                    GeneralName::DirectoryName(name) => Some(name.as_raw().to_vec()),
+                    _ => None,
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 fn access_method(oid: &Oid<'_>) -> &'static str {
@@ -260,6 +288,10 @@ fn describe_extension(
             text
         }
         ParsedExtension::NameConstraints(nc) => name_constraints(nc, summary),
+        ParsedExtension::CRLDistributionPoints(points) => {
+            summary.crl_distribution_points = distribution_points(points);
+            informational(parsed, raw)
+        }
         other => informational(other, raw),
     }
 }

@@ -180,12 +180,12 @@ impl Pki {
     }
 
     /// A case with this leaf (signed by the intermediate) and the good rest of the chain.
-    fn case(&self, name: &'static str, leaf: &Cert) -> Case {
+    pub fn case(&self, name: &'static str, leaf: &Cert) -> Case {
         self.case_with(name, leaf, &self.intermediate)
     }
 
     /// A case with this leaf and this intermediate (signed by the root).
-    fn case_with(&self, name: &'static str, leaf: &Cert, intermediate: &Cert) -> Case {
+    pub fn case_with(&self, name: &'static str, leaf: &Cert, intermediate: &Cert) -> Case {
         Case {
             name,
             leaf: leaf.signed_by(&self.intermediate_key),
@@ -1139,6 +1139,8 @@ pub fn corpus() -> Vec<Case> {
     extension_cases(&pki, &mut out);
     encoding_cases(&pki, &mut out);
     crl_cases(&pki, &mut out);
+    super::crl_corpus::crl_cases(&pki, &mut out);
+    super::crl_corpus::name_constraint_cases(&pki, &mut out);
     key_cases(&pki, &mut out);
     pss_cases(&pki, &mut out);
     out

@@ -8,6 +8,7 @@
     reason = "each test binary uses a different part of the suite"
 )]
 
+pub mod crl_corpus;
 pub mod der;
 pub mod malformed;
 pub mod stacks;
