@@ -110,7 +110,7 @@ fn java_profile_agrees_with_jsse_on_the_limbo_cases() {
             name: c.id,
             chain: c.chain,
             roots: c.roots,
-            crls: Vec::new(),
+            crls: c.crls,
             time: c.time,
             usage: c.usage,
         })

@@ -230,6 +230,11 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
 /// level 2, its key size.
 fn certificate_rules(context: &Context<'_>, step: &Step<'_>, out: &mut Vec<Violation>) {
     validity(step.cert, step.index, context.time, out);
+    // `X509_cmp_time` counts a notAfter equal to the time as past (x509-limbo's
+    // rfc5280::validity::notafter-exact, measured).
+    if context.time == step.cert.not_after {
+        out.push(Violation::new(Code::Expired, step.index));
+    }
     path_faults(step.cert, step.index, out);
     unhandled_critical(step, |oid| OPENSSL_KNOWN_CRITICAL.contains(&oid), out);
     let eku_allows = step

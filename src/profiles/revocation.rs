@@ -30,7 +30,13 @@ pub(crate) fn revocation(
         };
         let found = match rules {
             CrlRules::Openssl => openssl(context, path, position, cert),
-            CrlRules::Java => java(context, path.get(position + 1).copied(), cert),
+            CrlRules::Java => {
+                // The anchor's key usage is not consulted (`RevocationChecker` starts with
+                // crlSignFlag set; limbo's crl::issuer-missing-crlsign, measured).
+                let issuer = path.get(position + 1).copied();
+                let by_anchor = position + 1 == checked && path.len() > checked;
+                java(context, issuer.map(|i| (i, by_anchor)), cert)
+            }
             CrlRules::Webpki => {
                 webpki(context, index, cert, out);
                 continue;
@@ -85,10 +91,8 @@ fn openssl(context: &Context<'_>, path: &[usize], position: usize, cert: &Certif
             None
         };
         if let Some(why) = why {
-            ignored.push_str(&format!(
-                "; the CRL of `{}` does not count: {why}",
-                crl.issuer
-            ));
+            ignored.push_str("; ");
+            ignored.push_str(&of_crl(crl, &["does not count: ", why].concat()));
             continue;
         }
         let mut score = SCORE_ISSUER_NAME;
@@ -125,11 +129,8 @@ fn openssl(context: &Context<'_>, path: &[usize], position: usize, cert: &Certif
                     issuer
                 }
                 None => {
-                    ignored.push_str(&format!(
-                        "; the CRL of `{}` does not count: its authority key identifier names \
-                         another key than its issuer's",
-                        crl.issuer
-                    ));
+                    ignored.push_str("; ");
+                    ignored.push_str(&of_crl(crl, OTHER_KEY));
                     continue;
                 }
             },
@@ -160,9 +161,9 @@ fn openssl(context: &Context<'_>, path: &[usize], position: usize, cert: &Certif
             let why = openssl_scope(cert, crl).unwrap_or_default();
             return Some((
                 Code::CrlUnusable,
-                format!(
-                    "the CRL of `{}` does not cover it (different CRL scope): {why}",
-                    crl.issuer
+                of_crl(
+                    crl,
+                    &["does not cover it (different CRL scope): ", &why].concat(),
                 ),
             ));
         }
@@ -179,9 +180,9 @@ fn openssl(context: &Context<'_>, path: &[usize], position: usize, cert: &Certif
     if let Some(oid) = openssl_critical_oid(crl) {
         return Some((
             Code::CrlUnusable,
-            format!(
-                "the CRL of `{}` has the unhandled critical extension {oid}",
-                crl.issuer
+            of_crl(
+                crl,
+                &["has the unhandled critical extension ", oid].concat(),
             ),
         ));
     }
@@ -276,7 +277,7 @@ fn flag_scope(cert: &Certificate, idp: &IssuingDistributionPoint) -> Option<Stri
 /// scope, signed by the key of the certificate's issuer on the path (an indirect CRL: of its
 /// named CRL issuer) with cRLSign, its authority key identifier naming that key, without an
 /// unknown critical extension — decides, as it leaves no reason uncovered for the others.
-fn java(context: &Context<'_>, issuer: Option<usize>, cert: &Certificate) -> Finding {
+fn java(context: &Context<'_>, issuer: Option<(usize, bool)>, cert: &Certificate) -> Finding {
     let current = |crl: &&Crl| {
         crl.next_update
             .is_some_and(|next| context.time <= next.saturating_add(JAVA_SKEW))
@@ -349,19 +350,21 @@ fn java_hash_order(crls: Vec<&Crl>) -> Vec<&Crl> {
         let spread = (hash as u32) ^ ((hash as u32) >> 16);
         spread as usize & (table - 1)
     };
-    let mut order: Vec<(usize, usize, &Crl)> = crls
-        .into_iter()
-        .enumerate()
-        .map(|(i, crl)| (bucket(crl), i, crl))
-        .collect();
-    order.sort_by_key(|&(bucket, i, _)| (bucket, i));
-    order.into_iter().map(|(_, _, crl)| crl).collect()
+    let buckets: Vec<usize> = crls.iter().map(|crl| bucket(crl)).collect();
+    (0..table)
+        .flat_map(|b| {
+            crls.iter()
+                .zip(&buckets)
+                .filter(move |&(_, &of)| of == b)
+                .map(|(&crl, _)| crl)
+        })
+        .collect()
 }
 
 /// Why Java's `DistributionPointFetcher.verifyCRL` does not approve `crl` for `cert`.
 fn java_refusal(
     context: &Context<'_>,
-    issuer: Option<usize>,
+    issuer: Option<(usize, bool)>,
     cert: &Certificate,
     crl: &Crl,
     direct: bool,
@@ -371,10 +374,9 @@ fn java_refusal(
     let idp_names = idp.and_then(|p| p.names.as_ref());
     let unusable = |why: String| Some((Code::CrlUnusable, why));
     if direct && idp_names.is_some() && !led {
-        return unusable(format!(
-            "the CRL of `{}` does not cover it: {}",
-            crl.issuer,
-            point_mismatch(cert, idp_names)
+        return unusable(of_crl(
+            crl,
+            &["does not cover it: ", &point_mismatch(cert, idp_names)].concat(),
         ));
     }
     let scope = if crl.delta {
@@ -385,12 +387,12 @@ fn java_refusal(
         idp.and_then(|p| flag_scope(cert, p))
     };
     if let Some(why) = scope {
-        return unusable(format!("the CRL of `{}` does not count: {why}", crl.issuer));
+        return unusable(of_crl(crl, &["does not count: ", &why].concat()));
     }
     let Some(next_update) = crl.next_update else {
-        return unusable(format!(
-            "the CRL of `{}` has no nextUpdate, and Java's PKIX uses only CRLs that have one",
-            crl.issuer
+        return unusable(of_crl(
+            crl,
+            "has no nextUpdate, and Java's PKIX uses only CRLs that have one",
         ));
     };
     if context.time > next_update.saturating_add(JAVA_SKEW) {
@@ -399,9 +401,10 @@ fn java_refusal(
     if crl.this_update > context.time.saturating_add(JAVA_SKEW) {
         return Some((Code::CrlNotYetValid, crl.issuer.clone()));
     }
+    let by_anchor = direct && issuer.is_some_and(|(_, anchor)| anchor);
     let signer = if direct {
         issuer
-            .and_then(|i| context.certificate(i))
+            .and_then(|(i, _)| context.certificate(i))
             .filter(|signer| crl.signature_by(signer) != SignatureCheck::Invalid)
     } else {
         context
@@ -416,16 +419,19 @@ fn java_refusal(
     let Some(signer) = signer else {
         return unusable(bad_signature(crl));
     };
-    if signer.key_usage.is_some_and(|ku| !ku.crl_sign) {
+    if !by_anchor && signer.key_usage.is_some_and(|ku| !ku.crl_sign) {
         return unusable(no_crl_sign(signer));
     }
     if let (Some(crl_id), Some(key_id)) = (&crl.authority_key_id, &signer.subject_key_id)
         && crl_id != key_id
     {
-        return unusable(format!(
-            "the authority key identifier of the CRL of `{}` names another key than its \
-             issuer's",
-            crl.issuer
+        return unusable(of_crl(crl, OTHER_KEY));
+    }
+    // `verifyCRL` processes one critical CRL extension, the issuing distribution point.
+    if let Some(oid) = crl.critical.iter().find(|oid| *oid != "2.5.29.28") {
+        return unusable(of_crl(
+            crl,
+            &["has the unknown critical extension ", oid].concat(),
         ));
     }
     unknown_critical(crl, Some(cert)).and_then(unusable)
@@ -499,11 +505,19 @@ fn revoked(crl: &Crl, entry: &crate::read::crl::Revoked) -> (Code, String) {
 }
 
 fn bad_signature(crl: &Crl) -> String {
-    format!(
-        "the CRL of `{}` is not signed by the key of its issuer (CRL signature failure)",
-        crl.issuer
+    of_crl(
+        crl,
+        "is not signed by the key of its issuer (CRL signature failure)",
     )
 }
+
+/// "the CRL of `issuer` …", every CRL note's start.
+fn of_crl(crl: &Crl, what: &str) -> String {
+    ["the CRL of `", &crl.issuer, "` ", what].concat()
+}
+
+const OTHER_KEY: &str =
+    "does not count: its authority key identifier names another key than its issuer's";
 
 fn no_crl_sign(signer: &Certificate) -> String {
     format!(
@@ -523,10 +537,7 @@ fn unknown_critical(crl: &Crl, java_cert: Option<&Certificate>) -> Option<String
     };
     crl.faults.iter().find(counts).map(|fault| match fault {
         CrlFault::UnknownCriticalExtension { oid } => {
-            format!(
-                "the CRL of `{}` has the unknown critical extension {oid}",
-                crl.issuer
-            )
+            of_crl(crl, &["has the unknown critical extension ", oid].concat())
         }
         CrlFault::UnknownCriticalEntryExtension { oid, .. } => format!(
             "an entry of the CRL of `{}` has the unknown critical extension {oid}",

@@ -1375,6 +1375,8 @@ pub struct LimboCase {
     /// The peer certificate first, then the untrusted intermediates (PEM).
     pub chain: Vec<String>,
     pub roots: Vec<String>,
+    /// The CRLs the case gives (PEM): the server is configured with them.
+    pub crls: Vec<String>,
     pub time: i64,
     pub usage: mtls_inspector::profiles::Usage,
 }
@@ -1422,6 +1424,7 @@ pub fn limbo_cases() -> Option<Vec<LimboCase>> {
                 id: id.to_owned(),
                 chain,
                 roots: strings(&case["trusted_certs"]),
+                crls: strings(&case["crls"]),
                 time,
                 usage: if client.contains(id) {
                     mtls_inspector::profiles::Usage::Client
