@@ -1264,7 +1264,8 @@ pub fn pem_block(label: &str, der: &[u8]) -> String {
     out
 }
 
-/// Merges drafts by (code, certificate), unions their profiles and writes their text.
+/// Merges drafts by (code, certificate — and the reason, for what differs by stack), unions
+/// their profiles and writes their text.
 fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Options) -> Vec<Finding> {
     let mut merged: BTreeMap<(Severity, Code, Option<usize>, String), Draft> = BTreeMap::new();
     for draft in drafts {
@@ -1272,7 +1273,12 @@ fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Option
         // configuration by its own; the rest merge per code and certificate.
         let discriminator = match (&draft.location, draft.violation.code) {
             (Some(location), _) => location.to_string(),
-            (None, Code::ServerConfigProblem) => draft.violation.value.clone().unwrap_or_default(),
+            // Stacks refuse a CRL, or find none usable, for reasons of their own: each reason
+            // is its own finding.
+            (
+                None,
+                Code::ServerConfigProblem | Code::CrlUnusable | Code::RevocationStatusUnknown,
+            ) => draft.violation.value.clone().unwrap_or_default(),
             (None, _) => String::new(),
         };
         let key = (
@@ -1329,6 +1335,7 @@ fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Option
                 location: draft.location,
                 log_lines: crate::messages::log_lines(v.code)
                     .iter()
+                    .filter(|l| openssl_says(v, l))
                     .map(|l| crate::report::LogLine {
                         printed_by: l.printed_by.to_owned(),
                         line: l.example.to_owned(),
@@ -1361,4 +1368,18 @@ fn role_words(graph: &Graph<'_>, path: &[usize], index: Option<usize>) -> String
     } else {
         "the certificate".into()
     }
+}
+
+/// Whether a known line fits the violation: a CRL OpenSSL cannot use fails in one of several
+/// ways (signature, cRLSign, scope, critical extension), and only its own error's line is
+/// printed.
+fn openssl_says(violation: &Violation, line: &crate::messages::Line) -> bool {
+    if violation.code != Code::CrlUnusable || !line.printed_by.starts_with("OpenSSL") {
+        return true;
+    }
+    crate::profiles::openssl_errors::first_text(violation).is_none_or(|text| {
+        line.example
+            .to_ascii_lowercase()
+            .contains(&text.to_ascii_lowercase())
+    })
 }

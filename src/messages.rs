@@ -1136,6 +1136,15 @@ table! {
         confirmed: "openssl verify -crl_check_all 3.0, measured (tests/malformed_differential.rs)",
     },
     Known {
+        fragments: &["different crl scope"],
+        printed_by: "OpenSSL, nginx ssl_crl",
+        example: "client SSL certificate verify error: (44:different CRL scope)",
+        meaning: "The CRL of the certificate's issuer does not cover it: its issuing distribution point holds only CA, only end-entity or only attribute certificates, or names a distribution point the certificate does not.",
+        codes: &[CrlUnusable],
+        checks: "The CRL's issuingDistributionPoint against the certificate's cRLDistributionPoints and basicConstraints.",
+        confirmed: "openssl verify -crl_check_all 3.0, measured (tests/malformed_differential.rs)",
+    },
+    Known {
         fragments: &["key usage does not include crl signing"],
         printed_by: "OpenSSL, nginx ssl_crl",
         example: "error 35 at 0 depth lookup: key usage does not include CRL signing",

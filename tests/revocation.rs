@@ -118,3 +118,77 @@ fn an_expired_crl_rejects_for_openssl_nginx_and_java_but_not_for_rustls() {
     assert!(codes.contains(&Code::RevocationStatusUnknown));
     assert_eq!(verdict(&report, Profile::Go).0, Verdict::Accepted);
 }
+
+/// One case of the malformed corpus (tests/common/crl_corpus.rs) inspected as the page does.
+fn corpus_report(name: &str) -> Report {
+    let case = common::malformed::corpus()
+        .into_iter()
+        .find(|c| c.name == name)
+        .unwrap();
+    let client = case.client_pems().concat();
+    let trust = [case.root_pems(), case.crl_pems()].concat().concat();
+    run(
+        &[("client.pem", client.as_bytes())],
+        &[("trust.pem", trust.as_bytes())],
+    )
+}
+
+fn finding(report: &Report, code: Code, profile: Profile) -> &mtls_inspector::report::Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.code == code && f.profiles.contains(&profile))
+        .unwrap_or_else(|| panic!("no {code:?} finding for {profile:?}: {:?}", report.findings))
+}
+
+#[test]
+fn a_crl_out_of_scope_is_explained_with_its_scope_and_the_line_openssl_prints() {
+    let report = corpus_report("crl-idp-only-ca-certs-for-the-client");
+    let scope = finding(&report, Code::CrlUnusable, Profile::Nginx);
+    assert!(
+        scope.detail.contains("different CRL scope")
+            && scope
+                .detail
+                .contains("CA certificates only (onlyContainsCACerts)"),
+        "{}",
+        scope.detail
+    );
+    let lines: Vec<&str> = scope.log_lines.iter().map(|l| l.line.as_str()).collect();
+    assert!(lines.contains(&"client SSL certificate verify error: (44:different CRL scope)"));
+    assert!(
+        !lines.iter().any(|l| l.contains("CRL signature failure")),
+        "{lines:?}"
+    );
+    // rustls refuses the CRL's scope too; Go never checks.
+    assert_eq!(verdict(&report, Profile::Webpki).0, Verdict::Rejected);
+    assert_eq!(verdict(&report, Profile::Go).0, Verdict::Accepted);
+}
+
+#[test]
+fn an_indirect_crl_counts_for_java_and_is_ignored_by_openssl_with_the_reason_said() {
+    let report = corpus_report("crl-indirect-covers-the-client");
+    assert_eq!(verdict(&report, Profile::Java).0, Verdict::Accepted);
+    let unknown = finding(&report, Code::RevocationStatusUnknown, Profile::Openssl);
+    assert!(
+        unknown.detail.contains("it is an indirect CRL"),
+        "{}",
+        unknown.detail
+    );
+    let report = corpus_report("crl-indirect-revokes-the-client");
+    let (java, codes) = verdict(&report, Profile::Java);
+    assert_eq!(java, Verdict::Rejected);
+    assert!(codes.contains(&Code::Revoked), "{codes:?}");
+}
+
+#[test]
+fn a_crl_entry_removed_from_the_crl_revokes_for_java_not_for_openssl() {
+    let report = corpus_report("crl-revokes-the-client-remove-from-crl");
+    assert_eq!(verdict(&report, Profile::Openssl).0, Verdict::Accepted);
+    assert_eq!(verdict(&report, Profile::Nginx).0, Verdict::Accepted);
+    let revoked = finding(&report, Code::Revoked, Profile::Java);
+    assert!(
+        revoked.detail.contains("reason removeFromCRL"),
+        "{}",
+        revoked.detail
+    );
+}

@@ -61,6 +61,11 @@ enum Phase {
 }
 
 /// Errors of one violation: (phase, number, text).
+/// The text of the first error OpenSSL reports for this violation (`X509_verify_cert_error_string`).
+pub fn first_text(violation: &Violation) -> Option<&'static str> {
+    errors_of(violation).first().map(|&(_, _, text)| text)
+}
+
 fn errors_of(violation: &Violation) -> Vec<(Phase, u32, &'static str)> {
     use Phase::*;
     let value = violation.value.as_deref().unwrap_or_default();

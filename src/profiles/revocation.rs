@@ -72,10 +72,18 @@ fn openssl(context: &Context<'_>, path: &[usize], position: usize, cert: &Certif
     let mut best: Option<(u32, &Crl, &Certificate)> = None;
     let mut ignored = String::new();
     for crl in context.crls {
-        if crl.issuer_canonical.is_none() || crl.issuer_canonical != cert.issuer_canonical {
+        let idp = crl.issuing_distribution_point.as_ref();
+        let named = crl.issuer_canonical.is_some() && crl.issuer_canonical == cert.issuer_canonical;
+        // An indirect CRL the certificate names as its CRL issuer's: said why it does not count.
+        let named_by_point = || {
+            cert.crl_distribution_points
+                .iter()
+                .any(|point| point.crl_issuers.iter().any(|raw| openssl_names(raw, crl)))
+        };
+        let indirect_for_it = idp.is_some_and(|p| p.indirect) && named_by_point();
+        if !(named || indirect_for_it) {
             continue;
         }
-        let idp = crl.issuing_distribution_point.as_ref();
         let why = if crl.padded_serial {
             Some("OpenSSL does not load it: an entry's serial number is not in DER's minimal form")
         } else if idp.is_some_and(IssuingDistributionPoint::is_invalid) {
@@ -99,7 +107,8 @@ fn openssl(context: &Context<'_>, path: &[usize], position: usize, cert: &Certif
         if !openssl_critical(crl) {
             score |= SCORE_NO_CRITICAL;
         }
-        if crl.this_update <= context.time && crl.next_update.is_none_or(|n| context.time <= n) {
+        // `X509_cmp_time` counts a nextUpdate equal to the time as past.
+        if crl.this_update <= context.time && crl.next_update.is_none_or(|n| context.time < n) {
             score |= SCORE_TIME;
         }
         // `crl_akid_check`: the certificate's issuer on the path, else one above it with the
@@ -171,7 +180,7 @@ fn openssl(context: &Context<'_>, path: &[usize], position: usize, cert: &Certif
     if crl.this_update > context.time {
         return Some((Code::CrlNotYetValid, crl.issuer.clone()));
     }
-    if crl.next_update.is_some_and(|next| context.time > next) {
+    if crl.next_update.is_some_and(|next| context.time >= next) {
         return Some((Code::CrlExpired, crl.issuer.clone()));
     }
     if crl.signature_by(signer) == SignatureCheck::Invalid {
@@ -221,14 +230,21 @@ fn openssl_scope(cert: &Certificate, crl: &Crl) -> Option<String> {
     let idp_names = idp.and_then(|p| p.names.as_ref());
     let covered = cert.crl_distribution_points.iter().any(|point| {
         let issuer_named = point.crl_issuers.is_empty()
-            || point.crl_issuers.iter().any(|raw| {
-                crate::read::crl::name_forms(raw).is_some_and(|(canonical, _)| {
-                    canonical.is_some() && canonical == crl.issuer_canonical
-                })
-            });
+            || point.crl_issuers.iter().any(|raw| openssl_names(raw, crl));
         issuer_named && names_meet(point.names.as_ref(), idp_names)
     });
     (!covered && idp_names.is_some()).then(|| point_mismatch(cert, idp_names))
+}
+
+/// Is the encoded name `raw` the CRL's issuer, compared as OpenSSL compares names?
+fn openssl_names(raw: &[u8], crl: &Crl) -> bool {
+    crate::read::crl::name_forms(raw)
+        .is_some_and(|(canonical, _)| canonical.is_some() && canonical == crl.issuer_canonical)
+}
+
+/// Is the encoded name `raw` the name whose Java canonical form is `java`?
+fn java_names(raw: &[u8], java: &str) -> bool {
+    crate::read::crl::name_forms(raw).is_some_and(|(_, form)| form == java)
 }
 
 /// Do two distribution point names share a name (either absent counts as yes)?
@@ -296,10 +312,10 @@ fn java(context: &Context<'_>, issuer: Option<(usize, bool)>, cert: &Certificate
                 point.crl_issuers.is_empty()
             } else {
                 idp.is_some_and(|p| p.indirect)
-                    && point.crl_issuers.iter().any(|raw| {
-                        crate::read::crl::name_forms(raw)
-                            .is_some_and(|(_, java)| java == crl.issuer_java)
-                    })
+                    && point
+                        .crl_issuers
+                        .iter()
+                        .any(|raw| java_names(raw, &crl.issuer_java))
             };
             issuer_named && names_meet(point.names.as_ref(), idp_names)
         });
@@ -313,8 +329,7 @@ fn java(context: &Context<'_>, issuer: Option<(usize, bool)>, cert: &Certificate
             None => {
                 let entry = crl.revoked.iter().find(|e| {
                     let issued = match &e.issuer {
-                        Some(raw) => crate::read::crl::name_forms(raw)
-                            .is_some_and(|(_, java)| java == cert.issuer_java),
+                        Some(raw) => java_names(raw, &cert.issuer_java),
                         None => direct,
                     };
                     issued && same_integer(&e.serial, &cert.serial_raw)

@@ -3,11 +3,11 @@
 
 use std::rc::Rc;
 
-use mtls_inspector::Side;
 use mtls_inspector::channel::Explanation;
 use mtls_inspector::diagnosis::{Code, Severity};
 use mtls_inspector::handshake::{Party, StepState, handshake};
 use mtls_inspector::report::{Finding, Report, Verdict, role_name, short_subject};
+use mtls_inspector::{Profile, Side};
 use wasm_bindgen::JsCast as _;
 use yew::prelude::*;
 
@@ -282,6 +282,19 @@ pub fn Handshake(props: &ReportProps) -> Html {
 }
 
 /// The CRLs given, what each lists, and how each server uses them.
+/// Is a known line printed by this profile's stack (`printed_by` names it: "OpenSSL, nginx
+/// ssl_crl", "Java (revocation enabled)", "rustls")?
+fn logged_by(profile: Profile, printed_by: &str) -> bool {
+    let stack = match profile {
+        Profile::Webpki => "rustls",
+        Profile::Openssl => "OpenSSL",
+        Profile::Nginx => "nginx",
+        Profile::Go => "Go",
+        Profile::Java => "Java",
+    };
+    printed_by.contains(stack)
+}
+
 #[function_component]
 pub fn Revocation(props: &ReportProps) -> Html {
     let report = &props.report;
@@ -293,6 +306,7 @@ pub fn Revocation(props: &ReportProps) -> Html {
         Code::RevocationStatusUnknown,
         Code::CrlExpired,
         Code::CrlNotYetValid,
+        Code::CrlUnusable,
     ];
     html! {
         <section class="revocation" data-testid="revocation" aria-labelledby="revocation-title">
@@ -317,10 +331,28 @@ pub fn Revocation(props: &ReportProps) -> Html {
             <ul class="policies">
             { for report.profiles.iter().map(|p| {
                 let found: Vec<&str> = p.findings.iter().filter(|c| revocation_codes.contains(c)).map(|c| c.as_str()).collect();
+                // What each CRL meant to this server: its findings' explanations, and the
+                // line its stack logs.
+                let why: Vec<&Finding> = report
+                    .findings
+                    .iter()
+                    .filter(|f| revocation_codes.contains(&f.code) && f.profiles.contains(&p.name))
+                    .collect();
                 html! {
                     <li data-profile={p.name.name()} data-revocation={found.join(" ")}>
-                        <strong>{ p.name.server() }</strong>{ ": " }{ p.name.revocation_policy() }
-                        { if found.is_empty() { ".".to_owned() } else { format!(" — here: {}.", found.join(", ")) } }
+                        <strong>{ p.name.server() }</strong>{ ": " }{ p.name.revocation_policy() }{ "." }
+                        if !why.is_empty() {
+                            <ul>
+                            { for why.iter().map(|f| html! {
+                                <li data-code={f.code.as_str()}>
+                                    { &f.detail }
+                                    if let Some(line) = f.log_lines.iter().find(|l| logged_by(p.name, &l.printed_by)) {
+                                        { " Logged: " }<code>{ &line.line }</code>
+                                    }
+                                </li>
+                            }) }
+                            </ul>
+                        }
                     </li>
                 }
             }) }
@@ -601,9 +633,46 @@ mod tests {
             lists: vec![with_crl.chain[0]],
             pem: String::new(),
         });
+        with_crl.findings.push(Finding {
+            code: Code::CrlUnusable,
+            severity: Severity::Error,
+            certificate: Some(with_crl.chain[0]),
+            profiles: vec![Profile::Openssl, Profile::Nginx],
+            title: "A CRL cannot be used".into(),
+            detail: "The CRL does not cover it (different CRL scope).".into(),
+            remedy: String::new(),
+            location: None,
+            log_lines: vec![mtls_inspector::report::LogLine {
+                printed_by: "OpenSSL, nginx ssl_crl".into(),
+                line: "client SSL certificate verify error: (44:different CRL scope)".into(),
+            }],
+        });
         let html = render::<Revocation>(ReportProps {
             report: Rc::new(with_crl),
         });
+        // Each server that refuses the CRL says why, and the line it logs; the others do not.
+        let nginx = html
+            .split(r#"data-profile="nginx""#)
+            .nth(1)
+            .and_then(|rest| rest.split("data-profile=").next())
+            .unwrap_or_default();
+        assert!(nginx.contains("(different CRL scope)."), "{nginx}");
+        assert!(
+            nginx.contains(
+                "<code>client SSL certificate verify error: (44:different CRL scope)</code>"
+            ),
+            "{nginx}"
+        );
+        let go = html
+            .split(r#"data-profile="go""#)
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            !go.split("data-profile=")
+                .next()
+                .unwrap_or_default()
+                .contains("different CRL scope")
+        );
         assert!(html.contains(r#"data-crl-expired="true""#));
         assert!(html.contains("(expired)"));
         assert!(html.contains("revoked (3 entries)"));

@@ -291,6 +291,9 @@ pub fn crl_cases(pki: &Pki, out: &mut Vec<Case>) {
     let mut just_expired = ca_crl();
     just_expired.next_update = Some(der::time(NOW - 5 * 60));
     out.push(with("crl-next-update-five-minutes-ago", just_expired));
+    let mut exactly = ca_crl();
+    exactly.next_update = Some(der::time(NOW));
+    out.push(with("crl-next-update-at-the-time", exactly));
     let mut just_issued = ca_crl();
     just_issued.this_update = der::time(NOW + 5 * 60);
     out.push(with("crl-this-update-in-five-minutes", just_issued));
