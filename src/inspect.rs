@@ -1335,7 +1335,7 @@ fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Option
                 location: draft.location,
                 log_lines: crate::messages::log_lines(v.code)
                     .iter()
-                    .filter(|l| openssl_says(v, l))
+                    .filter(|l| line_fits(v, l))
                     .map(|l| crate::report::LogLine {
                         printed_by: l.printed_by.to_owned(),
                         line: l.example.to_owned(),
@@ -1370,16 +1370,24 @@ fn role_words(graph: &Graph<'_>, path: &[usize], index: Option<usize>) -> String
     }
 }
 
-/// Whether a known line fits the violation: a CRL OpenSSL cannot use fails in one of several
-/// ways (signature, cRLSign, scope, critical extension), and only its own error's line is
-/// printed.
-fn openssl_says(violation: &Violation, line: &crate::messages::Line) -> bool {
-    if violation.code != Code::CrlUnusable || !line.printed_by.starts_with("OpenSSL") {
+/// Whether a known line fits the violation: a CRL a stack cannot use fails in one of several
+/// ways (signature, cRLSign, scope, a critical extension on the CRL or on an entry), and only
+/// the line of its own failure is printed.
+fn line_fits(violation: &Violation, line: &crate::messages::Line) -> bool {
+    if violation.code != Code::CrlUnusable {
         return true;
     }
-    crate::profiles::openssl_errors::first_text(violation).is_none_or(|text| {
-        line.example
-            .to_ascii_lowercase()
-            .contains(&text.to_ascii_lowercase())
-    })
+    let value = violation.value.as_deref().unwrap_or_default();
+    let example = line.example.to_ascii_lowercase();
+    if line.printed_by.starts_with("OpenSSL") {
+        return crate::profiles::openssl_errors::first_text(violation)
+            .is_none_or(|text| example.contains(&text.to_ascii_lowercase()));
+    }
+    if example.contains("revoked crl entry") {
+        return value.contains("an entry of the CRL");
+    }
+    if example.contains("issuerinvalidforcrl") {
+        return value.contains("cRLSign");
+    }
+    true
 }

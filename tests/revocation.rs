@@ -159,6 +159,14 @@ fn a_crl_out_of_scope_is_explained_with_its_scope_and_the_line_openssl_prints() 
         !lines.iter().any(|l| l.contains("CRL signature failure")),
         "{lines:?}"
     );
+    // Java refuses it for the same reason, and says only that it cannot tell.
+    let java = finding(&report, Code::CrlUnusable, Profile::Java);
+    let lines: Vec<&str> = java.log_lines.iter().map(|l| l.line.as_str()).collect();
+    assert!(
+        lines.iter().any(|l| l.ends_with("Could not determine revocation status"))
+            && !lines.iter().any(|l| l.contains("revoked CRL entry")),
+        "{lines:?}"
+    );
     // rustls refuses the CRL's scope too; Go never checks.
     assert_eq!(verdict(&report, Profile::Webpki).0, Verdict::Rejected);
     assert_eq!(verdict(&report, Profile::Go).0, Verdict::Accepted);

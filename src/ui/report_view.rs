@@ -345,7 +345,7 @@ pub fn Revocation(props: &ReportProps) -> Html {
                             <ul>
                             { for why.iter().map(|f| html! {
                                 <li data-code={f.code.as_str()}>
-                                    { &f.detail }
+                                    { rich(&f.detail) }
                                     if let Some(line) = f.log_lines.iter().find(|l| logged_by(p.name, &l.printed_by)) {
                                         { " Logged: " }<code>{ &line.line }</code>
                                     }
