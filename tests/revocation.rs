@@ -163,7 +163,9 @@ fn a_crl_out_of_scope_is_explained_with_its_scope_and_the_line_openssl_prints() 
     let java = finding(&report, Code::CrlUnusable, Profile::Java);
     let lines: Vec<&str> = java.log_lines.iter().map(|l| l.line.as_str()).collect();
     assert!(
-        lines.iter().any(|l| l.ends_with("Could not determine revocation status"))
+        lines
+            .iter()
+            .any(|l| l.ends_with("Could not determine revocation status"))
             && !lines.iter().any(|l| l.contains("revoked CRL entry")),
         "{lines:?}"
     );

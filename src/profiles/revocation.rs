@@ -33,9 +33,12 @@ pub(crate) fn revocation(
             CrlRules::Java => {
                 // The anchor's key usage is not consulted (`RevocationChecker` starts with
                 // crlSignFlag set; limbo's crl::issuer-missing-crlsign, measured).
-                let issuer = path.get(position + 1).copied();
-                let by_anchor = position + 1 == checked && path.len() > checked;
-                java(context, issuer.map(|i| (i, by_anchor)), cert)
+                let prev = Prev {
+                    issuer: path.get(position + 1).copied(),
+                    by_anchor: position + 1 == checked && path.len() > checked,
+                    above: path.get(position + 2..).unwrap_or_default(),
+                };
+                java(context, &prev, cert)
             }
             CrlRules::Webpki => {
                 webpki(context, index, cert, out);
@@ -293,7 +296,15 @@ fn flag_scope(cert: &Certificate, idp: &IssuingDistributionPoint) -> Option<Stri
 /// scope, signed by the key of the certificate's issuer on the path (an indirect CRL: of its
 /// named CRL issuer) with cRLSign, its authority key identifier naming that key, without an
 /// unknown critical extension — decides, as it leaves no reason uncovered for the others.
-fn java(context: &Context<'_>, issuer: Option<(usize, bool)>, cert: &Certificate) -> Finding {
+/// The certificate's issuer on the path, and the certificates above it.
+struct Prev<'p> {
+    issuer: Option<usize>,
+    /// The issuer is the trust anchor.
+    by_anchor: bool,
+    above: &'p [usize],
+}
+
+fn java(context: &Context<'_>, prev: &Prev<'_>, cert: &Certificate) -> Finding {
     let current = |crl: &&Crl| {
         crl.next_update
             .is_some_and(|next| context.time <= next.saturating_add(JAVA_SKEW))
@@ -322,7 +333,7 @@ fn java(context: &Context<'_>, issuer: Option<(usize, bool)>, cert: &Certificate
         if !direct && !led {
             continue;
         }
-        match java_refusal(context, issuer, cert, crl, direct, led) {
+        match java_refusal(context, prev, cert, crl, direct, led) {
             Some(finding) => {
                 refused.get_or_insert(finding);
             }
@@ -379,7 +390,7 @@ fn java_hash_order(crls: Vec<&Crl>) -> Vec<&Crl> {
 /// Why Java's `DistributionPointFetcher.verifyCRL` does not approve `crl` for `cert`.
 fn java_refusal(
     context: &Context<'_>,
-    issuer: Option<(usize, bool)>,
+    prev: &Prev<'_>,
     cert: &Certificate,
     crl: &Crl,
     direct: bool,
@@ -416,21 +427,34 @@ fn java_refusal(
     if crl.this_update > context.time.saturating_add(JAVA_SKEW) {
         return Some((Code::CrlNotYetValid, crl.issuer.clone()));
     }
-    let by_anchor = direct && issuer.is_some_and(|(_, anchor)| anchor);
+    // The issuer's key, else (a key rollover: a self-issued certificate for the new key, the
+    // CRL signed by the old) a certificate above it on the path with the CRL's name; an
+    // indirect CRL's issuer wherever it is. A separate CRL signer outside the path is not
+    // found (measured).
+    let verifies = |c: &&Certificate| crl.signature_by(c) != SignatureCheck::Invalid;
+    let named = |c: &&Certificate| c.subject_java == crl.issuer_java;
+    let from_issuer = prev
+        .issuer
+        .and_then(|i| context.certificate(i))
+        .filter(|c| direct && verifies(c));
     let signer = if direct {
-        issuer
-            .and_then(|(i, _)| context.certificate(i))
-            .filter(|signer| crl.signature_by(signer) != SignatureCheck::Invalid)
+        from_issuer.or_else(|| {
+            prev.above
+                .iter()
+                .filter_map(|&i| context.certificate(i))
+                .filter(named)
+                .find(verifies)
+        })
     } else {
         context
             .graph
             .entries()
             .iter()
             .map(|e| &e.certificate)
-            .find(|c| {
-                c.subject_java == crl.issuer_java && crl.signature_by(c) != SignatureCheck::Invalid
-            })
+            .filter(named)
+            .find(verifies)
     };
+    let by_anchor = from_issuer.is_some() && prev.by_anchor;
     let Some(signer) = signer else {
         return unusable(bad_signature(crl));
     };

@@ -402,6 +402,34 @@ pub fn crl_cases(pki: &Pki, out: &mut Vec<Case>) {
     let mut case = pki.case("crl-expired-beside-a-current-one", &pki.leaf);
     case.crls = vec![root_crl().der(), expired.der(), ca_crl().der()];
     out.push(case);
+    // After a key rollover: the CRL signed by the CA's old key (which signed the self-issued
+    // certificate of its new one), alone and beside one signed by the new key.
+    let (new_key, rollover_ca, below) = rollover(pki);
+    let by_old = Crl::new(ca_name.clone(), &pki.intermediate_key, 1)
+        .with(key_id_of(&pki.intermediate_key))
+        .der();
+    let by_new = Crl::new(ca_name.clone(), &new_key, 1)
+        .with(key_id_of(&new_key))
+        .der();
+    for (name, crls) in [
+        ("crl-rollover-signed-by-the-old-key", vec![by_old.clone()]),
+        ("crl-rollover-signed-by-each-key", vec![by_old, by_new]),
+    ] {
+        let mut case = Case {
+            name,
+            leaf: below.signed_by(&new_key),
+            intermediates: vec![
+                rollover_ca.signed_by(&pki.intermediate_key),
+                pki.intermediate.signed_by(&pki.root_key),
+            ],
+            roots: vec![pki.root.signed_by(&pki.root_key)],
+            crls,
+            key: None,
+            time: NOW,
+        };
+        case.crls.insert(0, root_crl().der());
+        out.push(case);
+    }
     out.push(with("crl-empty-revoked-list", ca_crl().with_empty_list()));
 }
 
@@ -411,6 +439,45 @@ impl Crl<'_> {
         self.entries = vec![Vec::new()];
         self
     }
+}
+
+/// A CA's key rollover: a self-issued certificate of the intermediate's name for a new key,
+/// signed by the old one, and the client certificate signed by the new key.
+fn rollover(pki: &Pki) -> (Key, Cert, Cert) {
+    let ca_name = der::simple_name(INTERMEDIATE_NAME);
+    let key = Key::generate();
+    let rollover = Cert {
+        serial: der::integer(4),
+        issuer: ca_name.clone(),
+        subject: ca_name,
+        spki: key.spki(),
+        extensions: vec![
+            der::extension(der::BASIC_CONSTRAINTS, true, &der::basic_constraints_ca()),
+            der::extension(der::KEY_USAGE, true, &der::key_usage_value(&[5, 6])),
+            der::extension(
+                der::SUBJECT_KEY_ID,
+                false,
+                &der::octet_string(&key.key_id()),
+            ),
+            key_id_of(&pki.intermediate_key),
+        ],
+        ..pki.intermediate.clone()
+    };
+    let leaf = pki
+        .leaf
+        .clone()
+        .without(der::AUTHORITY_KEY_ID)
+        .with(key_id_of(&key));
+    (key, rollover, leaf)
+}
+
+/// An authorityKeyIdentifier naming `key`.
+fn key_id_of(key: &Key) -> Vec<u8> {
+    der::extension(
+        der::AUTHORITY_KEY_ID,
+        false,
+        &der::seq(&[&der::tlv(0x80, &key.key_id())]),
+    )
 }
 
 /// The directoryName constraint cases the scenarios lack.
@@ -506,38 +573,8 @@ pub fn name_constraint_cases(pki: &Pki, out: &mut Vec<Case>) {
     // self-issued certificate is exempt (RFC 5280 §6.1.4 (b)), the client is not in the
     // subtree.
     let ca_name = der::simple_name(INTERMEDIATE_NAME);
-    let rollover_key = Key::generate();
     let constrained_ca = constrained(name_constraints(&[], &[directory_name(&ca_name)]));
-    let rollover = Cert {
-        serial: der::integer(4),
-        issuer: ca_name.clone(),
-        subject: ca_name.clone(),
-        spki: rollover_key.spki(),
-        extensions: vec![
-            der::extension(der::BASIC_CONSTRAINTS, true, &der::basic_constraints_ca()),
-            der::extension(der::KEY_USAGE, true, &der::key_usage_value(&[5, 6])),
-            der::extension(
-                der::SUBJECT_KEY_ID,
-                false,
-                &der::octet_string(&rollover_key.key_id()),
-            ),
-            der::extension(
-                der::AUTHORITY_KEY_ID,
-                false,
-                &der::seq(&[&der::tlv(0x80, &pki.intermediate_key.key_id())]),
-            ),
-        ],
-        ..pki.intermediate.clone()
-    };
-    let leaf_below_rollover = pki
-        .leaf
-        .clone()
-        .without(der::AUTHORITY_KEY_ID)
-        .with(der::extension(
-            der::AUTHORITY_KEY_ID,
-            false,
-            &der::seq(&[&der::tlv(0x80, &rollover_key.key_id())]),
-        ));
+    let (rollover_key, rollover, leaf_below_rollover) = rollover(pki);
     out.push(Case {
         name: "nc-dn-excluded-self-issued-intermediate-exempt",
         leaf: leaf_below_rollover.signed_by(&rollover_key),
