@@ -290,12 +290,6 @@ fn flag_scope(cert: &Certificate, idp: &IssuingDistributionPoint) -> Option<Stri
     }
 }
 
-/// Java's PKIX `RevocationChecker` with the CRLs in a CertStore. The CRLs current at the
-/// validation time (a nextUpdate, within 15 minutes' clock skew) are tried in the order of the
-/// `HashSet` that holds them; the first that applies — complete (no delta, every reason), in
-/// scope, signed by the key of the certificate's issuer on the path (an indirect CRL: of its
-/// named CRL issuer) with cRLSign, its authority key identifier naming that key, without an
-/// unknown critical extension — decides, as it leaves no reason uncovered for the others.
 /// The certificate's issuer on the path, and the certificates above it.
 struct Prev<'p> {
     issuer: Option<usize>,
@@ -304,6 +298,13 @@ struct Prev<'p> {
     above: &'p [usize],
 }
 
+/// Java's PKIX `RevocationChecker` with the CRLs in a CertStore. The CRLs current at the
+/// validation time (a nextUpdate, within 15 minutes' clock skew) are tried in the order of the
+/// `HashSet` that holds them; the first that applies — complete (no delta, every reason), in
+/// scope, signed by the key of the certificate's issuer on the path (after a key rollover: of
+/// a certificate above it with the CRL's name; an indirect CRL: of its named CRL issuer) with
+/// cRLSign, its authority key identifier naming that key, without an
+/// unknown critical extension — decides, as it leaves no reason uncovered for the others.
 fn java(context: &Context<'_>, prev: &Prev<'_>, cert: &Certificate) -> Finding {
     let current = |crl: &&Crl| {
         crl.next_update
