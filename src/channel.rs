@@ -22,6 +22,10 @@ pub struct File {
 #[serde(rename_all = "lowercase")]
 pub enum Request {
     Inspect(Inspection),
+    /// An inspection run only so that the browser compiles the engine's code before the
+    /// user's first one: no report comes back, and nothing is kept.
+    #[serde(rename = "warm_up")]
+    WarmUp(Inspection),
     /// The latest report as text, to download or to copy (the page does not carry the
     /// formatting code: it only shows).
     Export {
@@ -123,6 +127,8 @@ pub struct Restored {
 #[serde(rename_all = "lowercase")]
 pub enum EngineRequest {
     Inspect(Inspection),
+    #[serde(rename = "warm_up")]
+    WarmUp(Inspection),
     Export {
         format: ExportFormat,
         copy: bool,

@@ -2,7 +2,9 @@
 //! Trunk writes for it. It answers each request with a reply, both passed through
 //! serde-wasm-bindgen as the page's `Request` and `Reply` (the explain module answers
 //! explanations: [`EngineRequest`] and [`EngineReply`] leave them out), and announces itself
-//! with `Ready`.
+//! with `Ready`. A warm-up (`EngineRequest::WarmUp`, sent by the page once this is ready) is
+//! inspected and its report dropped, so that the browser has compiled the code the user's
+//! first inspection runs.
 //!
 //! Protected inputs (PKCS#12 files, encrypted keys, Java keystores) are opened by a worker of
 //! its own, which this one starts the first time an inspection has such a part
@@ -35,6 +37,8 @@ struct Engine {
 #[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
 enum Step {
     Reply(EngineReply),
+    /// A warm-up's report, to be made into a message as every reply is, and dropped.
+    Warmed(EngineReply),
     /// Have these parts opened, then finish the inspection.
     Unlock(UnlockRequest),
 }
@@ -67,6 +71,14 @@ impl Engine {
                 };
                 self.waiting = Some((inspection, needed));
                 Step::Unlock(unlock)
+            }
+            // Neither the latest report nor the inputs read are replaced.
+            EngineRequest::WarmUp(inspection) => {
+                let (report, _) = inspection.report_unlocked(&[], &[]);
+                Step::Warmed(EngineReply::Report {
+                    id: inspection.id,
+                    report: Box::new(report),
+                })
             }
             EngineRequest::Export { format, copy } => Step::Reply(EngineReply::Export {
                 format,
@@ -110,51 +122,6 @@ impl Engine {
         if let EngineReply::Report { report, .. } = reply {
             self.latest = Some(*report);
         }
-    }
-}
-
-/// An inspection like the page's first ones, run once when the worker starts: the browser
-/// compiles WebAssembly one function at a time, the first time it is called, so done while the
-/// user is still choosing files, the first real inspection runs compiled code (measured in
-/// Chromium: a client chain's first inspection 49–107 ms cold, 1–6 ms after this). A client
-/// chain with its key, and two real roots from the Debian CA store (static/warm-up: ISRG Root
-/// X1, RSA 4096, and X2, ECDSA P-384), so that both kinds of key are read once.
-fn warm_up() -> EngineReply {
-    use mtls_inspector::Side;
-    use mtls_inspector::channel::File;
-    use mtls_inspector::inspect::Listing;
-    let file = |side, name: &str, bytes: &[u8]| File {
-        side,
-        name: name.to_owned(),
-        bytes: bytes.to_vec(),
-    };
-    let trust = [
-        include_bytes!("../static/warm-up/public-roots.pem").as_slice(),
-        include_bytes!("../static/samples/good-chain.trust.pem"),
-    ]
-    .concat();
-    let inspection = Inspection {
-        id: 0,
-        time: 1_780_315_200,
-        passwords: Vec::new(),
-        s_client: String::new(),
-        inputs: vec![
-            file(
-                Side::Client,
-                "warm-up client",
-                include_bytes!("../static/samples/good-chain.client.pem"),
-            ),
-            file(Side::Trust, "warm-up trust", &trust),
-        ],
-        server_configs: Vec::new(),
-        user: String::new(),
-        listing: Listing::Used,
-    };
-    // As every inspection here: protected parts are the unlock worker's (none in these).
-    let (report, _) = inspection.report_unlocked(&[], &[]);
-    EngineReply::Report {
-        id: 0,
-        report: Box::new(report),
     }
 }
 
@@ -253,6 +220,9 @@ fn main() {
                             engine.sent(answered);
                         }
                         Step::Unlock(request) => unlock(&request),
+                        Step::Warmed(report) => {
+                            let _ = serde_wasm_bindgen::to_value(&report);
+                        }
                     }
                 }
                 Err(error) => complain(format!(
@@ -265,17 +235,6 @@ fn main() {
     // The handlers live as long as the worker.
     on_message.forget();
     send(&EngineReply::Ready);
-    // Warm up once the page knows the worker is ready (its first requests queue behind this);
-    // the reply is made into a message too, as every reply is, then dropped.
-    let warm = Closure::once_into_js(move || {
-        let _ = serde_wasm_bindgen::to_value(&warm_up());
-    });
-    if scope
-        .set_timeout_with_callback(warm.unchecked_ref())
-        .is_err()
-    {
-        complain("mtls-inspector worker: cannot schedule the warm-up".into());
-    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -285,7 +244,6 @@ fn main() {
     let _: fn(&mut Engine, EngineRequest) -> Step = Engine::request;
     let _: fn(&mut Engine, u32, &[Answer]) -> Option<EngineReply> = Engine::unlocked;
     let _: fn(&mut Engine, EngineReply) = Engine::sent;
-    let _: fn() -> EngineReply = warm_up;
     eprintln!("The engine's worker runs in the browser: `make serve` builds and serves the page.");
 }
 
@@ -371,13 +329,35 @@ mod tests {
     }
 
     #[test]
-    fn the_warm_up_inspects_its_chain_against_real_roots() {
-        let EngineReply::Report { report, .. } = warm_up() else {
+    fn a_warm_up_is_inspected_and_changes_nothing_the_page_sees() {
+        let mut engine = Engine::default();
+        let Step::Reply(first) = engine.request(EngineRequest::Inspect(inspection(
+            1,
+            std::fs::read("static/samples/good-chain.client.pem").unwrap(),
+            &[],
+        ))) else {
             panic!("a report")
         };
-        assert_eq!(report.verdict, mtls_inspector::Verdict::Accepted);
-        // The two public roots are parsed, counted, not listed (as the page asks first).
-        assert_eq!(report.unlisted_trusted, 2);
+        engine.sent(first);
+        let reads = engine.reads;
+        let kept = engine.latest.clone();
+        let mut warm_up = inspection(2, b"not a certificate".to_vec(), &[]);
+        warm_up.inputs = vec![File {
+            side: Side::Trust,
+            name: "roots.pem".into(),
+            bytes: std::fs::read("static/warm-up/public-roots.pem").unwrap(),
+        }];
+        let Step::Warmed(EngineReply::Report { report, .. }) =
+            engine.request(EngineRequest::WarmUp(warm_up))
+        else {
+            panic!("a warm-up report")
+        };
+        // It read and decided (two roots, no client), and left the latest report and the inputs
+        // read as they were.
+        assert_eq!(report.certificates.len(), 2);
+        assert_eq!(engine.latest, kept);
+        assert_eq!(engine.reads, reads);
+        assert!(engine.read.is_some());
     }
 
     #[test]
