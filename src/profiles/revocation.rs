@@ -300,11 +300,13 @@ struct Prev<'p> {
 
 /// Java's PKIX `RevocationChecker` with the CRLs in a CertStore. The CRLs current at the
 /// validation time (a nextUpdate, within 15 minutes' clock skew) are tried in the order of the
-/// `HashSet` that holds them; the first that applies — complete (no delta, every reason), in
+/// `HashSet` that holds them; each that applies and covers a reason no earlier one does is
+/// used, until every reason is covered — complete (no delta), in
 /// scope, signed by the key of the certificate's issuer on the path (after a key rollover: of
 /// a certificate above it with the CRL's name; an indirect CRL: of its named CRL issuer) with
 /// cRLSign, its authority key identifier naming that key, without an
-/// unknown critical extension — decides, as it leaves no reason uncovered for the others.
+/// unknown critical extension. The certificate must be on none of them; a reason no CRL
+/// covers leaves its status unknown.
 fn java(context: &Context<'_>, prev: &Prev<'_>, cert: &Certificate) -> Finding {
     let current = |crl: &&Crl| {
         crl.next_update
@@ -314,6 +316,7 @@ fn java(context: &Context<'_>, prev: &Prev<'_>, cert: &Certificate) -> Finding {
     let mut order: Vec<&Crl> = java_hash_order(context.crls.iter().filter(current).collect());
     order.extend(context.crls.iter().filter(|crl| !current(crl)));
     let mut refused: Finding = None;
+    let (mut covered, mut on, mut partial) = (0u16, None, None::<&Crl>);
     for crl in order {
         let direct = crl.issuer_java == cert.issuer_java;
         let idp = crl.issuing_distribution_point.as_ref();
@@ -334,24 +337,57 @@ fn java(context: &Context<'_>, prev: &Prev<'_>, cert: &Certificate) -> Finding {
         if !direct && !led {
             continue;
         }
-        match java_refusal(context, prev, cert, crl, direct, led) {
-            Some(finding) => {
-                refused.get_or_insert(finding);
-            }
-            None => {
-                let entry = crl.revoked.iter().find(|e| {
-                    let issued = match &e.issuer {
-                        Some(raw) => java_names(raw, &cert.issuer_java),
-                        None => direct,
-                    };
-                    issued && same_integer(&e.serial, &cert.serial_raw)
-                });
-                return entry.map(|entry| revoked(crl, entry));
-            }
+        if let Some(finding) = java_refusal(context, prev, cert, crl, direct, led) {
+            refused.get_or_insert(finding);
+            continue;
         }
+        // `verifyCRL` approves a CRL only for reasons no approved one covers yet.
+        let reasons = idp
+            .and_then(|p| p.only_some_reasons)
+            .map_or(ALL_REASONS, |r| r & ALL_REASONS);
+        if reasons & !covered == 0 {
+            continue;
+        }
+        covered |= reasons;
+        let entry = crl.revoked.iter().find(|e| {
+            let issued = match &e.issuer {
+                Some(raw) => java_names(raw, &cert.issuer_java),
+                None => direct,
+            };
+            issued && same_integer(&e.serial, &cert.serial_raw)
+        });
+        if let Some(entry) = entry {
+            on.get_or_insert_with(|| revoked(crl, entry));
+        }
+        if reasons != ALL_REASONS {
+            partial.get_or_insert(crl);
+        }
+        if covered == ALL_REASONS {
+            break;
+        }
+    }
+    if covered == ALL_REASONS {
+        return on;
+    }
+    if covered != 0 {
+        let crl = partial.map(|crl| crl.issuer.as_str()).unwrap_or_default();
+        return Some((
+            Code::CrlUnusable,
+            [
+                "the CRL of `",
+                crl,
+                "` covers only some revocation reasons (onlySomeReasons), and the CRLs given \
+                 do not cover every reason between them",
+            ]
+            .concat(),
+        ));
     }
     Some(refused.unwrap_or((Code::RevocationStatusUnknown, String::new())))
 }
+
+/// Java's ALL_REASONS: the nine ReasonFlags bits, `unused` (0) included — a CRL must cover it
+/// too, or one without onlySomeReasons be given.
+const ALL_REASONS: u16 = 0x1ff;
 
 /// The clock skew Java's `RevocationChecker` allows a CRL's dates (MAX_CLOCK_SKEW).
 const JAVA_SKEW: i64 = 900;
@@ -408,8 +444,6 @@ fn java_refusal(
     }
     let scope = if crl.delta {
         Some("it is a delta CRL, which Java's PKIX does not use".to_owned())
-    } else if idp.is_some_and(|p| p.only_some_reasons.is_some()) {
-        Some("it covers only some revocation reasons (onlySomeReasons)".to_owned())
     } else {
         idp.and_then(|p| flag_scope(cert, p))
     };

@@ -195,6 +195,25 @@ pub fn crl_cases(pki: &Pki, out: &mut Vec<Case>) {
         "crl-idp-only-some-reasons",
         ca_crl().with(idp(&[&der::tlv(0x83, &[0x05, 0x60])])),
     ));
+    // The reasons split over two CRLs (keyCompromise and cACompromise; the others), without
+    // and with the `unused` bit (0) in the second: Java counts all nine bits.
+    for (name, second) in [
+        ("crl-idp-reasons-split-over-two-crls", [0x07, 0x1f, 0x80]),
+        (
+            "crl-idp-reasons-split-over-two-crls-unused-bit-too",
+            [0x07, 0x9f, 0x80],
+        ),
+    ] {
+        let mut case = pki.case(name, &pki.leaf);
+        case.crls = vec![
+            root_crl().der(),
+            ca_crl().with(idp(&[&der::tlv(0x83, &[0x05, 0x60])])).der(),
+            Crl::new(ca_name.clone(), &pki.intermediate_key, 2)
+                .with(idp(&[&der::tlv(0x83, &second)]))
+                .der(),
+        ];
+        out.push(case);
+    }
     // A distribution point name: the client names the same point, another one, or none.
     let point = "http://crl.example.com/issuing.crl";
     let leaf_pointing = |to: &str| {
