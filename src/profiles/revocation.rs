@@ -514,15 +514,8 @@ fn java_refusal(
 /// Two INTEGER contents with the same value (a needless leading byte ignored), as Java
 /// compares serial numbers (BigInteger).
 fn same_integer(a: &[u8], b: &[u8]) -> bool {
-    fn minimal(mut v: &[u8]) -> &[u8] {
-        while let [first, next, ..] = v
-            && ((*first == 0 && next & 0x80 == 0) || (*first == 0xff && next & 0x80 != 0))
-        {
-            v = v.get(1..).unwrap_or_default();
-        }
-        v
-    }
-    minimal(a) == minimal(b)
+    use crate::read::asn1::integer_minimal;
+    integer_minimal(a) == integer_minimal(b)
 }
 
 /// rustls-webpki's CRL checks, as far as the report explains them (the library decides): a

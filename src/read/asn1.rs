@@ -127,6 +127,17 @@ pub(crate) fn explicit<'a>(any: &Any<'a>, number: u32) -> Option<Element<'a>> {
     }
 }
 
+/// An INTEGER's contents without needless leading bytes (a 0x00 before a byte below 0x80, a
+/// 0xFF before one from 0x80): its value in DER's minimal form, as BigInteger compares.
+pub(crate) fn integer_minimal(mut contents: &[u8]) -> &[u8] {
+    while let [first, next, ..] = contents
+        && ((*first == 0 && next & 0x80 == 0) || (*first == 0xff && next & 0x80 != 0))
+    {
+        contents = contents.get(1..).unwrap_or_default();
+    }
+    contents
+}
+
 /// Strips the leading zero bytes of an unsigned INTEGER's contents.
 pub(crate) fn unsigned(value: &[u8]) -> &[u8] {
     let start = value.iter().position(|&b| b != 0).unwrap_or(value.len());

@@ -2,14 +2,14 @@
 //! whether a stack may use one (an unknown critical extension, one that does not decode) is
 //! kept as a [`CrlFault`].
 
-use x509_parser::extensions::{GeneralName, ParsedExtension, SubjectAlternativeName};
+use x509_parser::extensions::{ParsedExtension, SubjectAlternativeName};
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
 
 use crate::read::certificate::{
     Certificate, ParseError, Reason, Timestamp, describe_error, offset_of, timestamp,
 };
-use crate::read::extensions::point_names;
+use crate::read::extensions::{directory_names, point_names};
 use crate::read::names::{self, OpensslCanonical};
 use crate::read::signature::{
     SignatureAlgorithm, SignatureCheck, check_signature, signature_algorithm,
@@ -206,8 +206,7 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
     let mut entry_issuer: Option<Vec<u8>> = None;
     for entry in &tbs.revoked_certificates {
         let serial = entry.raw_serial();
-        padded_serial |= matches!(serial, [0x00, next, ..] if next & 0x80 == 0)
-            || matches!(serial, [0xff, next, ..] if next & 0x80 != 0);
+        padded_serial |= crate::read::asn1::integer_minimal(serial).len() != serial.len();
         let mut entry_critical = Vec::new();
         for extension in entry.extensions() {
             let oid = crate::read::asn1::dotted(&extension.oid);
@@ -215,6 +214,12 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
                 entry_issuer = certificate_issuer(extension.value);
             }
             if extension.critical {
+                if !KNOWN_CRL_ENTRY_EXTENSIONS.contains(&oid.as_str()) {
+                    faults.push(CrlFault::UnknownCriticalEntryExtension {
+                        oid: oid.clone(),
+                        serial: serial.to_vec(),
+                    });
+                }
                 entry_critical.push(oid);
             }
         }
@@ -233,15 +238,6 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Reason> {
                     .unwrap_or(name)
             }),
         });
-        for extension in entry.extensions() {
-            let oid = crate::read::asn1::dotted(&extension.oid);
-            if extension.critical && !KNOWN_CRL_ENTRY_EXTENSIONS.contains(&oid.as_str()) {
-                faults.push(CrlFault::UnknownCriticalEntryExtension {
-                    oid,
-                    serial: entry.raw_serial().to_vec(),
-                });
-            }
-        }
     }
     Ok(Crl {
         der: der_bytes.to_vec(),
@@ -276,10 +272,7 @@ const CERTIFICATE_ISSUER: &str = "2.5.29.29";
 /// The first directory name of a certificateIssuer entry extension (GeneralNames), encoded.
 fn certificate_issuer(value: &[u8]) -> Option<Vec<u8>> {
     let (_, names) = SubjectAlternativeName::from_der(value).ok()?;
-    names.general_names.iter().find_map(|name| match name {
-        GeneralName::DirectoryName(name) => Some(name.as_raw().to_vec()),
-        _ => None,
-    })
+    directory_names(&names.general_names).next()
 }
 
 #[cfg(test)]

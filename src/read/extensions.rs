@@ -130,6 +130,16 @@ pub(crate) fn point_names(name: Option<&DistributionPointName<'_>>) -> Option<Ve
     })
 }
 
+/// The directory names among general names, encoded.
+pub(crate) fn directory_names<'a>(
+    names: impl IntoIterator<Item = &'a GeneralName<'a>>,
+) -> impl Iterator<Item = Vec<u8>> {
+    names.into_iter().filter_map(|name| match name {
+        GeneralName::DirectoryName(name) => Some(name.as_raw().to_vec()),
+        _ => None,
+    })
+}
+
 fn distribution_points(
     points: &x509_parser::extensions::CRLDistributionPoints<'_>,
 ) -> Vec<DistributionPoint> {
@@ -137,15 +147,7 @@ fn distribution_points(
         .iter()
         .map(|point| DistributionPoint {
             names: point_names(point.distribution_point.as_ref()),
-            crl_issuers: point
-                .crl_issuer
-                .iter()
-                .flatten()
-                .filter_map(|name| match name {
-                    GeneralName::DirectoryName(name) => Some(name.as_raw().to_vec()),
-                    _ => None,
-                })
-                .collect(),
+            crl_issuers: directory_names(point.crl_issuer.iter().flatten()).collect(),
         })
         .collect()
 }

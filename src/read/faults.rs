@@ -242,15 +242,10 @@ pub(crate) fn walk(input: &[u8]) -> Walk {
 /// The fields of the signed part: serial, inner algorithm, dates, critical flags.
 fn read_fields(fields: &[Element<'_>], outer_algorithm: &Element<'_>, walk: &mut Walk) {
     let base = usize::from(fields.first().is_some_and(|f| asn1::is_context(f, 0)));
-    if let Some(serial) = fields.get(base) {
-        let minimal = match serial.data {
-            [0x00, next, ..] => next & 0x80 != 0,
-            [0xff, next, ..] => next & 0x80 == 0,
-            _ => true,
-        };
-        if !minimal {
-            walk.faults.push(Fault::SerialNotMinimal);
-        }
+    if let Some(serial) = fields.get(base)
+        && asn1::integer_minimal(serial.data).len() != serial.data.len()
+    {
+        walk.faults.push(Fault::SerialNotMinimal);
     }
     if fields
         .get(base + 1)
