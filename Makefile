@@ -5,7 +5,10 @@ WASM := --target wasm32-unknown-unknown
 ADDRESS ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: setup serve build test fmt clippy unit wasm-test size e2e e2e-inputs conformance screenshot bench fuzz
+HOST := $(shell rustc -vV | sed -n 's/^host: //p')
+CLI := target/$(HOST)/cli/mtls-inspector
+
+.PHONY: setup serve build cli test fmt clippy unit wasm-test size e2e e2e-inputs conformance screenshot bench fuzz
 
 setup:
 	@tools/setup.sh
@@ -17,6 +20,13 @@ serve: setup
 ## build: the release page in dist/
 build: setup
 	trunk build --release
+
+## cli: the command-line tool, $(CLI): optimised for speed (profile `cli`) and linked
+## statically (the C library too): the dynamic loader was ~20 % of a 3-certificate check's
+## CPU (perf), and static linking took that check from 0.38× to 0.33× `openssl verify`'s.
+## `--target` keeps the static flag off build scripts and procedural macros.
+cli:
+	RUSTFLAGS="-C target-feature=+crt-static" cargo build --profile cli --target $(HOST) --bin mtls-inspector
 
 ## test: every check — formatting, lints (host and wasm32), native tests (scenarios, the
 ## openssl differential test, bad input), wasm tests in headless Chromium, the release build,
@@ -65,7 +75,7 @@ screenshot: build e2e
 
 ## bench: criterion benchmarks of the engine, the CLI against openssl, and the page in Chromium;
 ## rewrites the table in README.md
-bench: build
+bench: build cli
 	python3 tools/bench.py
 
 ## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 600) on nightly, from the corpus

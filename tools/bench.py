@@ -6,7 +6,9 @@ import json, os, re, statistics, subprocess, sys, time
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 INPUTS = os.path.join(ROOT, "target", "bench-inputs")
-CLI = os.path.join(ROOT, "target", "release", "mtls-inspector")
+HOST = subprocess.run(["rustc", "-vV"], capture_output=True, text=True, check=True).stdout.split("host: ")[1].split()[0]
+# The command line as `make cli` builds it (profile `cli`, statically linked).
+CLI = os.path.join(ROOT, "target", HOST, "cli", "mtls-inspector")
 AT = "2026-06-01T12:00:00Z"
 AT_EPOCH = "1780315200"
 
@@ -49,7 +51,7 @@ def browser():
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 def main():
-    run(["cargo", "build", "--release", "--bin", "mtls-inspector"])
+    run(["make", "--no-print-directory", "cli"])
     run(["cargo", "run", "--release", "--example", "bench_inputs", "--", INPUTS])
     engine = criterion()
     cases = [
