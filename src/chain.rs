@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::certificate::{Certificate, Side};
 use crate::read::names::OpensslCanonical;
-use crate::signature::{SignatureCheck, signed_by};
+use crate::signature::{SignatureCheck, Verified, signed_by};
 
 /// How an issuer's name is matched to a subject's: each stack has its own rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +75,8 @@ impl Search {
 pub struct Graph<'a> {
     entries: &'a [Entry],
     signatures: RefCell<HashMap<(usize, usize), SignatureCheck>>,
+    /// Every signature verified, shared with rustls-webpki's verifications.
+    verified: Verified,
     /// Signatures verified so far, against [`MAX_SIGNATURE_CHECKS`].
     checks: std::cell::Cell<usize>,
     by_issuer: HashMap<&'a [u8], Vec<usize>>,
@@ -110,6 +112,7 @@ impl<'a> Graph<'a> {
         Self {
             entries,
             signatures: RefCell::new(HashMap::new()),
+            verified: Verified::default(),
             checks: std::cell::Cell::new(0),
             by_issuer,
             by_subject,
@@ -131,6 +134,11 @@ impl<'a> Graph<'a> {
     }
 
     /// Did `issuer` sign `subject`? Cached: every pair is verified at most once.
+    /// The signatures verified in this inspection (shared with rustls-webpki's).
+    pub fn verified(&self) -> &Verified {
+        &self.verified
+    }
+
     pub fn signature(&self, subject: usize, issuer: usize) -> SignatureCheck {
         if let Some(result) = self.signatures.borrow().get(&(subject, issuer)) {
             return *result;
@@ -140,7 +148,7 @@ impl<'a> Graph<'a> {
         }
         self.checks.set(self.checks.get() + 1);
         let result = match (self.certificate(subject), self.certificate(issuer)) {
-            (Some(s), Some(i)) => signed_by(s, i),
+            (Some(s), Some(i)) => signed_by(s, i, Some(&self.verified)),
             _ => SignatureCheck::Invalid,
         };
         self.signatures
@@ -212,6 +220,27 @@ impl<'a> Graph<'a> {
     pub fn is_self_signed(&self, index: usize) -> bool {
         self.certificate(index).is_some_and(|c| {
             c.is_self_issued() && self.signature(index, index) != SignatureCheck::Invalid
+        })
+    }
+
+    /// Is `index` self-signed as OpenSSL flags a certificate (`EXFLAG_SS`, set by
+    /// `ossl_x509v3_cache_extensions` in OpenSSL 3): its subject is its issuer (compared
+    /// canonically), its authority key identifier, if any, is its own subject key identifier,
+    /// and its signature algorithm is one for its own type of key. Its signature is not
+    /// verified: OpenSSL verifies a trust anchor's own signature only with
+    /// `X509_V_FLAG_CHECK_SS_SIGNATURE`, which servers do not set. (The AKI's issuer and
+    /// serial, which `X509_check_akid` also compares, are not read.)
+    pub fn is_self_signed_openssl(&self, index: usize) -> bool {
+        self.certificate(index).is_some_and(|c| {
+            let same_name = match (&c.subject_canonical, &c.issuer_canonical) {
+                (Some(subject), Some(issuer)) => subject == issuer,
+                _ => c.is_self_issued(),
+            };
+            let own_key_id = match (&c.authority_key_id, &c.subject_key_id) {
+                (Some(authority), Some(subject)) => authority == subject,
+                _ => true,
+            };
+            same_name && own_key_id && c.signature_algorithm.is_for_key(&c.key)
         })
     }
 

@@ -948,6 +948,7 @@ fn decide_webpki(
         context.time,
         context.usage,
         None,
+        graph.verified(),
     );
     let mut evaluation = profiles::webpki_rules(context);
     match decision {
@@ -1178,8 +1179,10 @@ fn certificate_entries(
                 self_issued: cert.is_self_issued(),
                 // A certificate off the chain is never verified: its self-signature decides
                 // nothing, and checking thousands of them is the cost of a bundle (as no stack
-                // checks what it does not use).
-                self_signed: path.contains(&index).then(|| graph.is_self_signed(index)),
+                // checks what it does not use). Nor is a trusted CA's: no stack verifies a
+                // trust anchor's own signature.
+                self_signed: (path.contains(&index) && entry.side != Side::Trust)
+                    .then(|| graph.is_self_signed(index)),
                 validity: if time > cert.not_after {
                     Validity::Expired
                 } else if time < cert.not_before {
@@ -1351,8 +1354,9 @@ fn role_words(graph: &Graph<'_>, path: &[usize], index: Option<usize>) -> String
         return "the certificate".into();
     };
     let on_path = path.contains(&index);
-    // Off the path, the names say it: its self-signature is not checked (nothing uses it).
-    let root = if on_path {
+    // Off the path or trusted, the names say it: its self-signature is not checked (nothing
+    // uses it).
+    let root = if on_path && graph.side(index) != Some(Side::Trust) {
         graph.is_self_signed(index)
     } else {
         graph.certificate(index).is_some_and(|c| c.is_self_issued())

@@ -135,7 +135,8 @@ pub struct CertificateEntry {
     /// Its subject is its issuer.
     pub self_issued: bool,
     /// Self-issued, and its own key verifies its signature (or the algorithm cannot be
-    /// checked); `None` for a certificate off the chain, which is not verified.
+    /// checked); `None` for a certificate off the chain or of the trust store, whose own
+    /// signature is not verified (no stack verifies a trust anchor's).
     pub self_signed: Option<bool>,
     pub validity: Validity,
     /// notBefore and notAfter in seconds since the Unix epoch, for timelines.

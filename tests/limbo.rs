@@ -114,6 +114,7 @@ fn limbo_conformance() {
             time,
             usage,
             max_depth,
+            &mtls_inspector::signature::Verified::default(),
         );
         let path_accepted = matches!(decision, WebpkiDecision::Accepted { .. });
         // The webpki profile also needs the client's key to be one rustls can verify a

@@ -158,7 +158,7 @@ impl OpensslSettings {
 /// of it when none does.
 pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evaluation {
     let graph = context.graph;
-    let is_anchor = |i: usize| (context.anchors)(i) && graph.is_self_signed(i);
+    let is_anchor = |i: usize| (context.anchors)(i) && graph.is_self_signed_openssl(i);
     let mut search = graph.search(context.leaf, NameMatching::Openssl, &is_anchor);
     if settings.partial_chain && !matches!(search, Search::Complete(_)) {
         let partial = graph.search(context.leaf, NameMatching::Openssl, &|i| {
@@ -275,7 +275,7 @@ fn check_ca(graph: &Graph<'_>, step: &Step<'_>, out: &mut Vec<Violation>) {
         (Some(bc), _) if !bc.ca => out.push(Violation::new(Code::IssuerNotCa, step.index)),
         (Some(_), _) => {}
         (None, _) => {
-            let v1_root = cert.version == 1 && graph.is_self_signed(step.index);
+            let v1_root = cert.version == 1 && graph.is_self_signed_openssl(step.index);
             if !v1_root {
                 out.push(Violation::new(Code::IssuerNotCa, step.index));
             }

@@ -2,27 +2,73 @@
 //! verifier makes it; the rules here only say which certificate and which field.
 
 use super::*;
+use crate::read::signature::{Verification, Verified};
 
 // ---------------------------------------------------------------------------------------------
 // rustls-webpki
 
-/// The signature algorithms rustls' *ring* provider offers to webpki.
-pub static WEBPKI_ALGORITHMS: &[&dyn pki_types::SignatureVerificationAlgorithm] = &[
-    ::webpki::ring::ECDSA_P256_SHA256,
-    ::webpki::ring::ECDSA_P256_SHA384,
-    ::webpki::ring::ECDSA_P384_SHA256,
-    ::webpki::ring::ECDSA_P384_SHA384,
-    ::webpki::ring::ED25519,
-    ::webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
-    ::webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
-    ::webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
-    ::webpki::ring::RSA_PKCS1_2048_8192_SHA256,
-    ::webpki::ring::RSA_PKCS1_2048_8192_SHA384,
-    ::webpki::ring::RSA_PKCS1_2048_8192_SHA512,
-    ::webpki::ring::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
-    ::webpki::ring::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
-    ::webpki::ring::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
-    ::webpki::ring::RSA_PKCS1_3072_8192_SHA384,
+/// The signature algorithms rustls' *ring* provider offers to webpki, each with the
+/// verification *ring* makes for it, when the chain builder's is the same (the key, message
+/// and signature verified the same way; the 3,072-bit RSA minimum is webpki's alone): such a
+/// signature is verified once per inspection ([`Verified`]).
+pub static WEBPKI_ALGORITHMS: &[(
+    &dyn pki_types::SignatureVerificationAlgorithm,
+    Option<Verification>,
+)] = &[
+    (
+        ::webpki::ring::ECDSA_P256_SHA256,
+        Some(Verification::EcdsaP256Sha256),
+    ),
+    (
+        ::webpki::ring::ECDSA_P256_SHA384,
+        Some(Verification::EcdsaP256Sha384),
+    ),
+    (
+        ::webpki::ring::ECDSA_P384_SHA256,
+        Some(Verification::EcdsaP384Sha256),
+    ),
+    (
+        ::webpki::ring::ECDSA_P384_SHA384,
+        Some(Verification::EcdsaP384Sha384),
+    ),
+    (::webpki::ring::ED25519, Some(Verification::Ed25519)),
+    (
+        ::webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+        Some(Verification::RsaPssSha256),
+    ),
+    (
+        ::webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+        Some(Verification::RsaPssSha384),
+    ),
+    (
+        ::webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+        Some(Verification::RsaPssSha512),
+    ),
+    (
+        ::webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+        Some(Verification::RsaPkcs1Sha256),
+    ),
+    (
+        ::webpki::ring::RSA_PKCS1_2048_8192_SHA384,
+        Some(Verification::RsaPkcs1Sha384),
+    ),
+    (
+        ::webpki::ring::RSA_PKCS1_2048_8192_SHA512,
+        Some(Verification::RsaPkcs1Sha512),
+    ),
+    (
+        ::webpki::ring::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+        Some(Verification::RsaPkcs1Sha256),
+    ),
+    (
+        ::webpki::ring::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+        Some(Verification::RsaPkcs1Sha384),
+    ),
+    (
+        ::webpki::ring::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+        Some(Verification::RsaPkcs1Sha512),
+    ),
+    (::webpki::ring::RSA_PKCS1_3072_8192_SHA384, None),
 ];
 
 /// What rustls-webpki decided.
@@ -40,7 +86,9 @@ pub enum WebpkiDecision {
 
 /// Calls rustls-webpki exactly as rustls' `WebPkiClientVerifier` does: every trusted
 /// certificate is an anchor, the client's other certificates are intermediates, CRLs checked
-/// for the whole chain with unknown status rejected and expired CRLs accepted.
+/// for the whole chain with unknown status rejected and expired CRLs accepted. Signatures
+/// already in `verified` are not verified again.
+#[allow(clippy::too_many_arguments)]
 pub fn webpki_verify(
     end_entity: &[u8],
     intermediates: &[Vec<u8>],
@@ -49,7 +97,16 @@ pub fn webpki_verify(
     time: Timestamp,
     usage: Usage,
     max_intermediates: Option<usize>,
+    verified: &Verified,
 ) -> WebpkiDecision {
+    let memoized: Vec<_> = WEBPKI_ALGORITHMS
+        .iter()
+        .map(|&(algorithm, verification)| verified.memoized(algorithm, verification))
+        .collect();
+    let algorithms: Vec<&dyn pki_types::SignatureVerificationAlgorithm> = memoized
+        .iter()
+        .map(|m| m as &dyn pki_types::SignatureVerificationAlgorithm)
+        .collect();
     let end_entity_der = pki_types::CertificateDer::from(end_entity);
     let end_entity = match ::webpki::EndEntityCert::try_from(&end_entity_der) {
         Ok(cert) => cert,
@@ -99,7 +156,7 @@ pub fn webpki_verify(
         u64::try_from(time).unwrap_or(0),
     ));
     match end_entity.verify_for_usage(
-        WEBPKI_ALGORITHMS,
+        &algorithms,
         &anchors,
         &intermediates,
         time,

@@ -147,6 +147,7 @@ impl Crl {
             &self.signature_algorithm,
             &self.signature,
             issuer,
+            None,
         )
     }
 

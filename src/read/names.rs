@@ -386,7 +386,13 @@ pub fn java_canonical(name: &X509Name<'_>) -> String {
                     _ => crate::read::asn1::dotted(attribute.attr_type()).into(),
                 };
                 let canonical = format!("{label}={value}");
-                canonical.to_uppercase().to_lowercase()
+                // Java's toUpperCase().toLowerCase(); for ASCII, which most names are, one
+                // pass without the Unicode case mappings.
+                if canonical.is_ascii() {
+                    canonical.to_ascii_lowercase()
+                } else {
+                    canonical.to_uppercase().to_lowercase()
+                }
             })
             .collect();
         attributes.sort();

@@ -517,6 +517,9 @@ pub fn CertificateDetails(props: &DetailsProps) -> Html {
             "Self-signed",
             match (cert.self_signed, cert.self_issued) {
                 (Some(true), _) => "yes".into(),
+                (None, true) if cert.side == mtls_inspector::Side::Trust => {
+                    "self-issued (no server checks a trusted CA's own signature, nor does this tool)".into()
+                }
                 (None, true) => "self-issued (its signature is not checked off the chain)".into(),
                 (Some(false), true) => "no: its own key does not verify its signature".into(),
                 (_, false) => "no".into(),

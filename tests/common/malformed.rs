@@ -1143,7 +1143,40 @@ pub fn corpus() -> Vec<Case> {
     super::crl_corpus::name_constraint_cases(&pki, &mut out);
     key_cases(&pki, &mut out);
     pss_cases(&pki, &mut out);
+    anchor_cases(&pki, &mut out);
     out
+}
+
+/// Trusted roots that are self-issued but not self-signed in one way: OpenSSL takes a root as
+/// self-signed by its names, its authority key identifier and its signature algorithm, without
+/// verifying its signature (`EXFLAG_SS`); the other stacks trust an anchor by being trusted.
+fn anchor_cases(pki: &Pki, out: &mut Vec<Case>) {
+    let good = pki.case("good-chain", &pki.leaf);
+    out.push(Case {
+        name: "trusted-root-signed-by-another-key",
+        roots: vec![pki.root.signed_by(&pki.intermediate_key)],
+        ..good
+    });
+    let other_aki = Cert {
+        extensions: ca_extensions(&pki.root_key, &pki.intermediate_key),
+        ..pki.root.clone()
+    };
+    out.push(Case {
+        name: "trusted-root-aki-of-another-key",
+        roots: vec![other_aki.signed_by(&pki.root_key)],
+        ..pki.case("good-chain", &pki.leaf)
+    });
+    let sha256_with_rsa = der::seq(&[&der::oid("1.2.840.113549.1.1.11"), &[0x05, 0x00]]);
+    let rsa_algorithm = Cert {
+        signature: sha256_with_rsa.clone(),
+        outer_algorithm: sha256_with_rsa,
+        ..pki.root.clone()
+    };
+    out.push(Case {
+        name: "trusted-root-rsa-algorithm-ec-key",
+        roots: vec![rsa_algorithm.signed_by(&pki.root_key)],
+        ..pki.case("good-chain", &pki.leaf)
+    });
 }
 
 impl Case {
