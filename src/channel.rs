@@ -87,6 +87,8 @@ pub struct ConfigFile {
 pub enum Reply {
     /// The worker has started: requests sent before this would have been lost.
     Ready,
+    /// The engine's worker has inspected the warm-up ([`Request::WarmUp`]).
+    Warm,
     Report {
         id: u32,
         report: Box<Report>,
@@ -145,6 +147,7 @@ pub enum EngineRequest {
 #[serde(rename_all = "lowercase")]
 pub enum EngineReply {
     Ready,
+    Warm,
     Report {
         id: u32,
         report: Box<Report>,
@@ -473,6 +476,7 @@ mod tests {
         };
         for (sent, expected) in [
             (EngineReply::Ready, Reply::Ready),
+            (EngineReply::Warm, Reply::Warm),
             (
                 EngineReply::Shared {
                     payload: vec![2, 7],

@@ -222,6 +222,7 @@ fn main() {
                         Step::Unlock(request) => unlock(&request),
                         Step::Warmed(report) => {
                             let _ = serde_wasm_bindgen::to_value(&report);
+                            reply(&EngineReply::Warm);
                         }
                     }
                 }

@@ -457,6 +457,16 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
                         }
                     }
                 }
+                // Said on the page's root element (`data-engine="warm"`), for measurements
+                // of the page once it is ready.
+                Ok(Reply::Warm) => {
+                    if let Some(root) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.document_element())
+                    {
+                        root.set_attribute("data-engine", "warm").ok();
+                    }
+                }
                 Ok(Reply::Report { id, report }) => {
                     let latest = answers.latest.borrow();
                     if let (true, Some(key)) = (id == latest.0, latest.1.clone()) {
