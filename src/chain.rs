@@ -133,12 +133,12 @@ impl<'a> Graph<'a> {
         self.entries.get(index).map(|e| e.side)
     }
 
-    /// Did `issuer` sign `subject`? Cached: every pair is verified at most once.
     /// The signatures verified in this inspection (shared with rustls-webpki's).
     pub fn verified(&self) -> &Verified {
         &self.verified
     }
 
+    /// Did `issuer` sign `subject`? Cached: every pair is verified at most once.
     pub fn signature(&self, subject: usize, issuer: usize) -> SignatureCheck {
         if let Some(result) = self.signatures.borrow().get(&(subject, issuer)) {
             return *result;

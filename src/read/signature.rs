@@ -258,15 +258,19 @@ pub struct Verified {
 }
 
 impl Verified {
-    /// `check` of `signature` over `message` by `key`, from what was verified before if it was.
+    /// `check` of `signature` over `message` by `key`, from what was verified before if it was
+    /// (`None`: a verification no other verifier makes the same way, not kept).
     fn get_or_check(
         &self,
-        verification: Verification,
+        verification: Option<Verification>,
         key: &[u8],
         message: &[u8],
         signature: &[u8],
         check: impl FnOnce() -> bool,
     ) -> bool {
+        let Some(verification) = verification else {
+            return check();
+        };
         let id = (
             verification,
             key.to_vec(),
@@ -291,7 +295,7 @@ impl Verified {
 
     /// rustls-webpki's `algorithm`, its verifications shared with this inspection's (it
     /// decides exactly as without: a verification is shared only when *ring* makes it the
-    /// same way for both, see [`webpki_verification`]).
+    /// same way for both, as `WEBPKI_ALGORITHMS` pairs them).
     pub fn memoized<'a>(
         &'a self,
         algorithm: &'static dyn pki_types::SignatureVerificationAlgorithm,
@@ -325,12 +329,9 @@ impl pki_types::SignatureVerificationAlgorithm for Memoized<'_> {
                 .verify_signature(public_key, message, signature)
                 .is_ok()
         };
-        let valid = match self.verification {
-            Some(v) => self
-                .verified
-                .get_or_check(v, public_key, message, signature, check),
-            None => check(),
-        };
+        let valid =
+            self.verified
+                .get_or_check(self.verification, public_key, message, signature, check);
         if valid {
             Ok(())
         } else {
@@ -418,11 +419,9 @@ pub fn check_signature(
             .verify(tbs, signature)
             .is_ok()
     };
-    let valid = match (verified, shared) {
-        (Some(verified), Some(v)) => {
-            verified.get_or_check(v, &issuer.spki_key, tbs, signature, check)
-        }
-        _ => check(),
+    let valid = match verified {
+        Some(verified) => verified.get_or_check(shared, &issuer.spki_key, tbs, signature, check),
+        None => check(),
     };
     if valid {
         SignatureCheck::Valid
