@@ -91,7 +91,7 @@ mod native {
         };
         c.bench_function(
             "re-inspect chain with system trust store, inputs read",
-            |b| b.iter(|| inspect_prepared(prepared.clone(), &inputs, &later)),
+            |b| b.iter(|| inspect_prepared(&prepared, &inputs, &later)),
         );
         let mut group = c.benchmark_group("large");
         group.sample_size(10);

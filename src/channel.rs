@@ -358,7 +358,7 @@ impl Inspection {
         answers: &[Answer],
     ) -> (Report, Vec<(usize, Locked)>) {
         let (prepared, needed) = self.read_unlocked(asked, answers);
-        (self.report_prepared(prepared), needed)
+        (self.report_prepared(&prepared), needed)
     }
 
     /// The inputs read, with protected parts opened only by the `answers` given (as
@@ -387,7 +387,7 @@ impl Inspection {
     }
 
     /// The report of these inputs already read (`prepared`).
-    pub fn report_prepared(&self, prepared: crate::inspect::Prepared) -> Report {
+    pub fn report_prepared(&self, prepared: &crate::inspect::Prepared) -> Report {
         crate::inspect::inspect_prepared(prepared, &self.inputs(), &self.options())
     }
 

@@ -139,6 +139,25 @@ struct Gathered {
 }
 
 impl Gathered {
+    /// A copy of what deciding adds to or takes from: all but the certificates (which the
+    /// graph borrows) and the indexes that found repeats while reading.
+    fn to_decide(&self) -> Gathered {
+        Gathered {
+            entries: Vec::new(),
+            locations: self.locations.clone(),
+            crls: self.crls.clone(),
+            keys: self.keys.clone(),
+            unparsed_client: self.unparsed_client.clone(),
+            unparsed_trust: self.unparsed_trust.clone(),
+            drafts: self.drafts.clone(),
+            summaries: self.summaries.clone(),
+            over_limit: self.over_limit,
+            seen: Default::default(),
+            seen_bytes: Default::default(),
+            repeats: self.repeats.clone(),
+        }
+    }
+
     fn note(&mut self, violation: Violation, location: Option<Location>) {
         self.drafts.push(Draft {
             violation,
@@ -167,7 +186,7 @@ pub fn inspect_opening(
     options: &Options,
     open: &mut InputOpener<'_>,
 ) -> Report {
-    inspect_prepared(Prepared::read(inputs, open), inputs, options)
+    inspect_prepared(&Prepared::read(inputs, open), inputs, options)
 }
 
 /// What an inspection reads from its inputs (certificates, CRLs and keys parsed, the problems
@@ -183,8 +202,9 @@ impl Prepared {
     }
 }
 
-/// Inspects inputs already read (`prepared`, from these `inputs`).
-pub fn inspect_prepared(prepared: Prepared, inputs: &[Input<'_>], options: &Options) -> Report {
+/// Inspects inputs already read (`prepared`, from these `inputs`). The certificates read are
+/// borrowed, not copied: the page inspects the same inputs again at another time or listing.
+pub fn inspect_prepared(prepared: &Prepared, inputs: &[Input<'_>], options: &Options) -> Report {
     let mut profiles = if options.profiles.is_empty() {
         Profile::ALL.to_vec()
     } else {
@@ -192,15 +212,14 @@ pub fn inspect_prepared(prepared: Prepared, inputs: &[Input<'_>], options: &Opti
     };
     profiles.sort();
     profiles.dedup();
-    let mut gathered = prepared.0;
+    let mut gathered = prepared.0.to_decide();
     let server = server_config(
         &options.server_configs,
         options.server_kind,
         inputs,
         &mut gathered,
     );
-    let graph_entries = std::mem::take(&mut gathered.entries);
-    let graph = Graph::new(&graph_entries);
+    let graph = Graph::new(&prepared.0.entries);
     let has_key = |i: usize| {
         graph.certificate(i).is_some_and(|cert| {
             gathered

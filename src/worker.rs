@@ -59,7 +59,7 @@ impl Engine {
                 };
                 if needed.is_empty() {
                     self.waiting = None;
-                    let report = inspection.report_prepared(prepared.clone());
+                    let report = inspection.report_prepared(&prepared);
                     let id = inspection.id;
                     self.read = Some((inspection.inputs, prepared));
                     return Step::Reply(self.reported(id, report));

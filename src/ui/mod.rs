@@ -266,6 +266,8 @@ struct Engine {
     worker: web_sys::Worker,
     ready: bool,
     waiting: Vec<wasm_bindgen::JsValue>,
+    /// Warm-up inspections still to send (the engine's worker only).
+    warm_ups: usize,
     _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
@@ -375,6 +377,27 @@ fn distinct_copies(pem: &str, copies: usize) -> String {
     out
 }
 
+/// Sends the next warm-up inspection, if one is left: one at a time, so that a request the
+/// user makes meanwhile waits for one round at most.
+fn warm(engine: &mut Engine) {
+    if engine.warm_ups == 0 {
+        return;
+    }
+    engine.warm_ups -= 1;
+    if let Ok(message) = serde_wasm_bindgen::to_value(&warm_up()) {
+        engine.worker.post_message(&message).ok();
+    }
+}
+
+/// How many warm-up inspections the engine's worker runs. WebAssembly in Chromium has no
+/// on-stack replacement: a function optimised while it runs keeps running its first, quickly
+/// compiled code until it returns, and the functions an inspection calls once (reading all the
+/// inputs, deciding, reporting) are optimised only for their next call. Measured (system store
+/// dropped once the page is warm, 6–8 runs each, the engine's time from reading to report):
+/// one round of 150 copies 24–84 ms, one of 300 copies 22–54 ms, four of 40 copies 27–53 ms,
+/// two of 150 copies 16–25 ms, three of 150 copies 16–29 ms.
+const WARM_UP_ROUNDS: usize = 2;
+
 /// How many times the warm-up's trust input holds the two public roots (300 certificates, about
 /// the system store's 146 twice over).
 const WARM_UP_COPIES: usize = 150;
@@ -429,6 +452,20 @@ fn warm_up() -> mtls_inspector::channel::Request {
     })
 }
 
+/// Gives `report` to `details` once the browser has painted what is on screen now: in a
+/// task after the next animation frame (a frame's callbacks run before its paint).
+fn after_paint(report: Rc<Report>, details: UseStateSetter<Option<Rc<Report>>>) {
+    let Some(window) = web_sys::window() else {
+        return details.set(Some(report));
+    };
+    let later = window.clone();
+    let frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let task = wasm_bindgen::closure::Closure::once_into_js(move || details.set(Some(report)));
+        later.set_timeout_with_callback(task.unchecked_ref()).ok();
+    });
+    window.request_animation_frame(frame.unchecked_ref()).ok();
+}
+
 /// Starts one of the page's workers (`name`: its module, through the loader Trunk writes for
 /// it) into `slot`, its answers going to `answers`.
 fn start_worker(name: &str, slot: &Slot, answers: Answers) {
@@ -452,15 +489,20 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
                             engine.worker.post_message(&request).ok();
                         }
                         // The engine's worker warms up behind what the user already asked.
-                        if warms && let Ok(message) = serde_wasm_bindgen::to_value(&warm_up()) {
-                            engine.worker.post_message(&message).ok();
+                        if warms {
+                            engine.warm_ups = WARM_UP_ROUNDS;
                         }
+                        warm(engine);
                     }
                 }
-                // Said on the page's root element (`data-engine="warm"`), for measurements
-                // of the page once it is ready.
+                // Once the last is done, said on the page's root element
+                // (`data-engine="warm"`), for measurements of the page once it is ready.
                 Ok(Reply::Warm) => {
-                    if let Some(root) = web_sys::window()
+                    if let Some(engine) = slot.borrow_mut().as_mut()
+                        && engine.warm_ups > 0
+                    {
+                        warm(engine);
+                    } else if let Some(root) = web_sys::window()
                         .and_then(|w| w.document())
                         .and_then(|d| d.document_element())
                     {
@@ -511,6 +553,7 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
         worker,
         ready: false,
         waiting: Vec::new(),
+        warm_ups: 0,
         _on_message: on_message,
     });
 }
@@ -605,6 +648,22 @@ fn App() -> Html {
     }
     let report: Option<Rc<Report>> = (*result).as_ref().map(|(_, report)| report.clone());
     let pending = state.has_client_input() && (*result).as_ref().map(|(k, _)| k) != Some(&key);
+    // Verdict first: a new report's verdict is drawn at once and its details (the chain, the
+    // certificates, the findings, the server's outcome: most of the page's work for a large
+    // inspection) once that verdict has been painted. Until then the details shown are the
+    // previous report's, as they are while an inspection is pending.
+    let detailed = use_state(|| None::<Rc<Report>>);
+    {
+        let setter = detailed.setter();
+        use_effect_with(report.clone(), move |report| {
+            match report {
+                Some(report) => after_paint(report.clone(), setter),
+                None => setter.set(None),
+            }
+            || ()
+        });
+    }
+    let details: Option<Rc<Report>> = report.as_ref().and((*detailed).clone());
     let dispatcher = state.dispatcher();
     let panel = |role: Role, title: &'static str, hint: &'static str| {
         let (paste, paste_name) = match role {
@@ -690,7 +749,7 @@ fn App() -> Html {
             ask(&engine, &Request::Export { format, copy });
         })
     };
-    let exports = report.clone().map(|report| {
+    let exports = details.clone().map(|report| {
         use mtls_inspector::channel::ExportFormat;
         let on_share = {
             let engine = engine.clone();
@@ -760,7 +819,7 @@ fn App() -> Html {
                 on_password={{ let d = dispatcher.clone(); Callback::from(move |p| d.dispatch(Action::AddPassword(p))) }}
                 on_forget={{ let d = dispatcher.clone(); Callback::from(move |()| d.dispatch(Action::ForgetPasswords)) }} />
             <VerdictBanner report={report.clone()} {pending} />
-            if let Some(report) = report.clone() {
+            if let Some(report) = details.clone() {
                 <div class={classes!("chain-and-details", diagram::is_wide(&report).then_some("wide"))}>
                     <ChainDiagram report={report.clone()} selected={state.selected} on_select={on_select}
                         show_all_trusted={state.show_all_trusted} on_toggle_trusted={on_toggle_trusted} />
@@ -772,13 +831,13 @@ fn App() -> Html {
                 <Timeline report={report.clone()} />
                 { exports.unwrap_or_default() }
             }
-            <CertificateRequestPanel report={report.clone()} {pending} text={state.s_client.clone()}
+            <CertificateRequestPanel report={details.clone()} {pending} text={state.s_client.clone()}
                 on_text={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::SClient(text))) }} />
             { panel(Role::Server, "Your server (optional)",
                 "Its configuration: nginx's, Apache's, HAProxy's, Mosquitto's, kube-apiserver's flags, or PostgreSQL's pg_hba.conf, pg_ident.conf (as a file of that name) and postgresql.conf. The verdict then follows its settings, and you see what it logs, what the client is told and the identity it derives.") }
-            <ServerOutcome report={report.clone()} user={state.user.clone()}
+            <ServerOutcome report={details.clone()} user={state.user.clone()}
                 on_user={{ let d = dispatcher.clone(); Callback::from(move |user| d.dispatch(Action::User(user))) }} />
-            <ExplainLogLine message={state.log_line.clone()} report={report.clone()}
+            <ExplainLogLine message={state.log_line.clone()} report={details.clone()}
                 found={state.explained.as_ref().filter(|(line, _)| *line == state.log_line).map(|(_, found)| found.clone())}
                 on_message={{ let d = dispatcher.clone(); Callback::from(move |text| d.dispatch(Action::LogLine(text))) }} />
             <footer>{ "mtls-inspector — rustls-webpki decides rustls' verdict; the OpenSSL and nginx rules are checked against openssl verify, the Go rules against Go's crypto/x509, the Java rules against the JDK's JSSE." }</footer>
