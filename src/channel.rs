@@ -26,23 +26,98 @@ pub enum Request {
     /// user's first one: no report comes back, and nothing is kept.
     #[serde(rename = "warm_up")]
     WarmUp(Inspection),
-    /// The latest report as text, to download or to copy (the page does not carry the
-    /// formatting code: it only shows).
-    Export {
-        format: ExportFormat,
-        copy: bool,
-    },
     /// What a log line a user pasted means (src/messages.rs).
     Explain {
         line: String,
     },
-    /// The latest report's share-link payload (src/share.rs; the page compresses it).
-    Share,
-    /// The inspection of a share link's payload (inflated by the page).
+}
+
+/// What the export module is asked (src/export_worker.rs), as it travels: the page sends the
+/// report it was given by the engine, untouched ([`ExportAsk`]).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportRequest {
+    /// The report as text, to download or to copy.
+    Export {
+        format: ExportFormat,
+        copy: bool,
+        report: Box<Report>,
+    },
+    /// The report's share-link payload (src/share.rs; the page compresses it).
+    Share { report: Box<Report> },
+    /// The inputs of a share link's payload (inflated by the page).
     Restore {
         #[serde(with = "serde_bytes")]
         payload: Vec<u8>,
     },
+}
+
+/// [`ExportRequest`] as the page writes it: the report is the engine's message passed on as it
+/// came (serde-wasm-bindgen's `preserve`), so that the page carries no report serializer.
+#[cfg(feature = "web")]
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportAsk {
+    Export {
+        format: ExportFormat,
+        copy: bool,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        report: wasm_bindgen::JsValue,
+    },
+    Share {
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        report: wasm_bindgen::JsValue,
+    },
+    Restore {
+        #[serde(with = "serde_bytes")]
+        payload: Vec<u8>,
+    },
+}
+
+/// What the export module says: the [`Reply`] variants it answers, exactly as they travel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportReply {
+    Ready,
+    Export {
+        format: ExportFormat,
+        copy: bool,
+        text: String,
+    },
+    Shared {
+        #[serde(with = "serde_bytes")]
+        payload: Vec<u8>,
+        trust_left_out: usize,
+    },
+    Restored {
+        restored: Option<Restored>,
+    },
+}
+
+/// Answers an [`ExportRequest`] (the export module's whole work).
+pub fn export(request: ExportRequest) -> ExportReply {
+    use crate::share::Shared;
+    match request {
+        ExportRequest::Export {
+            format,
+            copy,
+            report,
+        } => ExportReply::Export {
+            format,
+            copy,
+            text: format.of(&report),
+        },
+        ExportRequest::Share { report } => {
+            let shared = Shared::of(&report);
+            ExportReply::Shared {
+                payload: shared.to_bytes(),
+                trust_left_out: shared.trust_left_out,
+            }
+        }
+        ExportRequest::Restore { payload } => ExportReply::Restored {
+            restored: Shared::from_bytes(&payload).as_ref().map(Shared::restored),
+        },
+    }
 }
 
 /// A report's text forms.
@@ -98,19 +173,19 @@ pub enum Reply {
         line: String,
         found: Vec<Explanation>,
     },
-    /// The text of an [`Request::Export`]; empty before the first report.
+    /// The text of an [`ExportRequest::Export`].
     Export {
         format: ExportFormat,
         copy: bool,
         text: String,
     },
-    /// A [`Request::Share`]'s payload, and how many trusted CAs it leaves out.
+    /// An [`ExportRequest::Share`]'s payload, and how many trusted CAs it leaves out.
     Shared {
         #[serde(with = "serde_bytes")]
         payload: Vec<u8>,
         trust_left_out: usize,
     },
-    /// A [`Request::Restore`]'s inputs (`None`: the payload is damaged).
+    /// An [`ExportRequest::Restore`]'s inputs (`None`: the payload is damaged).
     Restored {
         restored: Option<Restored>,
     },
@@ -131,40 +206,15 @@ pub enum EngineRequest {
     Inspect(Inspection),
     #[serde(rename = "warm_up")]
     WarmUp(Inspection),
-    Export {
-        format: ExportFormat,
-        copy: bool,
-    },
-    Share,
-    Restore {
-        #[serde(with = "serde_bytes")]
-        payload: Vec<u8>,
-    },
 }
 
-/// What the engine says: [`Reply`] without explanations, as it travels.
+/// What the engine says: the [`Reply`] variants it answers, as they travel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EngineReply {
     Ready,
     Warm,
-    Report {
-        id: u32,
-        report: Box<Report>,
-    },
-    Export {
-        format: ExportFormat,
-        copy: bool,
-        text: String,
-    },
-    Shared {
-        #[serde(with = "serde_bytes")]
-        payload: Vec<u8>,
-        trust_left_out: usize,
-    },
-    Restored {
-        restored: Option<Restored>,
-    },
+    Report { id: u32, report: Box<Report> },
 }
 
 /// What the explain module says: [`Reply::Ready`] and [`Reply::Explained`] exactly as they
@@ -422,7 +472,8 @@ impl Inspection {
 mod tests {
     use super::*;
 
-    /// The explain module's own message types travel as the page's [`Request`] and [`Reply`].
+    /// The engine's, the explain module's and the export module's own message types travel as
+    /// the page's [`Request`] and [`Reply`].
     #[test]
     fn the_explain_modules_messages_are_the_pages() {
         let asked = serde_json::to_value(Request::Explain {
@@ -435,37 +486,25 @@ mod tests {
                 line: "error 20".into()
             }
         );
-        let export = Request::Export {
-            format: ExportFormat::Json,
-            copy: false,
-        };
-        let export = serde_json::to_value(export).unwrap();
-        assert!(serde_json::from_value::<ExplainRequest>(export.clone()).is_err());
-        // The engine's own types, the same way.
-        assert_eq!(
-            serde_json::from_value::<EngineRequest>(export).unwrap(),
-            EngineRequest::Export {
-                format: ExportFormat::Json,
-                copy: false
-            }
-        );
         let asked = serde_json::to_value(Request::Explain { line: "x".into() }).unwrap();
         assert!(serde_json::from_value::<EngineRequest>(asked).is_err());
-        for (asked, expected) in [
-            (Request::Share, EngineRequest::Share),
-            (
-                Request::Restore {
-                    payload: vec![2, 0],
-                },
-                EngineRequest::Restore {
-                    payload: vec![2, 0],
-                },
-            ),
-        ] {
-            let travelled: EngineRequest =
-                serde_json::from_value(serde_json::to_value(asked).unwrap()).unwrap();
-            assert_eq!(travelled, expected);
-        }
+        // The engine's own types, the same way.
+        let inspection = Inspection {
+            id: 7,
+            time: 1_780_315_200,
+            passwords: Vec::new(),
+            s_client: String::new(),
+            inputs: Vec::new(),
+            server_configs: Vec::new(),
+            user: String::new(),
+            listing: crate::inspect::Listing::Used,
+        };
+        let asked = serde_json::to_value(Request::Inspect(inspection.clone())).unwrap();
+        assert!(serde_json::from_value::<ExplainRequest>(asked.clone()).is_err());
+        assert_eq!(
+            serde_json::from_value::<EngineRequest>(asked).unwrap(),
+            EngineRequest::Inspect(inspection)
+        );
         let restored = Restored {
             inputs: vec![File {
                 side: Side::Client,
@@ -477,8 +516,17 @@ mod tests {
         for (sent, expected) in [
             (EngineReply::Ready, Reply::Ready),
             (EngineReply::Warm, Reply::Warm),
+        ] {
+            let travelled: Reply =
+                serde_json::from_value(serde_json::to_value(sent).unwrap()).unwrap();
+            assert_eq!(travelled, expected);
+        }
+        // The export module's replies (its requests, which carry the engine's report as the page
+        // got it, are checked in the browser: tests/web.rs).
+        for (sent, expected) in [
+            (ExportReply::Ready, Reply::Ready),
             (
-                EngineReply::Shared {
+                ExportReply::Shared {
                     payload: vec![2, 7],
                     trust_left_out: 3,
                 },
@@ -488,7 +536,7 @@ mod tests {
                 },
             ),
             (
-                EngineReply::Restored {
+                ExportReply::Restored {
                     restored: Some(restored.clone()),
                 },
                 Reply::Restored {
@@ -496,7 +544,7 @@ mod tests {
                 },
             ),
             (
-                EngineReply::Export {
+                ExportReply::Export {
                     format: ExportFormat::Markdown,
                     copy: true,
                     text: "# report".into(),

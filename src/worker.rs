@@ -1,8 +1,8 @@
 //! The engine's Web Worker: a module of its own (no Yew), loaded by the page through the loader
 //! Trunk writes for it. It answers each request with a reply, both passed through
 //! serde-wasm-bindgen as the page's `Request` and `Reply` (the explain module answers
-//! explanations: [`EngineRequest`] and [`EngineReply`] leave them out), and announces itself
-//! with `Ready`. A warm-up (`EngineRequest::WarmUp`, sent by the page once this is ready) is
+//! explanations, the export module exports and share links: [`EngineRequest`] and
+//! [`EngineReply`] leave them out), and announces itself with `Ready`. A warm-up (`EngineRequest::WarmUp`, sent by the page once this is ready) is
 //! inspected and its report dropped, so that the browser has compiled the code the user's
 //! first inspection runs.
 //!
@@ -16,13 +16,10 @@ use mtls_inspector::channel::{EngineReply, EngineRequest, File, Inspection, Unlo
 use mtls_inspector::inspect::Prepared;
 use mtls_inspector::protected::{Answer, Locked};
 use mtls_inspector::report::Report;
-use mtls_inspector::share::Shared;
 
 /// The engine's state between messages.
 #[derive(Default)]
 struct Engine {
-    /// The latest report, that exports are made from.
-    latest: Option<Report>,
     /// The latest inspection whose protected parts were sent to be opened, with those parts.
     waiting: Option<(Inspection, Vec<(usize, Locked)>)>,
     /// The latest inputs read (without protected parts) and what was read from them: the same
@@ -72,7 +69,7 @@ impl Engine {
                 self.waiting = Some((inspection, needed));
                 Step::Unlock(unlock)
             }
-            // Neither the latest report nor the inputs read are replaced.
+            // The inputs read are not replaced.
             EngineRequest::WarmUp(inspection) => {
                 let (report, _) = inspection.report_unlocked(&[], &[]);
                 Step::Warmed(EngineReply::Report {
@@ -80,25 +77,6 @@ impl Engine {
                     report: Box::new(report),
                 })
             }
-            EngineRequest::Export { format, copy } => Step::Reply(EngineReply::Export {
-                format,
-                copy,
-                text: self
-                    .latest
-                    .as_ref()
-                    .map(|r| format.of(r))
-                    .unwrap_or_default(),
-            }),
-            EngineRequest::Share => {
-                let shared = self.latest.as_ref().map(Shared::of).unwrap_or_default();
-                Step::Reply(EngineReply::Shared {
-                    payload: shared.to_bytes(),
-                    trust_left_out: shared.trust_left_out,
-                })
-            }
-            EngineRequest::Restore { payload } => Step::Reply(EngineReply::Restored {
-                restored: Shared::from_bytes(&payload).as_ref().map(Shared::restored),
-            }),
         }
     }
 
@@ -114,13 +92,6 @@ impl Engine {
         EngineReply::Report {
             id,
             report: Box::new(report),
-        }
-    }
-
-    /// Keeps a report once it has been sent, for the exports.
-    fn sent(&mut self, reply: EngineReply) {
-        if let EngineReply::Report { report, .. } = reply {
-            self.latest = Some(*report);
         }
     }
 }
@@ -172,7 +143,6 @@ fn main() {
                     let mut engine = engine.borrow_mut();
                     if let Some(reply) = engine.unlocked(id, &answers) {
                         send(&reply);
-                        engine.sent(reply);
                     }
                 }
                 Err(error) => {
@@ -215,10 +185,7 @@ fn main() {
                 Ok(request) => {
                     let mut engine = engine.borrow_mut();
                     match engine.request(request) {
-                        Step::Reply(answered) => {
-                            reply(&answered);
-                            engine.sent(answered);
-                        }
+                        Step::Reply(answered) => reply(&answered),
                         Step::Unlock(request) => unlock(&request),
                         Step::Warmed(report) => {
                             let _ = serde_wasm_bindgen::to_value(&report);
@@ -244,14 +211,12 @@ fn main() {
     // (the tests below run them).
     let _: fn(&mut Engine, EngineRequest) -> Step = Engine::request;
     let _: fn(&mut Engine, u32, &[Answer]) -> Option<EngineReply> = Engine::unlocked;
-    let _: fn(&mut Engine, EngineReply) = Engine::sent;
     eprintln!("The engine's worker runs in the browser: `make serve` builds and serves the page.");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mtls_inspector::channel::ExportFormat;
     use mtls_inspector::{Side, channel};
 
     /// An encrypted PKCS#8 key written by `openssl genpkey`.
@@ -319,29 +284,20 @@ mod tests {
         };
         assert_eq!(**report, later.report());
         assert!(report.inputs.iter().all(|input| input.private_keys == 1));
-        engine.sent(reply);
-        let Step::Reply(EngineReply::Export { text, .. }) = engine.request(EngineRequest::Export {
-            format: ExportFormat::Markdown,
-            copy: false,
-        }) else {
-            panic!("an export")
-        };
-        assert!(text.starts_with("# mtls-inspector report"), "{text}");
     }
 
     #[test]
     fn a_warm_up_is_inspected_and_changes_nothing_the_page_sees() {
         let mut engine = Engine::default();
-        let Step::Reply(first) = engine.request(EngineRequest::Inspect(inspection(
+        let Step::Reply(_) = engine.request(EngineRequest::Inspect(inspection(
             1,
             std::fs::read("static/samples/good-chain.client.pem").unwrap(),
             &[],
         ))) else {
             panic!("a report")
         };
-        engine.sent(first);
         let reads = engine.reads;
-        let kept = engine.latest.clone();
+        let kept = engine.read.as_ref().map(|(inputs, _)| inputs.clone());
         let mut warm_up = inspection(2, b"not a certificate".to_vec(), &[]);
         warm_up.inputs = vec![File {
             side: Side::Trust,
@@ -353,12 +309,11 @@ mod tests {
         else {
             panic!("a warm-up report")
         };
-        // It read and decided (two roots, no client), and left the latest report and the inputs
-        // read as they were.
+        // It read and decided (two roots, no client), and left the inputs read as they were.
         assert_eq!(report.certificates.len(), 2);
-        assert_eq!(engine.latest, kept);
+        assert_eq!(engine.read.as_ref().map(|(inputs, _)| inputs.clone()), kept);
         assert_eq!(engine.reads, reads);
-        assert!(engine.read.is_some());
+        assert!(kept.is_some());
     }
 
     #[test]
@@ -425,49 +380,5 @@ mod tests {
             panic!("a report at once")
         };
         assert_eq!(*report, plain.report());
-    }
-
-    #[test]
-    fn a_share_payload_is_made_of_the_latest_report_and_read_back_as_its_inputs() {
-        let client = include_bytes!("../static/samples/good-chain.client.pem").to_vec();
-        let certificates = |pem: &[u8]| {
-            String::from_utf8_lossy(pem)
-                .matches("BEGIN CERTIFICATE")
-                .count()
-        };
-        let mut engine = Engine::default();
-        let Step::Reply(reply) =
-            engine.request(EngineRequest::Inspect(inspection(5, client.clone(), &[])))
-        else {
-            panic!("a report at once")
-        };
-        engine.sent(reply);
-        let Step::Reply(EngineReply::Shared {
-            payload,
-            trust_left_out: 0,
-        }) = engine.request(EngineRequest::Share)
-        else {
-            panic!("a payload")
-        };
-        let restore = |payload: Vec<u8>| match Engine::default()
-            .request(EngineRequest::Restore { payload })
-        {
-            Step::Reply(EngineReply::Restored { restored }) => restored,
-            _ => panic!("an answer to a restore"),
-        };
-        let restored = restore(payload.clone()).expect("the payload reads back");
-        assert_eq!(restored.time, 1_780_315_200);
-        assert_eq!(restored.inputs.len(), 1);
-        assert_eq!(restored.inputs[0].side, Side::Client);
-        assert!(certificates(&client) >= 2);
-        assert_eq!(
-            certificates(&restored.inputs[0].bytes),
-            certificates(&client)
-        );
-        // A payload cut short, or of another version, is refused rather than misread.
-        assert_eq!(restore(payload[..payload.len() - 1].to_vec()), None);
-        let mut other = payload;
-        other[0] ^= 1;
-        assert_eq!(restore(other), None);
     }
 }

@@ -176,6 +176,46 @@ fn a_request_and_its_report_cross_the_worker_boundary_intact() {
     assert_eq!(back, reply);
 }
 
+/// The page passes the engine's report on to the export module as the engine's message carried
+/// it: what the export module reads is the report, and it exports it as the CLI does.
+#[wasm_bindgen_test]
+fn a_report_passed_on_as_it_came_is_the_export_modules_report() {
+    use mtls_inspector::channel::{ExportAsk, ExportFormat, ExportReply, ExportRequest, export};
+    let report = run(
+        &chain(ExtendedKeyUsagePurpose::ServerAuth).0,
+        &chain(ExtendedKeyUsagePurpose::ServerAuth).1,
+    );
+    let as_it_came = serde_wasm_bindgen::to_value(&report).unwrap();
+    let asked = ExportAsk::Export {
+        format: ExportFormat::Json,
+        copy: false,
+        report: as_it_came.clone(),
+    };
+    let received: ExportRequest =
+        serde_wasm_bindgen::from_value(serde_wasm_bindgen::to_value(&asked).unwrap()).unwrap();
+    assert_eq!(
+        received,
+        ExportRequest::Export {
+            format: ExportFormat::Json,
+            copy: false,
+            report: Box::new(report.clone()),
+        }
+    );
+    let ExportReply::Export { text, .. } = export(received) else {
+        panic!("an export")
+    };
+    assert_eq!(text, report.to_json());
+    let shared = ExportAsk::Share { report: as_it_came };
+    let received: ExportRequest =
+        serde_wasm_bindgen::from_value(serde_wasm_bindgen::to_value(&shared).unwrap()).unwrap();
+    assert_eq!(
+        received,
+        ExportRequest::Share {
+            report: Box::new(report)
+        }
+    );
+}
+
 /// A client certificate for `CN=browser-client` and PostgreSQL's configuration mapping it
 /// through a pg_ident.conf regular expression, inspected for `user`.
 fn postgres_run(ident: &str, user: &str) -> mtls_inspector::Report {

@@ -239,9 +239,10 @@ fn shared(payload: Vec<u8>, trust_left_out: usize, dispatcher: UseReducerDispatc
 const DAMAGED_LINK: &str = "The share link in this page's address is damaged or incomplete (was \
     it cut off when it was copied?); nothing was restored.";
 
-/// Inflates a `#share=` link's payload, if the page was opened with one, for the engine to read.
-fn restore_shared(engine: Slot, dispatcher: UseReducerDispatcher<State>) {
-    use mtls_inspector::channel::Request;
+/// Inflates a `#share=` link's payload, if the page was opened with one, for the export module
+/// to read.
+fn restore_shared(exporter: Slot, answers: Answers) {
+    use mtls_inspector::channel::ExportAsk;
     let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
         return;
     };
@@ -253,9 +254,11 @@ fn restore_shared(engine: Slot, dispatcher: UseReducerDispatcher<State>) {
             Some(compressed) => deflate_raw(&compressed, false, MAX_SHARED_BYTES).await,
             None => None,
         };
-        let asked = payload.is_some_and(|payload| ask(&engine, &Request::Restore { payload }));
+        let state = answers.state.clone();
+        let asked = payload
+            .is_some_and(|payload| ask_export(&exporter, answers, &ExportAsk::Restore { payload }));
         if !asked {
-            dispatcher.dispatch(Action::Notice(Some(DAMAGED_LINK.into())));
+            state.dispatch(Action::Notice(Some(DAMAGED_LINK.into())));
         }
     });
 }
@@ -278,13 +281,15 @@ type Slot = Rc<std::cell::RefCell<Option<Engine>>>;
 struct Answers {
     result: UseStateSetter<Option<(RequestKey, Rc<Report>)>>,
     latest: Rc<std::cell::RefCell<(u32, Option<RequestKey>)>>,
+    /// The report shown, as the engine's message carried it: what the export module is sent.
+    sent: Rc<std::cell::RefCell<Option<wasm_bindgen::JsValue>>>,
     /// Explanations, share links and restored inputs.
     state: UseReducerDispatcher<State>,
 }
 
 /// Asks the worker in `slot` (see [`post`]); `false` if the request cannot be put in a
 /// message.
-fn ask(slot: &Slot, request: &mtls_inspector::channel::Request) -> bool {
+fn ask(slot: &Slot, request: &impl serde::Serialize) -> bool {
     match serde_wasm_bindgen::to_value(request) {
         Ok(message) => {
             post(slot, message);
@@ -466,6 +471,18 @@ fn after_paint(report: Rc<Report>, details: UseStateSetter<Option<Rc<Report>>>) 
     window.request_animation_frame(frame.unchecked_ref()).ok();
 }
 
+/// Asks the export module, started the first time.
+fn ask_export(
+    exporter: &Slot,
+    answers: Answers,
+    request: &mtls_inspector::channel::ExportAsk,
+) -> bool {
+    if exporter.borrow().is_none() {
+        start_worker("mtls-inspector-export", exporter, answers);
+    }
+    ask(exporter, request)
+}
+
 /// Starts one of the page's workers (`name`: its module, through the loader Trunk writes for
 /// it) into `slot`, its answers going to `answers`.
 fn start_worker(name: &str, slot: &Slot, answers: Answers) {
@@ -481,7 +498,8 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
     let on_message = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
         move |event: web_sys::MessageEvent| {
             let Some(slot) = weak.upgrade() else { return };
-            match serde_wasm_bindgen::from_value::<Reply>(event.data()) {
+            let data = event.data();
+            match serde_wasm_bindgen::from_value::<Reply>(data.clone()) {
                 Ok(Reply::Ready) => {
                     if let Some(engine) = slot.borrow_mut().as_mut() {
                         engine.ready = true;
@@ -512,6 +530,11 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
                 Ok(Reply::Report { id, report }) => {
                     let latest = answers.latest.borrow();
                     if let (true, Some(key)) = (id == latest.0, latest.1.clone()) {
+                        let get = |object: &wasm_bindgen::JsValue, key: &str| {
+                            js_sys::Reflect::get(object, &key.into())
+                        };
+                        *answers.sent.borrow_mut() =
+                            get(&data, "report").and_then(|r| get(&r, "report")).ok();
                         answers.result.set(Some((key, Rc::from(report))));
                     }
                 }
@@ -582,16 +605,21 @@ fn App() -> Html {
     let engine: Slot = use_mut_ref(|| None::<Engine>);
     // The explain module's worker, started when a log line is first pasted.
     let explainer: Slot = use_mut_ref(|| None::<Engine>);
+    // The export module's worker, started when first asked (or by a share link).
+    let exporter: Slot = use_mut_ref(|| None::<Engine>);
+    let sent = use_mut_ref(|| None::<wasm_bindgen::JsValue>);
     let answers = Answers {
         result: result.setter(),
         latest: latest.clone(),
+        sent: sent.clone(),
         state: state.dispatcher(),
     };
+    let export_answers = answers.clone();
     {
         // Start the worker once: the engine runs there, never on the page.
-        let (engine, answers) = (engine.clone(), answers.clone());
+        let (engine, exporter, answers) = (engine.clone(), exporter.clone(), answers.clone());
         use_effect_with((), move |_| {
-            restore_shared(engine.clone(), answers.state.clone());
+            restore_shared(exporter, answers.clone());
             start_worker("mtls-inspector-engine", &engine, answers);
             || ()
         });
@@ -664,6 +692,12 @@ fn App() -> Html {
         });
     }
     let details: Option<Rc<Report>> = report.as_ref().and((*detailed).clone());
+    // Said to assistive technology (and to the end-to-end tests) until the details follow.
+    let behind = match (&report, &details) {
+        (Some(report), Some(details)) => !Rc::ptr_eq(report, details),
+        (Some(_), None) => true,
+        _ => false,
+    };
     let dispatcher = state.dispatcher();
     let panel = |role: Role, title: &'static str, hint: &'static str| {
         let (paste, paste_name) = match role {
@@ -742,21 +776,27 @@ fn App() -> Html {
             dispatcher.dispatch(Action::ToggleTrusted)
         })
     };
-    let export = |format, copy| {
-        use mtls_inspector::channel::Request;
-        let engine = engine.clone();
+    // Exports and share links are made of the report shown, by the export module.
+    let to_export = |ask: Rc<
+        dyn Fn(wasm_bindgen::JsValue) -> mtls_inspector::channel::ExportAsk,
+    >| {
+        let (exporter, answers, sent) = (exporter.clone(), export_answers.clone(), sent.clone());
         Callback::from(move |_| {
-            ask(&engine, &Request::Export { format, copy });
+            if let Some(report) = sent.borrow().clone() {
+                ask_export(&exporter, answers.clone(), &ask(report));
+            }
         })
     };
     let exports = details.clone().map(|report| {
-        use mtls_inspector::channel::ExportFormat;
-        let on_share = {
-            let engine = engine.clone();
-            Callback::from(move |_| {
-                ask(&engine, &mtls_inspector::channel::Request::Share);
-            })
+        use mtls_inspector::channel::{ExportAsk, ExportFormat};
+        let export = |format, copy| {
+            to_export(Rc::new(move |report| ExportAsk::Export {
+                format,
+                copy,
+                report,
+            }))
         };
+        let on_share = to_export(Rc::new(|report| ExportAsk::Share { report }));
         let has_key = !report.private_keys.is_empty();
         html! {
             <section class="export" aria-label="Export the report">
@@ -779,7 +819,7 @@ fn App() -> Html {
     });
     let time_value = datetime_local(state.time.unwrap_or(now));
     html! {
-        <main>
+        <main aria-busy={behind.then_some("true")}>
             <header>
                 <h1>{ "mtls-inspector" }</h1>
                 <p class="tagline">{ "Why did the server reject this client certificate? Drop the client's bundle and the server's trusted CAs." }</p>

@@ -110,7 +110,13 @@ async function drop(page, role, files) {
   await page.dispatchEvent(`section[data-role=${role}]`, 'drop', { dataTransfer: transfer });
 }
 
-const verdict = (page, v) => page.waitForSelector(`[data-testid=verdict][data-verdict=${v}]`);
+// The verdict, then its details: the page draws a new verdict first and its details once it is
+// painted, the page's main region `aria-busy` until then.
+const verdict = async (page, v) => {
+  const shown = await page.waitForSelector(`[data-testid=verdict][data-verdict=${v}]`);
+  await page.waitForSelector('main:not([aria-busy=true])');
+  return shown;
+};
 
 test('the page loads with no verdict until a client certificate is given', async () => {
   const { page, context, errors } = await open();
@@ -255,8 +261,10 @@ test('a whole session fetches only the page\'s own files, none after load, and s
     const file = r.url.slice(base.length).split('?')[0];
     assert.ok(file === '' || own.has(file), `not one of the page's files: ${r.url}`);
   }
+  // After load, only the export module (started by the first export).
   const late = network.filter((r) => r.at > loaded);
-  assert.deepEqual(late.map((r) => r.url), [], 'requests after load');
+  assert.deepEqual(late.map((r) => r.url).sort(), ['mtls-inspector-export.js', 'mtls-inspector-export_bg.wasm',
+    'mtls-inspector-export_loader.js'].map((file) => base + file), 'requests after load');
   const storage = await page.evaluate(async () => ({
     local: localStorage.length, session: sessionStorage.length, cookie: document.cookie,
     idb: (await indexedDB.databases()).length,
@@ -421,9 +429,10 @@ test('a PKCS#12 file asks for its password, says when it is wrong, and opens wit
   const storage = await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length);
   assert.equal(storage, 0);
   // After load, only the unlock module is fetched (once: the engine's worker starts it for the
-  // first protected part), from the page's own files.
+  // first protected part), and the export module for the export, from the page's own files.
   const late = requests.filter((r) => r.at > loaded && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
-  assert.deepEqual(late.map((r) => r.url).sort(), ['mtls-inspector-unlock.js', 'mtls-inspector-unlock_bg.wasm',
+  assert.deepEqual(late.map((r) => r.url).sort(), ['mtls-inspector-export.js', 'mtls-inspector-export_bg.wasm',
+    'mtls-inspector-export_loader.js', 'mtls-inspector-unlock.js', 'mtls-inspector-unlock_bg.wasm',
     'mtls-inspector-unlock_loader.js'].map((file) => base + file));
   // Forgetting the passwords closes the file again.
   await page.click('[data-testid=forget-passwords]');
