@@ -398,9 +398,9 @@ fn warm(engine: &mut Engine) {
 /// on-stack replacement: a function optimised while it runs keeps running its first, quickly
 /// compiled code until it returns, and the functions an inspection calls once (reading all the
 /// inputs, deciding, reporting) are optimised only for their next call. Measured (system store
-/// dropped once the page is warm, 6–8 runs each, the engine's time from reading to report):
-/// one round of 150 copies 24–84 ms, one of 300 copies 22–54 ms, four of 40 copies 27–53 ms,
-/// two of 150 copies 16–25 ms, three of 150 copies 16–29 ms.
+/// dropped 0.3 s after the page is warm, 6–8 runs each, the engine's time from reading to
+/// report): one round of 150 copies 24–84 ms, one of 300 copies 22–54 ms, four of 40 copies
+/// 27–53 ms, two of 150 copies 16–25 ms, three of 150 copies 16–29 ms.
 const WARM_UP_ROUNDS: usize = 2;
 
 /// How many times the warm-up's trust input holds the two public roots (300 certificates, about
