@@ -129,11 +129,12 @@ struct Gathered {
     summaries: Vec<InputSummary>,
     /// Set once [`MAX_CERTIFICATES`] is reached.
     over_limit: bool,
-    /// (side, SHA-256) of every certificate kept, to spot duplicates in linear time.
-    seen: std::collections::HashMap<(Side, String), usize>,
-    /// (side, SHA-256 of the bytes as given) of every certificate kept: a repeat is found
-    /// before it is parsed again.
-    seen_bytes: std::collections::HashMap<(Side, Vec<u8>), usize>,
+    /// The certificates kept by (side, hash of their own encoding), to spot duplicates in
+    /// linear time.
+    seen: std::collections::HashMap<(Side, u64), Vec<usize>>,
+    /// The certificates kept by (side, hash of their bytes as given): a repeat is found before
+    /// it is parsed again.
+    seen_bytes: std::collections::HashMap<(Side, u64), Vec<usize>>,
     /// Where each certificate given more than once appears again (by its first index).
     repeats: BTreeMap<usize, Vec<Location>>,
 }
@@ -767,6 +768,22 @@ impl Gathered {
     /// Parses one certificate of an input: kept once per side (a repeat is a finding), its
     /// encoding faults noted where it was found; one that does not parse is kept as DER for
     /// rustls-webpki, which decides alone.
+    /// The certificate kept under `key` in `index` whose `bytes` (its bytes as given, or its
+    /// own encoding) are `bytes`, if any: hashes are compared first, then the bytes.
+    fn kept(
+        &self,
+        index: &std::collections::HashMap<(Side, u64), Vec<usize>>,
+        key: (Side, u64),
+        bytes: &[u8],
+        of: impl Fn(&Certificate) -> &[u8],
+    ) -> Option<usize> {
+        index.get(&key)?.iter().copied().find(|&kept| {
+            self.entries
+                .get(kept)
+                .is_some_and(|entry| of(&entry.certificate) == bytes)
+        })
+    }
+
     fn certificate(
         &mut self,
         side: Side,
@@ -790,17 +807,12 @@ impl Gathered {
             return;
         }
         // The same bytes again are the same certificate: not parsed twice.
-        let bytes_key = (
-            side,
-            ring::digest::digest(&ring::digest::SHA256, &der)
-                .as_ref()
-                .to_vec(),
-        );
-        if let Some(&first) = self.seen_bytes.get(&bytes_key) {
+        let bytes_key = (side, hash_of(&der));
+        if let Some(first) = self.kept(&self.seen_bytes, bytes_key, &der, |c| &c.der) {
             self.repeats.entry(first).or_default().push(location);
             return;
         }
-        let certificate = match Certificate::parse_digested(&der, &bytes_key.1) {
+        let certificate = match Certificate::parse(&der) {
             Ok(certificate) => certificate,
             Err(error) => {
                 summary.problems += 1;
@@ -817,8 +829,13 @@ impl Gathered {
                 return;
             }
         };
-        let fingerprint = (side, certificate.sha256.clone());
-        if let Some(&first) = self.seen.get(&fingerprint) {
+        let fingerprint = (side, hash_of(certificate.own_der()));
+        if let Some(first) = self.kept(
+            &self.seen,
+            fingerprint,
+            certificate.own_der(),
+            Certificate::own_der,
+        ) {
             self.repeats.entry(first).or_default().push(location);
             return;
         }
@@ -830,8 +847,8 @@ impl Gathered {
                 Some(location.clone()),
             );
         }
-        self.seen.insert(fingerprint, index);
-        self.seen_bytes.insert(bytes_key, index);
+        self.seen.entry(fingerprint).or_default().push(index);
+        self.seen_bytes.entry(bytes_key).or_default().push(index);
         self.entries.push(Entry { certificate, side });
         self.locations.push(location);
     }
@@ -1226,7 +1243,7 @@ fn certificate_entries(
                         value: e.value.clone(),
                     })
                     .collect(),
-                sha256: cert.sha256.clone(),
+                sha256: cert.sha256(),
                 sha1: cert.sha1(),
                 source: locations.get(index).cloned().unwrap_or_else(|| Location {
                     source: String::new(),
@@ -1413,4 +1430,13 @@ fn line_fits(violation: &Violation, line: &crate::messages::Line) -> bool {
         return value.contains("cRLSign");
     }
     true
+}
+
+/// A hash of `bytes` to index certificates by (SipHash with fixed keys, several times cheaper
+/// than the SHA-256 fingerprint, which is only made for the certificates a report lists).
+fn hash_of(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher as _;
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
 }

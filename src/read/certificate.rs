@@ -165,7 +165,6 @@ pub struct Certificate {
     pub crl_distribution_points: Vec<DistributionPoint>,
     pub extensions: Vec<Extension>,
     pub faults: Vec<Fault>,
-    pub sha256: String,
     /// The length of the certificate's own encoding at the start of `der` (without bytes
     /// that followed it).
     pub length: usize,
@@ -181,14 +180,7 @@ impl Certificate {
     /// OpenSSL and Java read some of it, Go and rustls-webpki none; `der` keeps the input's
     /// exact bytes.
     pub fn parse(der: &[u8]) -> Result<Self, ParseError> {
-        parse_certificate(der, None)
-            .map_err(|reason| ParseError(format!("not a valid certificate: {reason}")))
-    }
-
-    /// [`Certificate::parse`] of `der` whose SHA-256 digest is `sha256` (already computed by
-    /// the caller: not computed twice, the heaviest part of reading a certificate in the page).
-    pub fn parse_digested(der: &[u8], sha256: &[u8]) -> Result<Self, ParseError> {
-        parse_certificate(der, Some(sha256))
+        parse_certificate(der)
             .map_err(|reason| ParseError(format!("not a valid certificate: {reason}")))
     }
 
@@ -214,11 +206,21 @@ impl Certificate {
         self.der.get(self.tbs.clone()).unwrap_or_default()
     }
 
-    /// The SHA-1 fingerprint, colon-separated hex (made when asked: only listed
-    /// certificates show it).
+    /// The certificate's own encoding (without bytes that followed it in the input).
+    pub fn own_der(&self) -> &[u8] {
+        self.der.get(..self.length).unwrap_or(&self.der)
+    }
+
+    /// The SHA-256 fingerprint, colon-separated hex. Made when asked: only listed certificates
+    /// show it, and digesting every certificate of a trust store was a sixth of reading it
+    /// (callgrind, the system store).
+    pub fn sha256(&self) -> String {
+        digest_hex(&ring::digest::SHA256, self.own_der())
+    }
+
+    /// The SHA-1 fingerprint, colon-separated hex (made when asked, as [`Self::sha256`]).
     pub fn sha1(&self) -> String {
-        let own = self.der.get(..self.length).unwrap_or(&self.der);
-        digest_hex(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, own)
+        digest_hex(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, self.own_der())
     }
 
     pub fn is_self_issued(&self) -> bool {
@@ -309,7 +311,7 @@ pub(crate) fn offset_of(outer: &[u8], inner: &[u8]) -> std::ops::Range<usize> {
     start.min(end)..end
 }
 
-fn parse_certificate(der_bytes: &[u8], digest: Option<&[u8]>) -> Result<Certificate, Reason> {
+fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
     let walk = faults::walk(der_bytes);
     let readable = walk.repaired.as_deref().unwrap_or(der_bytes);
     let (rest, cert) = X509Certificate::from_der(readable).map_err(|e| describe_error(&e))?;
@@ -380,11 +382,6 @@ fn parse_certificate(der_bytes: &[u8], digest: Option<&[u8]>) -> Result<Certific
         crl_distribution_points: Vec::new(),
         extensions: Vec::new(),
         faults: walk.faults,
-        sha256: match digest {
-            // The digest given is of all the bytes, which are then the certificate's own.
-            Some(digest) if proper.len() == der_bytes.len() => colon_hex(digest),
-            _ => digest_hex(&ring::digest::SHA256, proper),
-        },
         length: proper.len(),
     };
     for (field, name) in [("subject", &tbs.subject), ("issuer", &tbs.issuer)] {

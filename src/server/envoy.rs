@@ -767,7 +767,7 @@ pub(super) fn outcome(
     let Some(cert) = leaf else {
         return outcome;
     };
-    let hash = cert.sha256.replace(':', "").to_ascii_lowercase();
+    let hash = cert.sha256().replace(':', "").to_ascii_lowercase();
     let subject = openssl_name(&cert.subject_raw, NameFormat::Rfc2253).unwrap_or_default();
     let uris = names(cert, "URI:");
     outcome
@@ -896,7 +896,7 @@ fn post_chain(
     if rules.spki_pins.is_empty() && rules.hash_pins.is_empty() {
         return None;
     }
-    let hash = cert.sha256.replace(':', "").to_ascii_lowercase();
+    let hash = cert.sha256().replace(':', "").to_ascii_lowercase();
     let spki = ring::digest::digest(&ring::digest::SHA256, &cert.spki)
         .as_ref()
         .to_vec();
@@ -909,7 +909,7 @@ fn post_chain(
         Some(Violation::general(Code::CertificatePinMismatch).value(&format!(
             "its SHA-256 is {} and its key's (SPKI, base64) {}, in neither verify_certificate_hash \
              nor verify_certificate_spki",
-            cert.sha256,
+            cert.sha256(),
             crate::read::decode::base64_encode(&spki)
         ))),
     ))
