@@ -829,7 +829,12 @@ impl Gathered {
                 return;
             }
         };
-        let fingerprint = (side, hash_of(certificate.own_der()));
+        // The certificate's own encoding is most often all the bytes: hashed once.
+        let fingerprint = if certificate.length == der.len() {
+            bytes_key
+        } else {
+            (side, hash_of(certificate.own_der()))
+        };
         if let Some(first) = self.kept(
             &self.seen,
             fingerprint,
