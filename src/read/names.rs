@@ -210,27 +210,37 @@ fn escape_rfc4514(text: &str) -> String {
     out
 }
 
-fn attribute_display(attribute: &AttributeTypeAndValue<'_>) -> String {
+/// Writes one attribute as `type=value` to `out`.
+fn write_attribute(attribute: &AttributeTypeAndValue<'_>, out: &mut String) {
     let value = attribute.attr_value();
-    let text = match string_value(value) {
-        Some(text) => escape_rfc4514(&text),
-        None => format!("#{}", hex(&super::asn1::any_der(value))),
-    };
-    format!("{}={text}", attribute_label(attribute.attr_type()))
+    out.push_str(&attribute_label(attribute.attr_type()));
+    out.push('=');
+    match string_value(value) {
+        Some(text) => out.push_str(&escape_rfc4514(&text)),
+        None => {
+            out.push('#');
+            out.push_str(&hex(&super::asn1::any_der(value)));
+        }
+    }
 }
 
 /// The name for people: RDNs in the certificate's order joined by `, `, the attributes of a
-/// multi-valued RDN by ` + `, values escaped as RFC 4514 says.
+/// multi-valued RDN by ` + `, values escaped as RFC 4514 says. (Written into one string: made
+/// for every certificate read.)
 pub fn display(name: &X509Name<'_>) -> String {
-    name.iter_rdn()
-        .map(|rdn| {
-            rdn.iter()
-                .map(attribute_display)
-                .collect::<Vec<_>>()
-                .join(" + ")
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut out = String::with_capacity(name.as_raw().len());
+    for (i, rdn) in name.iter_rdn().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        for (j, attribute) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push_str(" + ");
+            }
+            write_attribute(attribute, &mut out);
+        }
+    }
+    out
 }
 
 /// [`display`] of a DER Name; `#hex` when it does not parse.
