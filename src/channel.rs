@@ -475,7 +475,7 @@ mod tests {
     /// The engine's, the explain module's and the export module's own message types travel as
     /// the page's [`Request`] and [`Reply`].
     #[test]
-    fn the_explain_modules_messages_are_the_pages() {
+    fn each_modules_messages_are_the_pages() {
         let asked = serde_json::to_value(Request::Explain {
             line: "error 20".into(),
         })

@@ -765,9 +765,6 @@ fn gather(inputs: &[Input<'_>], open: &mut InputOpener<'_>) -> Gathered {
 }
 
 impl Gathered {
-    /// Parses one certificate of an input: kept once per side (a repeat is a finding), its
-    /// encoding faults noted where it was found; one that does not parse is kept as DER for
-    /// rustls-webpki, which decides alone.
     /// The certificate kept under `key` in `index` whose `bytes` (its bytes as given, or its
     /// own encoding) are `bytes`, if any: hashes are compared first, then the bytes.
     fn kept(
@@ -784,6 +781,9 @@ impl Gathered {
         })
     }
 
+    /// Parses one certificate of an input: kept once per side (a repeat is a finding), its
+    /// encoding faults noted where it was found; one that does not parse is kept as DER for
+    /// rustls-webpki, which decides alone.
     fn certificate(
         &mut self,
         side: Side,

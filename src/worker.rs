@@ -2,9 +2,9 @@
 //! Trunk writes for it. It answers each request with a reply, both passed through
 //! serde-wasm-bindgen as the page's `Request` and `Reply` (the explain module answers
 //! explanations, the export module exports and share links: [`EngineRequest`] and
-//! [`EngineReply`] leave them out), and announces itself with `Ready`. A warm-up (`EngineRequest::WarmUp`, sent by the page once this is ready) is
-//! inspected and its report dropped, so that the browser has compiled the code the user's
-//! first inspection runs.
+//! [`EngineReply`] leave them out), and announces itself with `Ready`. A warm-up
+//! (`EngineRequest::WarmUp`, sent by the page once this is ready) is inspected and its report
+//! dropped, so that the browser has compiled the code the user's first inspection runs.
 //!
 //! Protected inputs (PKCS#12 files, encrypted keys, Java keystores) are opened by a worker of
 //! its own, which this one starts the first time an inspection has such a part

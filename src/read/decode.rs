@@ -300,7 +300,8 @@ fn decode_pem(source: &str, bytes: &[u8], unlock: &mut Opener<'_>, out: &mut Dec
     // Invalid UTF-8 outside the blocks is surrounding noise; inside a block it makes bad base64.
     // Lines may end in CRLF, LF or a lone CR.
     // (Valid UTF-8, the common case, is checked by the standard library's word-at-a-time
-    // path: five times fewer instructions than the lossy conversion's, callgrind.)
+    // path: the system store in 0.17 M instructions instead of the lossy conversion's 1.6 M,
+    // callgrind.)
     let text = std::str::from_utf8(bytes).map_or_else(
         |_| String::from_utf8_lossy(bytes),
         std::borrow::Cow::Borrowed,

@@ -263,14 +263,15 @@ fn restore_shared(exporter: Slot, answers: Answers) {
     });
 }
 
-/// A Web Worker of the page (the engine, or the explain module), and the request waiting for it
-/// to be ready.
+/// A Web Worker of the page (the engine, the explain or the export module), and the requests
+/// waiting for it to be ready.
 struct Engine {
     worker: web_sys::Worker,
     ready: bool,
     waiting: Vec<wasm_bindgen::JsValue>,
-    /// Warm-up inspections still to send (the engine's worker only).
-    warm_ups: usize,
+    /// The warm-up's message, made once, and how many times it is still to be sent (the
+    /// engine's worker only).
+    warm_up: Option<(wasm_bindgen::JsValue, usize)>,
     _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
@@ -385,12 +386,12 @@ fn distinct_copies(pem: &str, copies: usize) -> String {
 /// Sends the next warm-up inspection, if one is left: one at a time, so that a request the
 /// user makes meanwhile waits for one round at most.
 fn warm(engine: &mut Engine) {
-    if engine.warm_ups == 0 {
+    let Some((message, left)) = engine.warm_up.take() else {
         return;
-    }
-    engine.warm_ups -= 1;
-    if let Ok(message) = serde_wasm_bindgen::to_value(&warm_up()) {
-        engine.worker.post_message(&message).ok();
+    };
+    engine.worker.post_message(&message).ok();
+    if left > 1 {
+        engine.warm_up = Some((message, left - 1));
     }
 }
 
@@ -508,7 +509,9 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
                         }
                         // The engine's worker warms up behind what the user already asked.
                         if warms {
-                            engine.warm_ups = WARM_UP_ROUNDS;
+                            engine.warm_up = serde_wasm_bindgen::to_value(&warm_up())
+                                .ok()
+                                .map(|message| (message, WARM_UP_ROUNDS));
                         }
                         warm(engine);
                     }
@@ -517,7 +520,7 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
                 // (`data-engine="warm"`), for measurements of the page once it is ready.
                 Ok(Reply::Warm) => {
                     if let Some(engine) = slot.borrow_mut().as_mut()
-                        && engine.warm_ups > 0
+                        && engine.warm_up.is_some()
                     {
                         warm(engine);
                     } else if let Some(root) = web_sys::window()
@@ -576,7 +579,7 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
         worker,
         ready: false,
         waiting: Vec::new(),
-        warm_ups: 0,
+        warm_up: None,
         _on_message: on_message,
     });
 }
@@ -607,11 +610,10 @@ fn App() -> Html {
     let explainer: Slot = use_mut_ref(|| None::<Engine>);
     // The export module's worker, started when first asked (or by a share link).
     let exporter: Slot = use_mut_ref(|| None::<Engine>);
-    let sent = use_mut_ref(|| None::<wasm_bindgen::JsValue>);
     let answers = Answers {
         result: result.setter(),
         latest: latest.clone(),
-        sent: sent.clone(),
+        sent: use_mut_ref(|| None::<wasm_bindgen::JsValue>),
         state: state.dispatcher(),
     };
     let export_answers = answers.clone();
@@ -777,16 +779,16 @@ fn App() -> Html {
         })
     };
     // Exports and share links are made of the report shown, by the export module.
-    let to_export = |ask: Rc<
-        dyn Fn(wasm_bindgen::JsValue) -> mtls_inspector::channel::ExportAsk,
-    >| {
-        let (exporter, answers, sent) = (exporter.clone(), export_answers.clone(), sent.clone());
-        Callback::from(move |_| {
-            if let Some(report) = sent.borrow().clone() {
-                ask_export(&exporter, answers.clone(), &ask(report));
-            }
-        })
-    };
+    let to_export =
+        |ask: Rc<dyn Fn(wasm_bindgen::JsValue) -> mtls_inspector::channel::ExportAsk>| {
+            let (exporter, answers) = (exporter.clone(), export_answers.clone());
+            Callback::from(move |_| {
+                let sent = answers.sent.borrow().clone();
+                if let Some(report) = sent {
+                    ask_export(&exporter, answers.clone(), &ask(report));
+                }
+            })
+        };
     let exports = details.clone().map(|report| {
         use mtls_inspector::channel::{ExportAsk, ExportFormat};
         let export = |format, copy| {
