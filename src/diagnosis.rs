@@ -44,6 +44,7 @@ pub enum Code {
     CrlExpired,
     CrlNotYetValid,
     CrlUnusable,
+    OcspResponseUnusable,
     ClientNameMismatch,
     AccessRuleRefuses,
     SubjectAltNameNotAllowed,
@@ -64,6 +65,7 @@ pub enum Code {
     KeyTypeNotRequested,
     CaNameEncodingDiffers,
     MalformedCrl,
+    MalformedOcspResponse,
     MalformedTrustCertificate,
     EncodingNotStrict,
     ClientCertificateNotRequested,
@@ -123,6 +125,7 @@ impl Code {
         Code::CrlExpired,
         Code::CrlNotYetValid,
         Code::CrlUnusable,
+        Code::OcspResponseUnusable,
         Code::ClientNameMismatch,
         Code::AccessRuleRefuses,
         Code::SubjectAltNameNotAllowed,
@@ -141,6 +144,7 @@ impl Code {
         Code::KeyTypeNotRequested,
         Code::CaNameEncodingDiffers,
         Code::MalformedCrl,
+        Code::MalformedOcspResponse,
         Code::MalformedTrustCertificate,
         Code::EncodingNotStrict,
         Code::ClientCertificateNotRequested,
@@ -189,6 +193,7 @@ impl Code {
             Self::CrlExpired => "crl_expired",
             Self::CrlNotYetValid => "crl_not_yet_valid",
             Self::CrlUnusable => "crl_unusable",
+            Self::OcspResponseUnusable => "ocsp_response_unusable",
             Self::NoClientCertificate => "no_client_certificate",
             Self::NoTrustAnchors => "no_trust_anchors",
             Self::ExpiresSoon => "expires_soon",
@@ -203,6 +208,7 @@ impl Code {
             Self::KeyTypeNotRequested => "key_type_not_requested",
             Self::CaNameEncodingDiffers => "ca_name_encoding_differs",
             Self::MalformedCrl => "malformed_crl",
+            Self::MalformedOcspResponse => "malformed_ocsp_response",
             Self::MalformedTrustCertificate => "malformed_trust_certificate",
             Self::EncodingNotStrict => "encoding_not_strict",
             Self::PrivateKeyMatches => "private_key_matches",
@@ -239,6 +245,7 @@ impl Code {
             | KeyTypeNotRequested
             | CaNameEncodingDiffers
             | MalformedCrl
+            | MalformedOcspResponse
             | MalformedTrustCertificate
             | EncodingNotStrict
             | ClientCertificateNotRequested
@@ -533,7 +540,7 @@ const TEXTS: &[Texts] = &[
     Texts {
         code: Code::Revoked,
         title: "A certificate is revoked",
-        detail: "{who} (serial {serial}) is listed in a supplied CRL{value}.",
+        detail: "{who} (serial {serial}) is revoked{value}.",
         remedy: "Issue a new client certificate; a revoked one cannot be reinstated.",
     },
     Texts {
@@ -607,6 +614,13 @@ const TEXTS: &[Texts] = &[
         title: "A CRL cannot be used",
         detail: "A supplied CRL could not be used to check {who}: {value}.",
         remedy: "Regenerate the CRL with the issuing CA's key, as a complete (not delta) CRL.",
+    },
+    Texts {
+        code: Code::OcspResponseUnusable,
+        title: "An OCSP response cannot be used",
+        detail: "The server cannot learn the status of {who} from the OCSP responses given: {value}.",
+        remedy: "Have the CA (or a responder certificate it issued with OCSPSigning) sign a \
+             current response for this certificate, with a SHA-1 CertID.",
     },
     Texts {
         code: Code::NoClientCertificate,
@@ -703,6 +717,12 @@ const TEXTS: &[Texts] = &[
         title: "A CRL could not be read",
         detail: "A supplied CRL is not valid: {value}.",
         remedy: "Export the CRL again in PEM or DER form.",
+    },
+    Texts {
+        code: Code::MalformedOcspResponse,
+        title: "An OCSP response could not be read",
+        detail: "A supplied OCSP response is not valid: {value}.",
+        remedy: "Save the responder's answer again as DER (`openssl ocsp -respout`).",
     },
     Texts {
         code: Code::MalformedTrustCertificate,

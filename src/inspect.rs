@@ -9,15 +9,17 @@ use crate::decode::{self, Content, Location, Problem};
 use crate::diagnosis::{self, Code, Severity, Subject, Violation};
 use crate::keys::{PrivateKey, PublicValue};
 use crate::profiles::openssl_errors::{OpensslError, verify_errors};
-use crate::profiles::{self, Context, OpensslSettings, Profile, Usage, WebpkiDecision};
+use crate::profiles::{self, Context, CrlCheck, OpensslSettings, Profile, Usage, WebpkiDecision};
 use crate::protected::{Answer, Keyrings, Locked};
+use crate::read::ocsp::Ocsp;
 use crate::report::{
     CertificateEntry, CrlEntry, ExtensionEntry, Finding, InputSummary, KeyEntry, Link, LinkState,
-    ProfileResult, Report, Role, ServerReport, Validity, Verdict,
+    OcspEntry, OcspStatusEntry, ProfileResult, Report, Role, ServerReport, Validity, Verdict,
 };
 use crate::request::{CertificateRequest, ClientStack};
 use crate::server::{self, ServerConfig, Setting};
 use crate::signature::SignatureCheck;
+use std::sync::Arc;
 
 /// Certificates inspected at most in one inspection; more are refused with a finding.
 pub const MAX_CERTIFICATES: usize = 20_000;
@@ -121,6 +123,9 @@ struct Gathered {
     entries: Vec<Entry>,
     locations: Vec<Location>,
     crls: Vec<(Crl, Location)>,
+    /// The OCSP responses, and where each was found with its bytes (in the same order).
+    ocsp: Vec<Arc<Ocsp>>,
+    ocsp_sources: Vec<(Location, Vec<u8>)>,
     keys: Vec<(PrivateKey, Location)>,
     /// Certificates that did not parse, kept as DER for rustls-webpki, which decides alone.
     unparsed_client: Vec<(Vec<u8>, Location, String)>,
@@ -147,6 +152,8 @@ impl Gathered {
             entries: Vec::new(),
             locations: self.locations.clone(),
             crls: self.crls.clone(),
+            ocsp: self.ocsp.clone(),
+            ocsp_sources: self.ocsp_sources.clone(),
             keys: self.keys.clone(),
             unparsed_client: self.unparsed_client.clone(),
             unparsed_trust: self.unparsed_trust.clone(),
@@ -277,6 +284,7 @@ pub fn inspect_prepared(prepared: &Prepared, inputs: &[Input<'_>], options: &Opt
     };
     let links = links(&graph, &chain_path);
     let crl_entries = crl_entries(&gathered.crls, &graph, options.time);
+    let ocsp_entries = ocsp_entries(&gathered.ocsp, &gathered.ocsp_sources, &graph);
     let private_keys = key_entries(&gathered.keys, leaf.and_then(|l| graph.certificate(l)));
     let unlisted = if options.listing == Listing::All {
         Vec::new()
@@ -329,6 +337,7 @@ pub fn inspect_prepared(prepared: &Prepared, inputs: &[Input<'_>], options: &Opt
         links,
         certificates,
         crls: crl_entries,
+        ocsp_responses: ocsp_entries,
         private_keys,
         inputs: gathered.summaries,
         certificate_request: options.certificate_request.clone(),
@@ -425,10 +434,13 @@ fn judge(
         }
     };
     let crls: Vec<Crl> = gathered.crls.iter().map(|(c, _)| c.clone()).collect();
+    // Deciding adds findings to `gathered`: the responses are lent to it meanwhile.
+    let ocsp = std::mem::take(&mut gathered.ocsp);
     let is_anchor = |i: usize| profiles::is_trusted(graph, i, assumed);
     let context = Context {
         graph,
         crls: &crls,
+        ocsp: &ocsp,
         time: options.time,
         usage: options.usage,
         leaf,
@@ -442,6 +454,7 @@ fn judge(
         options.user.as_deref(),
         gathered,
     );
+    gathered.ocsp = ocsp;
     let chain = display_path(&searches);
     chain_findings(graph, &chain, &searches, assumed, options.time, gathered);
     let verdict = if results.iter().all(|r| r.verdict == Verdict::Accepted) {
@@ -494,11 +507,20 @@ fn decide(
     for &profile in profiles {
         let configured = server.filter(|c| c.profile() == profile);
         // The OpenSSL family's settings: the stack's defaults, and those used.
-        let defaults = OpensslSettings::for_profile(profile, !context.crls.is_empty());
+        let defaults = OpensslSettings::for_profile(
+            profile,
+            !context.crls.is_empty(),
+            !context.ocsp.is_empty(),
+        );
         let used = configured.map_or(defaults, |c| OpensslSettings {
             max_intermediates: c.max_intermediates,
             crl: c.crl,
             partial_chain: c.partial_chain,
+            ocsp: if context.ocsp.is_empty() {
+                CrlCheck::Off
+            } else {
+                c.ocsp
+            },
         });
         // `reported`: what the real implementation said, for the profile that runs it.
         let (evaluation, reported) = match profile {
@@ -528,7 +550,9 @@ fn decide(
         if let Some(config) = configured {
             let errors = verify_errors(context, &evaluation.search, &violations);
             let top = evaluation.search.path().len().saturating_sub(1);
-            let outcome = server::outcome(config, leaf_certificate, &errors, top, fails, user);
+            let ocsp = crate::profiles::openssl_errors::ocsp_failure(&violations);
+            let outcome =
+                server::outcome(config, leaf_certificate, &errors, top, fails, user, ocsp);
             if outcome.accepted == Some(true) {
                 // The server lets the client through whatever verification found; without
                 // asking for a certificate, whatever the certificate is.
@@ -666,6 +690,64 @@ fn crl_entries(crls: &[(Crl, Location)], graph: &Graph<'_>, time: Timestamp) -> 
         .collect()
 }
 
+/// The OCSP responses as reported, each status with the certificate it is about: one whose
+/// serial it names, issued by a certificate whose name and key its CertID hashes.
+fn ocsp_entries(
+    responses: &[Arc<Ocsp>],
+    sources: &[(Location, Vec<u8>)],
+    graph: &Graph<'_>,
+) -> Vec<OcspEntry> {
+    use crate::read::ocsp::Responder;
+    let about = |single: &crate::read::ocsp::Single| {
+        (0..graph.entries().len()).find(|&i| {
+            graph.certificate(i).is_some_and(|cert| {
+                (0..graph.entries().len()).any(|j| {
+                    graph.certificate(j).is_some_and(|issuer| {
+                        cert.issuer_raw == issuer.subject_raw && single.names(cert, issuer)
+                    })
+                })
+            })
+        })
+    };
+    responses
+        .iter()
+        .zip(sources)
+        .map(|(response, (location, der))| {
+            let basic = response.basic();
+            OcspEntry {
+                responder: match basic.map(crate::read::ocsp::Basic::responder) {
+                    Some(Responder::Name { text, .. }) => text.to_owned(),
+                    Some(Responder::Key(hash)) => {
+                        format!("key hash {}", crate::certificate::upper_hex(hash, ":"))
+                    }
+                    None => String::new(),
+                },
+                response_status: response.status.clone(),
+                produced_at: basic.map(|b| diagnosis::format_time(b.produced_at)),
+                statuses: basic
+                    .iter()
+                    .flat_map(|b| &b.responses)
+                    .map(|single| OcspStatusEntry {
+                        serial: crate::certificate::upper_hex(
+                            crate::read::asn1::integer_minimal(&single.serial),
+                            ":",
+                        ),
+                        status: single.status.clone(),
+                        revoked_at: single.revoked_at.map(diagnosis::format_time),
+                        reason: single.reason.clone(),
+                        this_update: diagnosis::format_time(single.this_update),
+                        next_update: single.next_update.map(diagnosis::format_time),
+                        cert_id_hash: single.hash().name().to_owned(),
+                        certificate: about(single),
+                    })
+                    .collect(),
+                source: location.clone(),
+                pem: pem_block("OCSP RESPONSE", der),
+            }
+        })
+        .collect()
+}
+
 /// The private keys as reported: their algorithm and whether they match, never their content.
 fn key_entries(keys: &[(PrivateKey, Location)], leaf: Option<&Certificate>) -> Vec<KeyEntry> {
     keys.iter()
@@ -688,6 +770,7 @@ fn gather(inputs: &[Input<'_>], open: &mut InputOpener<'_>) -> Gathered {
             side: input.side,
             certificates: 0,
             crls: 0,
+            ocsp_responses: 0,
             private_keys: 0,
             problems: decoded.problems.len(),
         };
@@ -723,6 +806,18 @@ fn gather(inputs: &[Input<'_>], open: &mut InputOpener<'_>) -> Gathered {
                         );
                     }
                 },
+                Content::Ocsp(ocsp, der) => {
+                    summary.ocsp_responses += 1;
+                    gathered.ocsp.push(ocsp);
+                    gathered.ocsp_sources.push((item.location, der));
+                }
+                Content::UnreadableOcsp(reason) => {
+                    summary.problems += 1;
+                    gathered.note(
+                        Violation::general(Code::MalformedOcspResponse).value(&reason),
+                        Some(item.location),
+                    );
+                }
                 Content::PrivateKey(key) => {
                     summary.private_keys += 1;
                     gathered.keys.push((key, item.location));
@@ -1321,7 +1416,10 @@ fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Option
             // is its own finding.
             (
                 None,
-                Code::ServerConfigProblem | Code::CrlUnusable | Code::RevocationStatusUnknown,
+                Code::ServerConfigProblem
+                | Code::CrlUnusable
+                | Code::OcspResponseUnusable
+                | Code::RevocationStatusUnknown,
             ) => draft.violation.value.clone().unwrap_or_default(),
             (None, _) => String::new(),
         };
@@ -1368,6 +1466,14 @@ fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Option
                     usage: options.usage,
                 },
             );
+            let log_lines = crate::messages::log_lines(v.code)
+                .iter()
+                .filter(|l| line_fits(v, l, &draft.profiles))
+                .map(|l| crate::report::LogLine {
+                    printed_by: l.printed_by.to_owned(),
+                    line: l.example.to_owned(),
+                })
+                .collect();
             Finding {
                 code: v.code,
                 severity: v.code.severity(),
@@ -1377,14 +1483,7 @@ fn merge(drafts: Vec<Draft>, graph: &Graph<'_>, path: &[usize], options: &Option
                 detail: text.detail,
                 remedy: text.remedy,
                 location: draft.location,
-                log_lines: crate::messages::log_lines(v.code)
-                    .iter()
-                    .filter(|l| line_fits(v, l))
-                    .map(|l| crate::report::LogLine {
-                        printed_by: l.printed_by.to_owned(),
-                        line: l.example.to_owned(),
-                    })
-                    .collect(),
+                log_lines,
             }
         })
         .collect()
@@ -1418,11 +1517,18 @@ fn role_words(graph: &Graph<'_>, path: &[usize], index: Option<usize>) -> String
 /// Whether a known line fits the violation: a CRL a stack cannot use fails in one of several
 /// ways (signature, cRLSign, scope, a critical extension on the CRL or on an entry), and only
 /// the line of its own failure is printed.
-fn line_fits(violation: &Violation, line: &crate::messages::Line) -> bool {
+fn line_fits(violation: &Violation, line: &crate::messages::Line, stacks: &[Profile]) -> bool {
+    let value = violation.value.as_deref().unwrap_or_default();
+    let ocsp_line = line.printed_by.contains("ssl_ocsp") || line.printed_by.contains("OCSP");
+    if profiles::from_ocsp(violation) {
+        return ocsp_line_fits(line, stacks);
+    }
+    if ocsp_line {
+        return false;
+    }
     if violation.code != Code::CrlUnusable {
         return true;
     }
-    let value = violation.value.as_deref().unwrap_or_default();
     let example = line.example.to_ascii_lowercase();
     if line.printed_by.starts_with("OpenSSL") {
         return crate::profiles::openssl_errors::first_text(violation)
@@ -1435,6 +1541,19 @@ fn line_fits(violation: &Violation, line: &crate::messages::Line) -> bool {
         return value.contains("cRLSign");
     }
     true
+}
+
+/// Which lines a stack prints for an OCSP finding: nginx's (`ssl_ocsp`) for the OpenSSL
+/// family, Java's for Java (its revoked and unknown-status lines; the others are explained
+/// when pasted).
+fn ocsp_line_fits(line: &crate::messages::Line, stacks: &[Profile]) -> bool {
+    let nginx = line.printed_by.starts_with("nginx");
+    let java = line.printed_by.starts_with("Java");
+    (nginx
+        && stacks
+            .iter()
+            .any(|p| matches!(p, Profile::Openssl | Profile::Nginx)))
+        || (java && stacks.contains(&Profile::Java))
 }
 
 /// A hash of `bytes` to index certificates by (SipHash with fixed keys, several times cheaper

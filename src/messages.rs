@@ -76,6 +76,9 @@ const OPENSSL: &str = "OpenSSL crypto/x509/x509_txt.c (X509_verify_cert_error_st
 const GO: &str = "Go crypto/x509 verify.go and crypto/tls handshake_server.go";
 const RUSTLS: &str = "rustls CertificateError / rustls-webpki Error names";
 const ALERTS: &str = "RFC 8446 section 6.2 and OpenSSL ssl/ssl_stat.c alert strings";
+const NGINX_OCSP: &str =
+    "nginx src/event/ngx_event_openssl_stapling.c (ngx_ssl_ocsp_verify, ngx_ssl_ocsp_get_status)";
+const JAVA_OCSP: &str = "OpenJDK 17, measured (tests/ocsp_differential.rs)";
 
 use Code::*;
 
@@ -936,7 +939,7 @@ table! {
         fragments: &["certificate has been revoked"],
         printed_by: "Java (revocation enabled)",
         example: "java.security.cert.CertPathValidatorException: Certificate has been revoked, reason: UNSPECIFIED, revocation date: Sat May 30 12:00:00 UTC 2026, authority: CN=Example Issuing CA, extension OIDs: []",
-        meaning: "A CRL the server is configured with lists a certificate of the chain.",
+        meaning: "A CRL the server is configured with lists a certificate of the chain, or its OCSP responder says it is revoked.",
         codes: &[Revoked],
         checks: "Which CRL lists which certificate (the revocation section), and whether the revocation was meant.",
         confirmed: "OpenJDK 17, measured (tests/malformed_differential.rs)",
@@ -963,6 +966,42 @@ table! {
         codes: &[CrlUnusable],
         checks: "The extensions of the CRL entry for the client certificate.",
         confirmed: "OpenJDK 17, measured (tests/malformed_differential.rs)",
+    },
+    Known {
+        fragments: &["verify error: certificate revoked"],
+        printed_by: "nginx (ssl_ocsp)",
+        example: "client SSL certificate verify error: certificate revoked while reading client request headers",
+        meaning: "nginx checks client certificates with OCSP (ssl_ocsp) and the responder says the certificate is revoked; nginx answers 400.",
+        codes: &[Revoked],
+        checks: "The OCSP response's status for the client certificate (the revocation section).",
+        confirmed: NGINX_OCSP,
+    },
+    Known {
+        fragments: &["verify error: certificate status unknown"],
+        printed_by: "nginx (ssl_ocsp)",
+        example: "client SSL certificate verify error: certificate status unknown while reading client request headers",
+        meaning: "nginx checks client certificates with OCSP (ssl_ocsp) and the responder does not know the certificate.",
+        codes: &[RevocationStatusUnknown],
+        checks: "That the responder is the one of the CA that issued the certificate, and knows it.",
+        confirmed: NGINX_OCSP,
+    },
+    Known {
+        fragments: &["certificate status request failed"],
+        printed_by: "nginx (ssl_ocsp)",
+        example: "client SSL certificate verify error: certificate status request failed while reading client request headers",
+        meaning: "nginx checks client certificates with OCSP (ssl_ocsp) and got no usable answer: the response does not verify, has no status for the certificate, is out of date, or the responder failed.",
+        codes: &[OcspResponseUnusable],
+        checks: "The OCSP response's signer, status and times (the finding ocsp_response_unusable), and the line nginx logged before this one.",
+        confirmed: NGINX_OCSP,
+    },
+    Known {
+        fragments: &["certificate's revocation status is unknown"],
+        printed_by: "Java (OCSP)",
+        example: "java.security.cert.CertPathValidatorException: Certificate's revocation status is unknown",
+        meaning: "The OCSP responder does not know the certificate.",
+        codes: &[RevocationStatusUnknown],
+        checks: "That the responder is the one of the CA that issued the certificate.",
+        confirmed: JAVA_OCSP,
     },
     Known {
         fragments: &["certificateexpiredexception"],
@@ -1211,16 +1250,144 @@ table! {
 
 /// Every known message, whole, most specific first.
 pub fn all() -> impl Iterator<Item = Known> {
-    LINES.iter().zip(DETAILS).map(|(line, details)| Known {
-        fragments: details.fragments,
-        printed_by: line.printed_by,
-        example: line.example,
-        meaning: details.meaning,
-        codes: line.codes,
-        checks: details.checks,
-        confirmed: details.confirmed,
-    })
+    LINES
+        .iter()
+        .zip(DETAILS)
+        .map(|(line, details)| Known {
+            fragments: details.fragments,
+            printed_by: line.printed_by,
+            example: line.example,
+            meaning: details.meaning,
+            codes: line.codes,
+            checks: details.checks,
+            confirmed: details.confirmed,
+        })
+        .chain(EXPLAIN_ONLY.iter().copied())
 }
+
+/// Messages explained when pasted but not given to findings, kept out of the engine's module
+/// (which carries [`LINES`]; it had no room left for them): nginx's error-log lines that
+/// precede its `certificate status request failed`, and Java's reasons for not using an OCSP
+/// response (a finding says the reason in its own words).
+static EXPLAIN_ONLY: &[Known] = &[
+    Known {
+        fragments: &["responder's certificate not valid for signing ocsp responses"],
+        printed_by: "Java (OCSP)",
+        example: "java.security.cert.CertPathValidatorException: Responder's certificate not valid for signing OCSP responses",
+        meaning: "The responder certificate that signed the OCSP response lacks the OCSPSigning extended key usage.",
+        codes: &[OcspResponseUnusable],
+        checks: "The extended key usage of the responder certificate the response carries.",
+        confirmed: JAVA_OCSP,
+    },
+    Known {
+        fragments: &["responder's certificate is not authorized to sign ocsp responses"],
+        printed_by: "Java (OCSP)",
+        example: "java.security.cert.CertPathValidatorException: Responder's certificate is not authorized to sign OCSP responses",
+        meaning: "The responder certificate that signed the OCSP response was not issued by the CA of the certificate asked about.",
+        codes: &[OcspResponseUnusable],
+        checks: "The issuer of the responder certificate the response carries.",
+        confirmed: JAVA_OCSP,
+    },
+    Known {
+        fragments: &["responder's certificate not within the validity period"],
+        printed_by: "Java (OCSP)",
+        example: "java.security.cert.CertPathValidatorException: Responder's certificate not within the validity period",
+        meaning: "The responder certificate that signed the OCSP response has expired or is not valid yet.",
+        codes: &[OcspResponseUnusable],
+        checks: "The validity of the responder certificate the response carries.",
+        confirmed: JAVA_OCSP,
+    },
+    Known {
+        fragments: &["unable to verify ocsp response's signature"],
+        printed_by: "Java (OCSP)",
+        example: "java.security.cert.CertPathValidatorException: Unable to verify OCSP Response's signature",
+        meaning: "The OCSP response names a signer that is neither the certificate's CA nor a responder certificate the response carries.",
+        codes: &[OcspResponseUnusable],
+        checks: "The responder ID of the response and the certificates it carries.",
+        confirmed: JAVA_OCSP,
+    },
+    Known {
+        fragments: &["error verifying ocsp response's signature"],
+        printed_by: "Java (OCSP)",
+        example: "java.security.cert.CertPathValidatorException: Error verifying OCSP Response's signature",
+        meaning: "The OCSP response's signature does not verify with the key of the signer it names.",
+        codes: &[OcspResponseUnusable],
+        checks: "Which key signed the OCSP response.",
+        confirmed: JAVA_OCSP,
+    },
+    Known {
+        fragments: &["response is unreliable: its validity interval is out-of-date"],
+        printed_by: "Java (OCSP)",
+        example: "java.security.cert.CertPathValidatorException: Response is unreliable: its validity interval is out-of-date",
+        meaning: "A status of the OCSP response is out of date by more than 15 minutes (one without nextUpdate is out of date 15 minutes after its thisUpdate), or dated ahead.",
+        codes: &[OcspResponseUnusable],
+        checks: "The thisUpdate and nextUpdate of every status in the response.",
+        confirmed: JAVA_OCSP,
+    },
+    Known {
+        fragments: &["does not include a response for a certificate supplied in the ocsp request"],
+        printed_by: "Java (OCSP)",
+        example: "java.security.cert.CertPathValidatorException: OCSP response does not include a response for a certificate supplied in the OCSP request",
+        meaning: "The OCSP response has no status for the certificate under the SHA-1 CertID Java asks with.",
+        codes: &[OcspResponseUnusable],
+        checks: "The CertIDs of the response against the certificate and its issuer.",
+        confirmed: JAVA_OCSP,
+    },
+    Known {
+        fragments: &["ocsp response error:"],
+        printed_by: "Java (OCSP)",
+        example: "java.security.cert.CertPathValidatorException: OCSP response error: TRY_LATER",
+        meaning: "The OCSP responder answered with an error instead of a status.",
+        codes: &[OcspResponseUnusable],
+        checks: "The responder: its logs, and whether it serves this CA.",
+        confirmed: JAVA_OCSP,
+    },
+    Known {
+        fragments: &["unable to determine revocation status due to network error"],
+        printed_by: "Java (OCSP)",
+        example: "java.security.cert.CertPathValidatorException: Unable to determine revocation status due to network error",
+        meaning: "The OCSP response could not be read: with a response given to the checker, a critical extension the JDK does not process (measured); otherwise the responder could not be reached.",
+        codes: &[OcspResponseUnusable],
+        checks: "The critical extensions of the OCSP response and of its statuses.",
+        confirmed: JAVA_OCSP,
+    },
+    Known {
+        fragments: &["ocsp_basic_verify() failed"],
+        printed_by: "nginx (ssl_ocsp, error log)",
+        example: "OCSP_basic_verify() failed (SSL: error:13800076:OCSP routines::signer certificate not found) while requesting certificate status",
+        meaning: "The OCSP response is not signed by the certificate's CA or by a responder certificate the CA issued with the OCSPSigning extended key usage, or its signature does not verify.",
+        codes: &[OcspResponseUnusable],
+        checks: "Who signed the OCSP response, and the responder certificate it carries.",
+        confirmed: NGINX_OCSP,
+    },
+    Known {
+        fragments: &["certificate status not found in the ocsp response"],
+        printed_by: "nginx (ssl_ocsp, error log)",
+        example: "certificate status not found in the OCSP response while requesting certificate status",
+        meaning: "The OCSP response has no status for the certificate under the SHA-1 CertID nginx asks with (another serial, another issuer, or a SHA-256 CertID).",
+        codes: &[OcspResponseUnusable],
+        checks: "The CertIDs of the response against the certificate and its issuer.",
+        confirmed: NGINX_OCSP,
+    },
+    Known {
+        fragments: &["ocsp_check_validity() failed"],
+        printed_by: "nginx (ssl_ocsp, error log)",
+        example: "OCSP_check_validity() failed (SSL: error:1380007D:OCSP routines::status expired) while requesting certificate status",
+        meaning: "The status is out of date: its nextUpdate passed more than 5 minutes ago, or its thisUpdate is more than 5 minutes ahead.",
+        codes: &[OcspResponseUnusable],
+        checks: "The status's thisUpdate and nextUpdate against the server's clock.",
+        confirmed: NGINX_OCSP,
+    },
+    Known {
+        fragments: &["ocsp response not successful"],
+        printed_by: "nginx (ssl_ocsp, error log)",
+        example: "OCSP response not successful (3: trylater) while requesting certificate status",
+        meaning: "The OCSP responder answered with an error instead of a status.",
+        codes: &[OcspResponseUnusable],
+        checks: "The responder: its logs, and whether it serves this CA.",
+        confirmed: NGINX_OCSP,
+    },
+];
 
 /// The lines servers and clients print for a diagnosis, the ones specific to it first.
 pub fn log_lines(code: Code) -> Vec<&'static Line> {

@@ -560,6 +560,8 @@ pub fn client_material(
                         }
                     }
                 }
+                // A client presents no OCSP response of its own here.
+                crate::protected::Unlocked::Ocsp(_) => {}
             }
         }
         keys.extend(PrivateKeyDer::pem_slice_iter(bytes).flatten());

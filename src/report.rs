@@ -184,6 +184,42 @@ pub struct CrlEntry {
     pub pem: String,
 }
 
+/// An OCSP response as reported: who answered, and each status it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcspEntry {
+    /// The responderID: a name, or the responder key's SHA-1 hash.
+    pub responder: String,
+    /// `successful`, or the responder's error (`tryLater`, `unauthorized`, …).
+    pub response_status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub produced_at: Option<String>,
+    pub statuses: Vec<OcspStatusEntry>,
+    pub source: Location,
+    /// The response itself, in PEM (for share links; left out of the JSON report).
+    pub pem: String,
+}
+
+/// One status of an OCSP response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcspStatusEntry {
+    /// The serial number it is about, in hex.
+    pub serial: String,
+    /// `good`, `revoked` or `unknown`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub this_update: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_update: Option<String>,
+    /// The hash of its CertID (`SHA-1`, `SHA-256`).
+    pub cert_id_hash: String,
+    /// The certificate of the report it is about (its CertID names it and its issuer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<usize>,
+}
+
 /// A private key as reported: algorithm and match, never its content.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyEntry {
@@ -200,6 +236,8 @@ pub struct InputSummary {
     pub side: Side,
     pub certificates: usize,
     pub crls: usize,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ocsp_responses: usize,
     pub private_keys: usize,
     pub problems: usize,
 }
@@ -221,6 +259,8 @@ pub struct Report {
     pub links: Vec<Link>,
     pub certificates: Vec<CertificateEntry>,
     pub crls: Vec<CrlEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ocsp_responses: Vec<OcspEntry>,
     pub private_keys: Vec<KeyEntry>,
     pub inputs: Vec<InputSummary>,
     /// The server's CertificateRequest, when one was given.
@@ -290,7 +330,7 @@ impl Report {
             Ok(value) => value,
             Err(e) => return format!("{{\"error\": \"{e}\"}}"),
         };
-        for list in ["certificates", "crls"] {
+        for list in ["certificates", "crls", "ocsp_responses"] {
             if let Some(items) = value.get_mut(list).and_then(|v| v.as_array_mut()) {
                 for item in items {
                     if let Some(object) = item.as_object_mut() {
@@ -354,6 +394,9 @@ impl Report {
         for crl in &mut self.crls {
             crl.lists = crl.lists.iter().filter_map(|&i| new(i)).collect();
         }
+        for status in self.ocsp_responses.iter_mut().flat_map(|r| &mut r.statuses) {
+            status.certificate = status.certificate.and_then(new);
+        }
         for finding in &mut self.findings {
             finding.certificate = finding.certificate.and_then(new);
         }
@@ -401,6 +444,7 @@ impl Report {
         self.text_server(&mut out);
         self.text_chain(&mut out);
         self.text_crls(&mut out);
+        self.text_ocsp(&mut out);
         if !self.client_stacks.is_empty() {
             out.push_str("\nWill the client send it? (from the server's CertificateRequest)\n");
             for stack in &self.client_stacks {
@@ -531,6 +575,52 @@ impl Report {
                 "  {:<8} {}\n",
                 profile.name.name(),
                 profile.name.revocation_policy()
+            ));
+        }
+    }
+
+    fn text_ocsp(&self, out: &mut String) {
+        if self.ocsp_responses.is_empty() {
+            return;
+        }
+        out.push_str("\nOCSP responses:\n");
+        for response in &self.ocsp_responses {
+            out.push_str(&format!(
+                "  {} ({}{}):\n",
+                escape::visible(&short_subject(&response.responder)),
+                response.response_status,
+                response
+                    .produced_at
+                    .as_ref()
+                    .map(|at| format!(", produced {at}"))
+                    .unwrap_or_default()
+            ));
+            for status in &response.statuses {
+                let about = status
+                    .certificate
+                    .map_or_else(|| format!("serial {}", status.serial), |i| self.label(i));
+                let revoked = status
+                    .revoked_at
+                    .as_ref()
+                    .map(|at| {
+                        let reason = status.reason.as_deref().map(|r| format!(", {r}"));
+                        format!(" since {at}{}", reason.unwrap_or_default())
+                    })
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "    {about}: {}{revoked} (updated {}, next {}; {} CertID)\n",
+                    status.status,
+                    status.this_update,
+                    status.next_update.as_deref().unwrap_or("none"),
+                    status.cert_id_hash
+                ));
+            }
+        }
+        for profile in &self.profiles {
+            out.push_str(&format!(
+                "  {:<8} {}\n",
+                profile.name.name(),
+                profile.name.ocsp_policy()
             ));
         }
     }

@@ -14,7 +14,9 @@ use crate::report::{Report, Role};
 
 /// The payload format (a version byte, then the fields in postcard's compact serde form); a
 /// link made by another format version is refused, not misread.
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
+/// Links of version 2 (before OCSP responses were carried) are still read.
+const VERSION_2: u8 = 2;
 /// Trusted CAs beyond this many bytes are left out unless the inspection used them (a whole
 /// system trust store would make a link of hundreds of kilobytes).
 pub const MAX_TRUST_BYTES: usize = 48 * 1024;
@@ -29,6 +31,18 @@ pub struct Shared {
     /// How many trusted CAs no path uses were left out: those the report does not list, and
     /// those it lists when they are many bytes.
     pub trust_left_out: usize,
+    /// The OCSP responses given (version 3).
+    pub ocsp: Vec<serde_bytes::ByteBuf>,
+}
+
+/// A version 2 payload: [`Shared`] without its OCSP responses.
+#[derive(Deserialize)]
+struct SharedV2 {
+    time: Timestamp,
+    client: Vec<serde_bytes::ByteBuf>,
+    trust: Vec<serde_bytes::ByteBuf>,
+    crls: Vec<serde_bytes::ByteBuf>,
+    trust_left_out: usize,
 }
 
 /// The DER inside one PEM block.
@@ -67,6 +81,11 @@ impl Shared {
         // Those the report does not list are of no path: left out too, and counted.
         shared.trust_left_out += report.unlisted_trusted;
         shared.crls = report.crls.iter().filter_map(|c| pem_der(&c.pem)).collect();
+        shared.ocsp = report
+            .ocsp_responses
+            .iter()
+            .filter_map(|r| pem_der(&r.pem))
+            .collect();
         shared
     }
 
@@ -80,11 +99,22 @@ impl Shared {
     /// Reads a payload; `None` unless it is exactly one payload of this version.
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
         let (&version, payload) = bytes.split_first()?;
-        if version != VERSION {
-            return None;
-        }
-        match postcard::take_from_bytes(payload) {
-            Ok((shared, [])) => Some(shared),
+        match version {
+            VERSION => match postcard::take_from_bytes(payload) {
+                Ok((shared, [])) => Some(shared),
+                _ => None,
+            },
+            VERSION_2 => match postcard::take_from_bytes::<SharedV2>(payload) {
+                Ok((old, [])) => Some(Self {
+                    time: old.time,
+                    client: old.client,
+                    trust: old.trust,
+                    crls: old.crls,
+                    trust_left_out: old.trust_left_out,
+                    ocsp: Vec::new(),
+                }),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -113,7 +143,9 @@ impl Shared {
             "shared client certificates.pem".to_owned(),
             pem("CERTIFICATE", &self.client).into_bytes(),
         )];
-        let trust = pem("CERTIFICATE", &self.trust) + &pem("X509 CRL", &self.crls);
+        let trust = pem("CERTIFICATE", &self.trust)
+            + &pem("X509 CRL", &self.crls)
+            + &pem("OCSP RESPONSE", &self.ocsp);
         if !trust.is_empty() {
             inputs.push((
                 Side::Trust,

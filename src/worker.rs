@@ -9,8 +9,9 @@
 //! Protected inputs (PKCS#12 files, encrypted keys, Java keystores) are opened by a worker of
 //! its own, which this one starts the first time an inspection has such a part
 //! (src/unlock_worker.rs): the engine's module then carries none of the ciphers, key
-//! derivations and container code, which most inspections never need. An inspection with
-//! protected parts is run once to find them, and again with their answers.
+//! derivations and container code, which most inspections never need. OCSP responses are read
+//! the same way by the OCSP module (src/ocsp_worker.rs). An inspection with such parts is run
+//! once to find them, and again with their answers.
 
 use mtls_inspector::channel::{EngineReply, EngineRequest, File, Inspection, UnlockRequest};
 use mtls_inspector::inspect::Prepared;
@@ -101,16 +102,25 @@ fn main() {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    use mtls_inspector::channel::UnlockReply;
+    use mtls_inspector::channel::{OcspReply, UnlockReply};
     use wasm_bindgen::JsCast as _;
     use wasm_bindgen::closure::Closure;
 
-    /// The unlock worker, once started, and what waits for it to be ready.
-    #[derive(Default)]
-    struct Unlocker {
+    /// A helper worker (the unlock or the OCSP module), once started, and what waits for it to
+    /// be ready.
+    struct Helper {
+        loader: &'static str,
         worker: Option<web_sys::Worker>,
         ready: bool,
         queued: Option<wasm_bindgen::JsValue>,
+    }
+
+    /// The answers of an inspection's parts as they come back from the helpers: which parts
+    /// each helper was given (positions in the request), and the answers so far.
+    struct Gathering {
+        id: u32,
+        positions: [Vec<usize>; 2],
+        answers: Vec<Option<Answer>>,
     }
 
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
@@ -124,25 +134,69 @@ fn main() {
     };
     let complain = |what: String| web_sys::console::error_1(&what.into());
     let engine = Rc::new(RefCell::new(Engine::default()));
-    let unlocker = Rc::new(RefCell::new(Unlocker::default()));
+    let helper = |loader| Helper {
+        loader,
+        worker: None,
+        ready: false,
+        queued: None,
+    };
+    // Protected parts go to the unlock module, OCSP responses to the OCSP module.
+    let helpers = Rc::new(RefCell::new([
+        helper("./mtls-inspector-unlock_loader.js"),
+        helper("./mtls-inspector-ocsp_loader.js"),
+    ]));
+    let gathering: Rc<RefCell<Option<Gathering>>> = Rc::new(RefCell::new(None));
 
-    // The unlock worker's answers.
-    let on_unlocked = {
-        let (engine, unlocker, send) = (engine.clone(), unlocker.clone(), send.clone());
+    // A helper's answers.
+    let on_answer = |which: usize| {
+        let (engine, helpers, gathering, send) = (
+            engine.clone(),
+            helpers.clone(),
+            gathering.clone(),
+            send.clone(),
+        );
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            match serde_wasm_bindgen::from_value::<UnlockReply>(event.data()) {
+            // The unlock module answers `UnlockReply`s, the OCSP module `OcspReply`s.
+            let reply = if which == 0 {
+                serde_wasm_bindgen::from_value::<UnlockReply>(event.data())
+            } else {
+                serde_wasm_bindgen::from_value::<OcspReply>(event.data()).map(|reply| {
+                    match reply.answers() {
+                        Some((id, answers)) => UnlockReply::Unlocked { id, answers },
+                        None => UnlockReply::Ready,
+                    }
+                })
+            };
+            match reply {
                 Ok(UnlockReply::Ready) => {
-                    let mut unlocker = unlocker.borrow_mut();
-                    unlocker.ready = true;
-                    let queued = unlocker.queued.take();
-                    if let (Some(worker), Some(message)) = (unlocker.worker.as_ref(), queued) {
+                    let mut helpers = helpers.borrow_mut();
+                    let Some(helper) = helpers.get_mut(which) else {
+                        return;
+                    };
+                    helper.ready = true;
+                    if let (Some(worker), Some(message)) =
+                        (helper.worker.as_ref(), helper.queued.take())
+                    {
                         worker.post_message(&message).ok();
                     }
                 }
                 Ok(UnlockReply::Unlocked { id, answers }) => {
-                    let mut engine = engine.borrow_mut();
-                    if let Some(reply) = engine.unlocked(id, &answers) {
-                        send(&reply);
+                    let mut gathered = gathering.borrow_mut();
+                    let Some(waiting) = gathered.as_mut().filter(|g| g.id == id) else {
+                        return;
+                    };
+                    let positions = waiting.positions.get(which).cloned().unwrap_or_default();
+                    for (position, answer) in positions.into_iter().zip(answers) {
+                        if let Some(slot) = waiting.answers.get_mut(position) {
+                            *slot = Some(answer);
+                        }
+                    }
+                    if waiting.answers.iter().all(Option::is_some) {
+                        let all: Vec<Answer> = waiting.answers.drain(..).flatten().collect();
+                        *gathered = None;
+                        if let Some(reply) = engine.borrow_mut().unlocked(id, &all) {
+                            send(&reply);
+                        }
                     }
                 }
                 Err(error) => {
@@ -151,31 +205,62 @@ fn main() {
             }
         })
     };
-    let unlock = move |request: &UnlockRequest| {
+    let on_answers = [on_answer(0), on_answer(1)];
+    let ask = move |which: usize, request: &UnlockRequest| {
         let Ok(message) = serde_wasm_bindgen::to_value(request) else {
-            return complain("mtls-inspector worker: cannot ask the unlock worker".into());
+            return complain("mtls-inspector worker: cannot ask a helper worker".into());
         };
-        let mut unlocker = unlocker.borrow_mut();
-        if unlocker.worker.is_none() {
+        let mut helpers = helpers.borrow_mut();
+        let (Some(helper), Some(on_answer)) = (helpers.get_mut(which), on_answers.get(which))
+        else {
+            return;
+        };
+        if helper.worker.is_none() {
             let options = web_sys::WorkerOptions::new();
             options.set_type(web_sys::WorkerType::Module);
-            match web_sys::Worker::new_with_options("./mtls-inspector-unlock_loader.js", &options) {
+            match web_sys::Worker::new_with_options(helper.loader, &options) {
                 Ok(worker) => {
-                    worker.set_onmessage(Some(on_unlocked.as_ref().unchecked_ref()));
-                    unlocker.worker = Some(worker);
+                    worker.set_onmessage(Some(on_answer.as_ref().unchecked_ref()));
+                    helper.worker = Some(worker);
                 }
                 Err(_) => {
-                    return complain(
-                        "mtls-inspector worker: cannot start the unlock worker".into(),
-                    );
+                    return complain(format!(
+                        "mtls-inspector worker: cannot start {}",
+                        helper.loader
+                    ));
                 }
             }
         }
-        match (unlocker.ready, unlocker.worker.as_ref()) {
+        match (helper.ready, helper.worker.as_ref()) {
             (true, Some(worker)) => {
                 worker.post_message(&message).ok();
             }
-            _ => unlocker.queued = Some(message),
+            _ => helper.queued = Some(message),
+        }
+    };
+    // An inspection's parts, each sent to its helper; the answers are put back in order.
+    let unlock = move |request: &UnlockRequest| {
+        let mut positions: [Vec<usize>; 2] = Default::default();
+        let mut parts: [Vec<(usize, Locked)>; 2] = Default::default();
+        for (position, part) in request.parts.iter().enumerate() {
+            let which = usize::from(matches!(part.1, Locked::Ocsp(_)));
+            positions[which].push(position);
+            parts[which].push(part.clone());
+        }
+        *gathering.borrow_mut() = Some(Gathering {
+            id: request.id,
+            positions,
+            answers: vec![None; request.parts.len()],
+        });
+        for (which, parts) in parts.into_iter().enumerate() {
+            if !parts.is_empty() {
+                let asked = UnlockRequest {
+                    id: request.id,
+                    passwords: request.passwords.clone(),
+                    parts,
+                };
+                ask(which, &asked);
+            }
         }
     };
     let reply = send.clone();
@@ -284,6 +369,48 @@ mod tests {
         };
         assert_eq!(**report, later.report());
         assert!(report.inputs.iter().all(|input| input.private_keys == 1));
+    }
+
+    #[test]
+    fn an_ocsp_response_is_read_by_the_ocsp_worker_beside_a_protected_part() {
+        let mut asked = inspection(5, encrypted_key("hunter2"), &["hunter2"]);
+        // OCSPResponse { tryLater }: the responder's error, read as such.
+        asked.inputs.push(File {
+            side: Side::Trust,
+            name: "response.der".into(),
+            bytes: vec![0x30, 0x03, 0x0a, 0x01, 0x03],
+        });
+        let mut engine = Engine::default();
+        let Step::Unlock(request) = engine.request(EngineRequest::Inspect(asked.clone())) else {
+            panic!("the parts are sent to be read")
+        };
+        assert!(matches!(
+            request.parts.as_slice(),
+            [(0, Locked::Pkcs8(_)), (1, Locked::Ocsp(_))]
+        ));
+        // As the browser's loop does: each part to its module, the answers put back in order.
+        let only = |ocsp: bool| channel::UnlockRequest {
+            parts: request
+                .parts
+                .iter()
+                .filter(|(_, part)| matches!(part, Locked::Ocsp(_)) == ocsp)
+                .cloned()
+                .collect(),
+            ..request.clone()
+        };
+        let channel::UnlockReply::Unlocked { answers: keys, .. } = channel::unlock(only(false))
+        else {
+            panic!("answered")
+        };
+        let (id, responses) = channel::read_ocsp(only(true)).answers().expect("answered");
+        let answers: Vec<Answer> = keys.into_iter().chain(responses).collect();
+        let Some(EngineReply::Report { report, .. }) = engine.unlocked(id, &answers) else {
+            panic!("a report")
+        };
+        assert_eq!(*report, asked.report());
+        assert_eq!(report.ocsp_responses.len(), 1);
+        assert_eq!(report.ocsp_responses[0].response_status, "tryLater");
+        assert_eq!(report.inputs[0].private_keys, 1);
     }
 
     #[test]

@@ -35,6 +35,7 @@ fn go_profile_agrees_with_go_crypto_x509_on_every_scenario() {
             client,
             roots: &s.trust,
             crls: &[],
+            ocsp: &[],
             time: s.time,
             usage: Usage::Client,
         })
@@ -84,6 +85,7 @@ fn go_profile_agrees_with_go_on_the_limbo_cases() {
             client: &case.chain,
             roots: &case.roots,
             crls: &[],
+            ocsp: &[],
             time: case.time,
             usage: case.usage,
         })

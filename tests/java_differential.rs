@@ -29,6 +29,7 @@ fn java_decides(label: &str, cases: &[Case]) -> Vec<(bool, String)> {
             client: &c.chain,
             roots: &c.roots,
             crls: &c.crls,
+            ocsp: &[],
             time: c.time,
             usage: c.usage,
         })

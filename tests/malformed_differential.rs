@@ -101,6 +101,7 @@ fn every_profile_decides_the_malformed_corpus_as_its_stack_does() {
             client: &clients[i],
             roots: &roots[i],
             crls: &crls[i],
+            ocsp: &[],
             time: case.time,
             usage: Usage::Client,
         })

@@ -67,8 +67,8 @@ fn a_revoked_client_is_shown_with_the_crl_that_lists_it_and_each_servers_policy(
     let since = mtls_inspector::diagnosis::format_time(NOW - DAY);
     assert!(
         revoked.detail.ends_with(&format!(
-            "CN=Revocation Issuing CA): revoked since \
-             {since}, reason keyCompromise."
+            "is revoked: the CRL of 'O=mtls-inspector tests, CN=Revocation Issuing CA' lists it, \
+             revoked since {since}, reason keyCompromise."
         )),
         "{}",
         revoked.detail

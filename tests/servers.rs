@@ -128,22 +128,7 @@ fn launch(dir: &Path, log: &Path, mut start: impl FnMut(u16) -> Command) -> (u16
 fn at_now(program: &str) -> Command {
     remove_leaked_faketime_state();
     let mut command = Command::new(program);
-    let time = common::at(NOW);
-    command
-        .env("LD_PRELOAD", faketime_library())
-        .env(
-            "FAKETIME",
-            format!(
-                "@{}-{:02}-{:02} {:02}:{:02}:{:02}",
-                time.year(),
-                u8::from(time.month()),
-                time.day(),
-                time.hour(),
-                time.minute(),
-                time.second()
-            ),
-        )
-        .env("DONT_FAKE_MONOTONIC", "1");
+    command.envs(common::faketime_env(NOW));
     command
 }
 
@@ -171,18 +156,6 @@ fn remove_leaked_faketime_state() {
             let _ = std::fs::remove_file(entry.path());
         }
     }
-}
-
-/// libfaketime's multithreaded library, where Debian's `faketime` package puts it
-/// (`/usr/lib/<multiarch triple>/faketime/`).
-fn faketime_library() -> PathBuf {
-    std::fs::read_dir("/usr/lib")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path().join("faketime/libfaketimeMT.so.1"))
-        .find(|library| library.exists())
-        .expect("libfaketimeMT.so.1 under /usr/lib/*/faketime (apt-get install faketime)")
 }
 
 /// A directory of its own for one server, holding copies of the suite's `files` (and what

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Prints the page's three modules, gzipped (dist/), and fails above their budgets:
+# Prints the page's modules, gzipped (dist/), and fails above their budgets:
 #   the UI the page loads first (its wasm, JS glue and the CSS),
-#   the engine its Web Worker loads (wasm, JS glue and loader), and
+#   the engine its Web Worker loads (wasm, JS glue and loader),
 #   the explain module, loaded in a worker of its own when a log line is first pasted,
-#   the unlock module, loaded by the engine's worker when an input first has a protected part, and
-#   the export module, loaded in a worker of its own when an export or share link is first asked.
+#   the unlock module, loaded by the engine's worker when an input first has a protected part,
+#   the export module, loaded in a worker of its own when an export or share link is first asked, and
+#   the OCSP module, loaded by the engine's worker when an input first holds an OCSP response.
 # KB = 1,000 bytes: the stricter reading of the budgets.
 set -euo pipefail
 UI_BUDGET_KB=${1:-200}
@@ -12,6 +13,7 @@ ENGINE_BUDGET_KB=${2:-350}
 EXPLAIN_BUDGET_KB=${3:-60}
 UNLOCK_BUDGET_KB=${4:-100}
 EXPORT_BUDGET_KB=${5:-80}
+OCSP_BUDGET_KB=${6:-100}
 cd "$(dirname "$0")/../dist"
 status=0
 measure() {
@@ -36,4 +38,5 @@ measure engine "$ENGINE_BUDGET_KB" mtls-inspector-engine_bg.wasm mtls-inspector-
 measure explain "$EXPLAIN_BUDGET_KB" mtls-inspector-explain_bg.wasm mtls-inspector-explain.js mtls-inspector-explain_loader.js
 measure unlock "$UNLOCK_BUDGET_KB" mtls-inspector-unlock_bg.wasm mtls-inspector-unlock.js mtls-inspector-unlock_loader.js
 measure export "$EXPORT_BUDGET_KB" mtls-inspector-export_bg.wasm mtls-inspector-export.js mtls-inspector-export_loader.js
+measure ocsp "$OCSP_BUDGET_KB" mtls-inspector-ocsp_bg.wasm mtls-inspector-ocsp.js mtls-inspector-ocsp_loader.js
 exit $status

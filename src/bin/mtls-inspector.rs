@@ -53,6 +53,9 @@ struct Check {
     /// Certificate revocation lists the server is configured with
     #[arg(long, value_name = "FILE")]
     crl: Vec<String>,
+    /// OCSP responses (DER) the server's responder gives for the client's certificates
+    #[arg(long, value_name = "FILE")]
+    ocsp: Vec<String>,
     /// The server's configuration (nginx): its profile takes its settings from it, and the
     /// report says what the server derives from the certificate (repeatable: PostgreSQL's
     /// pg_hba.conf, pg_ident.conf and postgresql.conf together)
@@ -304,7 +307,12 @@ fn check(command: Check) -> Result<ExitCode, String> {
         let name = if path == "-" { "stdin" } else { path };
         files.push((Side::Client, name.to_owned(), read(path)?));
     }
-    for path in command.trust.iter().chain(&command.crl) {
+    for path in command
+        .trust
+        .iter()
+        .chain(&command.crl)
+        .chain(&command.ocsp)
+    {
         files.push((Side::Trust, path.clone(), read(path)?));
     }
     let mut server_configs = Vec::new();

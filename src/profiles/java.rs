@@ -192,6 +192,15 @@ fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -
             &mut violations,
         );
     }
+    if !context.ocsp.is_empty() {
+        ocsp(
+            context,
+            path,
+            checked.len(),
+            OcspRules::Java,
+            &mut violations,
+        );
+    }
     violations
 }
 

@@ -22,6 +22,7 @@ pub use crate::usage::Usage;
 pub mod go;
 pub mod java;
 mod name_constraints;
+mod ocsp;
 pub mod openssl;
 pub mod openssl_errors;
 mod revocation;
@@ -31,6 +32,7 @@ pub(crate) use name_constraints::{CommonName, name_constraints};
 
 pub use go::go_rules;
 pub use java::java_rules;
+use ocsp::{OcspRules, ocsp};
 pub use openssl::{OpensslSettings, openssl_rules};
 use revocation::{CrlRules, revocation};
 pub use webpki::{
@@ -86,6 +88,33 @@ impl Profile {
     }
 
     /// How the server this profile stands for uses CRLs, in one sentence.
+    /// What the profile's server does with the OCSP responses given (the responder's answers).
+    pub fn ocsp_policy(self) -> &'static str {
+        match self {
+            Self::Webpki => "rustls does not check client certificates with OCSP",
+            Self::Openssl => {
+                "OpenSSL-based servers that check client certificates with OCSP ask about every \
+                 certificate of the chain but the root: the answer must be signed by the \
+                 certificate's CA or by a responder certificate it issued with OCSPSigning, hold \
+                 a status under a SHA-1 CertID, be current within 5 minutes, and say good"
+            }
+            Self::Nginx => {
+                "nginx with ssl_ocsp on asks about every certificate of the chain but the root \
+                 (ssl_ocsp leaf: the client certificate only): the answer must be signed by the \
+                 certificate's CA or by a responder certificate it issued with OCSPSigning, hold \
+                 a status under a SHA-1 CertID, be current within 5 minutes, and say good"
+            }
+            Self::Go => "Go's crypto/tls never checks client certificates with OCSP",
+            Self::Java => {
+                "a Java server with revocation and OCSP enabled needs the client certificate's \
+                 status: signed by its CA or by a responder certificate the CA issued with \
+                 OCSPSigning, every status of the answer current within 15 minutes (one \
+                 without nextUpdate only 15 minutes after its thisUpdate), no unknown critical \
+                 extension, and good"
+            }
+        }
+    }
+
     pub fn revocation_policy(self) -> &'static str {
         match self {
             Self::Webpki => {
@@ -119,6 +148,8 @@ impl Profile {
 pub struct Context<'a> {
     pub graph: &'a Graph<'a>,
     pub crls: &'a [Crl],
+    /// The OCSP responses given: what the server's responder answers.
+    pub ocsp: &'a [std::sync::Arc<crate::read::ocsp::Ocsp>],
     pub time: Timestamp,
     pub usage: Usage,
     /// The client certificate.
@@ -131,6 +162,15 @@ impl Context<'_> {
     fn certificate(&self, index: usize) -> Option<&Certificate> {
         self.graph.certificate(index)
     }
+}
+
+/// Is this a finding of an OCSP answer (rather than of a CRL or of the chain)?
+pub fn from_ocsp(violation: &Violation) -> bool {
+    violation.code == Code::OcspResponseUnusable
+        || violation
+            .value
+            .as_deref()
+            .is_some_and(|v| v.contains("OCSP response"))
 }
 
 /// How a server checks the CRLs it is configured with.

@@ -126,13 +126,16 @@ pub struct OpensslSettings {
     /// `X509_V_FLAG_PARTIAL_CHAIN` (`-partial_chain`; Envoy sets it): when no path reaches a
     /// self-signed certificate of the trust store, any certificate of the store ends one.
     pub partial_chain: bool,
+    /// Which certificates are checked with OCSP (nginx `ssl_ocsp leaf` or `on`; the same
+    /// three choices as for CRLs): the responses given are the responder's answers.
+    pub ocsp: CrlCheck,
 }
 
 impl OpensslSettings {
     /// The defaults a profile stands for, without a server configuration: a CRL given is a
     /// CRL the server is configured with, and OpenSSL-based servers (nginx, HAProxy,
     /// PostgreSQL) then check every level of the chain.
-    pub fn for_profile(profile: Profile, have_crls: bool) -> Self {
+    pub fn for_profile(profile: Profile, have_crls: bool, have_ocsp: bool) -> Self {
         let crl = if have_crls {
             CrlCheck::Chain
         } else {
@@ -143,11 +146,21 @@ impl OpensslSettings {
                 max_intermediates: Some(1),
                 crl,
                 partial_chain: false,
+                ocsp: if have_ocsp {
+                    CrlCheck::Chain
+                } else {
+                    CrlCheck::Off
+                },
             },
             _ => Self {
                 max_intermediates: None,
                 crl,
                 partial_chain: false,
+                ocsp: if have_ocsp {
+                    CrlCheck::Chain
+                } else {
+                    CrlCheck::Off
+                },
             },
         }
     }
@@ -219,6 +232,19 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
             _ => below_anchor.len(),
         };
         revocation(context, &path, checked, CrlRules::Openssl, &mut violations);
+    }
+    // nginx asks after verification succeeded, about every certificate of the verified chain
+    // but its root (`ssl_ocsp on`), or the client certificate only (`ssl_ocsp leaf`).
+    let verified = !violations
+        .iter()
+        .any(|v| v.code.severity() == crate::diagnosis::Severity::Error);
+    let complete = matches!(search, Search::Complete(_));
+    if settings.ocsp != CrlCheck::Off && !context.ocsp.is_empty() && verified && complete {
+        let checked = match settings.ocsp {
+            CrlCheck::Leaf => 1,
+            _ => path.len().saturating_sub(1),
+        };
+        ocsp(context, &path, checked, OcspRules::Openssl, &mut violations);
     }
     unreadable_sent(context, unreadable, &mut violations);
     dead_end(&search, &mut violations);

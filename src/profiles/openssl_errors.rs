@@ -60,6 +60,17 @@ enum Phase {
     NameConstraints,
 }
 
+/// How nginx says an OCSP finding (`ngx_ssl_ocsp_get_status`): `certificate revoked`,
+/// `certificate status unknown`, or `certificate status request failed`.
+pub fn ocsp_failure(violations: &[Violation]) -> Option<&'static str> {
+    let found = violations.iter().find(|v| crate::profiles::from_ocsp(v))?;
+    Some(match found.code {
+        Code::Revoked => "certificate revoked",
+        Code::RevocationStatusUnknown => "certificate status unknown",
+        _ => "certificate status request failed",
+    })
+}
+
 /// Errors of one violation: (phase, number, text).
 /// The text of the first error OpenSSL reports for this violation (`X509_verify_cert_error_string`).
 pub fn first_text(violation: &Violation) -> Option<&'static str> {
@@ -69,6 +80,11 @@ pub fn first_text(violation: &Violation) -> Option<&'static str> {
 fn errors_of(violation: &Violation) -> Vec<(Phase, u32, &'static str)> {
     use Phase::*;
     let value = violation.value.as_deref().unwrap_or_default();
+    // What a server makes of an OCSP answer is its own, after verification: not an error of
+    // `X509_verify_cert` (`ocsp_failure` says it as nginx does).
+    if crate::profiles::from_ocsp(violation) {
+        return Vec::new();
+    }
     match violation.code {
         // Building stops at the depth limit: too long, then no issuer for the last one kept.
         Code::ChainTooDeep => vec![

@@ -564,7 +564,7 @@ fn revoked(crl: &Crl, entry: &crate::read::crl::Revoked) -> (Code, String) {
     (
         Code::Revoked,
         format!(
-            " (the CRL of {}): revoked since {}{reason}",
+            ": the CRL of `{}` lists it, revoked since {}{reason}",
             crl.issuer,
             crate::diagnosis::format_time(entry.date)
         ),

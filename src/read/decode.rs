@@ -73,6 +73,10 @@ pub enum Content {
     Certificate(Vec<u8>),
     /// A DER certificate revocation list.
     Crl(Vec<u8>),
+    /// An OCSP response, read, and its bytes.
+    Ocsp(std::sync::Arc<crate::read::ocsp::Ocsp>, Vec<u8>),
+    /// Something shaped as an OCSP response that does not read as one, and why.
+    UnreadableOcsp(String),
     /// An unencrypted private key, reduced to what is needed to match it to a certificate.
     PrivateKey(PrivateKey),
     /// A certificate signing request: recognised, not used.
@@ -421,6 +425,8 @@ fn decode_pem_block(
             content: Content::Crl(der),
             location,
         }),
+        // No standard label; the report's share links write OCSP responses so.
+        "OCSP RESPONSE" => ocsp_part(der, location, unlock, out),
         "PKCS7" | "CERTIFICATE CHAIN" => {
             if !decode_pkcs7(&der, &location, out) {
                 expect(out, "a PKCS#7 certificate bag");
@@ -497,7 +503,9 @@ fn decrypt_key(der: &[u8], location: Location, unlock: &mut Opener<'_>, out: &mu
 fn key(answer: Answer) -> Result<Vec<u8>, Failure> {
     match answer? {
         Unlocked::Key(plain) => Ok(plain),
-        Unlocked::Container(_) => Err(Failure::Malformed(protected::Damaged::EncryptedKey)),
+        Unlocked::Container(_) | Unlocked::Ocsp(_) => {
+            Err(Failure::Malformed(protected::Damaged::EncryptedKey))
+        }
     }
 }
 
@@ -505,7 +513,7 @@ fn key(answer: Answer) -> Result<Vec<u8>, Failure> {
 fn container(answer: Answer) -> Result<protected::Opened, Failure> {
     match answer? {
         Unlocked::Container(opened) => Ok(opened),
-        Unlocked::Key(_) => Err(Failure::Malformed(protected::Damaged::Pkcs12)),
+        Unlocked::Key(_) | Unlocked::Ocsp(_) => Err(Failure::Malformed(protected::Damaged::Pkcs12)),
     }
 }
 
@@ -546,6 +554,7 @@ fn failure_problem(failure: Failure, container: Container) -> Problem {
         Failure::Malformed(damaged) => Problem::MalformedDer {
             expected: damaged.expected(),
         },
+        Failure::Unreadable(reason) => Problem::Unopenable { what, reason },
         Failure::Unsupported(scheme) => Problem::Unopenable {
             what,
             reason: format!("it is protected with {scheme}, which this tool cannot decrypt"),
@@ -623,6 +632,7 @@ fn take_opened(
 #[derive(Debug, PartialEq, Eq)]
 enum Shape {
     CertificateOrCrl,
+    Ocsp,
     Pkcs7,
     Pkcs12,
     Pkcs8,
@@ -685,6 +695,8 @@ fn shape(der_bytes: &[u8]) -> Shape {
                 Shape::CertificateOrCrl
             }
         }
+        // OCSPResponse: responseStatus ENUMERATED, [0] EXPLICIT responseBytes when successful.
+        [0x0a] | [0x0a, 0xa0] => Shape::Ocsp,
         [0x02, 0x30, 0x04, ..] => Shape::Pkcs8,
         [0x30, 0x04] => Shape::EncryptedPkcs8,
         [0x02, 0x04, ..] => Shape::Sec1,
@@ -726,6 +738,7 @@ fn decode_der(
             content: Content::Certificate(der_bytes.to_vec()),
             location,
         }),
+        Shape::Ocsp => ocsp_part(der_bytes.to_vec(), location, unlock, out),
         Shape::Pkcs7 => {
             if !decode_pkcs7(der_bytes, &location, out) {
                 out.problem(
@@ -750,6 +763,18 @@ fn decode_der(
         }),
         Shape::Unknown => out.problem(location, Problem::NotRecognised { binary: true }),
     }
+}
+
+/// An OCSP response, read by the `unlock` opener (in the page, by a module of its own). Until
+/// its answer is known, nothing is added.
+fn ocsp_part(der: Vec<u8>, location: Location, unlock: &mut Opener<'_>, out: &mut Decoded) {
+    let content = match unlock(Locked::Ocsp(der.clone())) {
+        // The module that read it does not send the bytes back.
+        Ok(Unlocked::Ocsp(ocsp)) => Content::Ocsp(ocsp, der),
+        Err(Failure::Unreadable(reason)) => Content::UnreadableOcsp(reason),
+        _ => return,
+    };
+    out.items.push(Item { content, location });
 }
 
 /// Reads the certificates and CRLs of a PKCS#7 SignedData bag. Returns false when the structure

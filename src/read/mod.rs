@@ -17,6 +17,7 @@ pub mod faults;
 pub mod keys;
 pub(crate) mod keystore;
 pub mod names;
+pub mod ocsp;
 pub mod openssl_names;
 pub mod protected;
 pub mod signature;

@@ -47,6 +47,8 @@ pub enum Failure {
     TooMuchWork,
     /// The structure is broken.
     Malformed(Damaged),
+    /// It does not read as what it looked like (an OCSP response), for this reason.
+    Unreadable(String),
 }
 
 /// The structure found broken.
@@ -96,6 +98,10 @@ pub enum Locked {
     Pkcs12(#[serde(with = "serde_bytes")] Vec<u8>),
     /// A Java keystore (JKS or JCEKS).
     Keystore(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// An OCSP response: not protected, but read by a module of its own in the page (its
+    /// reader, x509-ocsp, is ~40 KB the engine's module would carry for a rare input), so it
+    /// travels the same way (src/ocsp_worker.rs).
+    Ocsp(#[serde(with = "serde_bytes")] Vec<u8>),
 }
 
 /// What opening a [`Locked`] part gave.
@@ -105,6 +111,10 @@ pub enum Unlocked {
     Key(#[serde(with = "serde_bytes")] Vec<u8>),
     /// What a PKCS#12 file or keystore held.
     Container(Opened),
+    /// An OCSP response, read. It travels as [`crate::channel::OcspReply`], not in the unlock
+    /// module's answers (whose module then carries no code to send one).
+    #[serde(skip)]
+    Ocsp(std::sync::Arc<crate::read::ocsp::Ocsp>),
 }
 
 /// The answer for one [`Locked`] part.
@@ -116,6 +126,25 @@ pub type Answer = Result<Unlocked, Failure>;
 /// module carries no cipher, key derivation or container code (src/worker.rs).
 pub fn open(keyring: &mut Keyring<'_>, locked: Locked) -> Answer {
     match locked {
+        Locked::Ocsp(der) => read_ocsp(&der),
+        locked => open_protected(keyring, locked),
+    }
+}
+
+/// Reads an OCSP response (the page's OCSP module answers with this).
+pub fn read_ocsp(der: &[u8]) -> Answer {
+    crate::read::ocsp::Ocsp::parse(der)
+        .map(|ocsp| Unlocked::Ocsp(std::sync::Arc::new(ocsp)))
+        .map_err(|error| Failure::Unreadable(error.0))
+}
+
+/// Opens a protected part; an OCSP response is not one (the unlock worker answers with this,
+/// and so carries no OCSP reader).
+fn open_protected(keyring: &mut Keyring<'_>, locked: Locked) -> Answer {
+    match locked {
+        Locked::Ocsp(_) => Err(Failure::Unreadable(
+            "an OCSP response is read by the OCSP module".to_owned(),
+        )),
         Locked::LegacyPem { dek_info, der } => {
             decrypt_legacy_pem(&dek_info, &der, keyring).map(Unlocked::Key)
         }
@@ -142,13 +171,18 @@ impl<'a> Keyrings<'a> {
         }
     }
 
-    /// Opens a protected part of input number `input`.
+    /// Opens a protected part of input number `input` (or reads an OCSP response).
     pub fn open(&mut self, input: usize, locked: Locked) -> Answer {
-        let keyring = self
-            .by_input
+        match locked {
+            Locked::Ocsp(der) => read_ocsp(&der),
+            locked => open_protected(self.keyring(input), locked),
+        }
+    }
+
+    fn keyring(&mut self, input: usize) -> &mut Keyring<'a> {
+        self.by_input
             .entry(input)
-            .or_insert_with(|| Keyring::new(self.passwords));
-        open(keyring, locked)
+            .or_insert_with(|| Keyring::new(self.passwords))
     }
 }
 
@@ -159,7 +193,7 @@ pub fn open_all(passwords: &[String], parts: Vec<(usize, Locked)>) -> Vec<Answer
     let mut keyrings = Keyrings::new(passwords);
     parts
         .into_iter()
-        .map(|(input, locked)| keyrings.open(input, locked))
+        .map(|(input, locked)| open_protected(keyrings.keyring(input), locked))
         .collect()
 }
 

@@ -138,6 +138,9 @@ pub struct ServerConfig {
     pub crl: CrlCheck,
     /// Whether any certificate of the trust store may end a path (`X509_V_FLAG_PARTIAL_CHAIN`).
     pub partial_chain: bool,
+    /// Which certificates are checked with OCSP (nginx `ssl_ocsp leaf` or `on`): the OCSP
+    /// responses given are then the responder's answers.
+    pub ocsp: CrlCheck,
     /// The settings that decide, each with where it is written (defaults say so).
     pub settings: Vec<Setting>,
     /// Directives read but not about client certificates.
@@ -175,6 +178,7 @@ impl ServerConfig {
             max_intermediates: None,
             crl: CrlCheck::Off,
             partial_chain: false,
+            ocsp: CrlCheck::Off,
             settings: Vec::new(),
             ignored: Vec::new(),
             files: Vec::new(),
@@ -228,6 +232,7 @@ pub fn outcome(
     top: usize,
     chain_fails: bool,
     user: Option<&str>,
+    ocsp: Option<&str>,
 ) -> Outcome {
     // A server that asks for no certificate lets the client through, whatever it is: the
     // setting that says so, and the variable that says none was asked for.
@@ -249,7 +254,7 @@ pub fn outcome(
         ServerKind::Apache if off => not_asked("SSLVerifyClient none", Some("SSL_CLIENT_VERIFY")),
         ServerKind::Mosquitto if off => not_asked("require_certificate false", None),
         ServerKind::Envoy if off => not_asked("no validation_context", None),
-        ServerKind::Nginx => nginx::outcome(config, leaf, errors),
+        ServerKind::Nginx => nginx::outcome(config, leaf, errors, ocsp),
         ServerKind::Postgresql => postgres::outcome(config, leaf, errors, user),
         ServerKind::Haproxy => haproxy::outcome(config, leaf, errors),
         ServerKind::Apache => apache::outcome(config, leaf, errors, top),

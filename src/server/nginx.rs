@@ -175,6 +175,7 @@ const CLIENT_DIRECTIVES: &[&str] = &[
     "ssl_client_certificate",
     "ssl_trusted_certificate",
     "ssl_crl",
+    "ssl_ocsp",
     "ssl_certificate",
     "ssl_certificate_key",
 ];
@@ -315,18 +316,12 @@ pub(super) fn read(name: &str, text: &str) -> ServerConfig {
 fn apply(config: &mut ServerConfig, candidate: &Candidate<'_>, tree: &[Directive], name: &str) {
     match candidate.get(tree, "ssl_verify_client") {
         Some(directive) => {
-            config.verify = match directive.args.first().map(String::as_str) {
-                Some("on") => Verify::Required,
-                Some("optional") => Verify::Optional,
-                Some("optional_no_ca") => Verify::OptionalNoCa,
-                Some("off") => Verify::Off,
-                _ => {
-                    config.problems.push(format!(
-                        "{name}:{}: ssl_verify_client takes on, off, optional or optional_no_ca",
-                        directive.line
-                    ));
-                    Verify::Off
-                }
+            let words = ["on", "off", "optional", "optional_no_ca"];
+            config.verify = match choice(config, directive, name, &words) {
+                Some(0) => Verify::Required,
+                Some(2) => Verify::Optional,
+                Some(3) => Verify::OptionalNoCa,
+                _ => Verify::Off,
             };
             config.settings.push(setting(directive, name));
         }
@@ -372,6 +367,18 @@ fn apply(config: &mut ServerConfig, candidate: &Candidate<'_>, tree: &[Directive
     if config.crl == CrlCheck::Off {
         config.settings.push(default("ssl_crl", "none"));
     }
+    // OCSP for client certificates (nginx 1.19+): `leaf`, or `on` for the whole chain.
+    match candidate.get(tree, "ssl_ocsp") {
+        Some(directive) => {
+            config.ocsp = match choice(config, directive, name, &["on", "off", "leaf"]) {
+                Some(0) => CrlCheck::Chain,
+                Some(2) => CrlCheck::Leaf,
+                _ => CrlCheck::Off,
+            };
+            config.settings.push(setting(directive, name));
+        }
+        None => config.settings.push(default("ssl_ocsp", "off")),
+    }
     // What else the block and its contexts say, listed, not used.
     for level in candidate.levels(tree) {
         for directive in level {
@@ -384,23 +391,50 @@ fn apply(config: &mut ServerConfig, candidate: &Candidate<'_>, tree: &[Directive
     }
 }
 
+/// Which of `words` a directive's argument is; otherwise a problem of the configuration.
+fn choice(
+    config: &mut ServerConfig,
+    directive: &Directive,
+    name: &str,
+    words: &[&str],
+) -> Option<usize> {
+    let given = directive.args.first().map(String::as_str);
+    let found = words.iter().position(|word| Some(*word) == given);
+    if found.is_none() {
+        let (last, rest) = words.split_last().unwrap_or((&"", &[]));
+        config.problems.push(format!(
+            "{name}:{}: {} takes {} or {last}",
+            directive.line,
+            directive.name,
+            rest.join(", ")
+        ));
+    }
+    found
+}
+
 /// The verify errors `ssl_verify_client optional_no_ca` lets through
 /// (`ngx_ssl_verify_error_optional`): the issuer is unknown or untrusted.
 const OPTIONAL_NO_CA_ERRORS: &[u32] = &[18, 19, 20, 21, 27];
 
 /// nginx's decision and variables: its verify callback lets verification run to the end, so
 /// `$ssl_client_verify` and the log name the last error OpenSSL reported.
+///
+/// With `ssl_ocsp`, a chain that verifies is then checked with OCSP: `ocsp` is what nginx says
+/// of an answer that fails (`ngx_ssl_ocsp_get_status`), in the variable and the log alike.
 pub(super) fn outcome(
     config: &ServerConfig,
     leaf: Option<&Certificate>,
     errors: &[OpensslError],
+    ocsp: Option<&str>,
 ) -> Outcome {
     let mut outcome = Outcome::default();
     let reported = errors.last();
-    let verify = reported.map_or_else(
-        || "SUCCESS".to_owned(),
-        |error| format!("FAILED:{}", error.text),
-    );
+    let ocsp = ocsp.filter(|_| reported.is_none() && config.ocsp != CrlCheck::Off);
+    let verify = match (reported, ocsp) {
+        (Some(error), _) => format!("FAILED:{}", error.text),
+        (None, Some(failure)) => format!("FAILED:{failure}"),
+        (None, None) => "SUCCESS".to_owned(),
+    };
     outcome.identity.push(field("$ssl_client_verify", &verify));
     if let Some(cert) = leaf {
         let name = |raw: &[u8], format| openssl_name(raw, format).unwrap_or_default();
@@ -429,6 +463,13 @@ pub(super) fn outcome(
         ] {
             outcome.identity.push(field(variable, &value));
         }
+    }
+    if let Some(failure) = ocsp {
+        outcome.log_line = Some(format!(
+            "client SSL certificate verify error: {failure} while reading client request headers"
+        ));
+        outcome.client_sees = Some("400 Bad Request: The SSL certificate error".to_owned());
+        return outcome;
     }
     let Some(error) = reported else {
         return outcome;

@@ -24,6 +24,13 @@ pub fn found_words(summary: &InputSummary) -> String {
     if summary.crls > 0 {
         parts.push(plural(summary.crls, "CRL", "CRLs"));
     }
+    if summary.ocsp_responses > 0 {
+        parts.push(plural(
+            summary.ocsp_responses,
+            "OCSP response",
+            "OCSP responses",
+        ));
+    }
     if summary.problems > 0 {
         parts.push(plural(
             summary.problems,

@@ -298,7 +298,7 @@ fn logged_by(profile: Profile, printed_by: &str) -> bool {
 #[function_component]
 pub fn Revocation(props: &ReportProps) -> Html {
     let report = &props.report;
-    if report.crls.is_empty() {
+    if report.crls.is_empty() && report.ocsp_responses.is_empty() {
         return Html::default();
     }
     let revocation_codes = [
@@ -307,10 +307,13 @@ pub fn Revocation(props: &ReportProps) -> Html {
         Code::CrlExpired,
         Code::CrlNotYetValid,
         Code::CrlUnusable,
+        Code::OcspResponseUnusable,
     ];
+    let (crls, ocsp) = (!report.crls.is_empty(), !report.ocsp_responses.is_empty());
     html! {
         <section class="revocation" data-testid="revocation" aria-labelledby="revocation-title">
             <h2 id="revocation-title">{ "Revocation" }</h2>
+            if crls {
             <table>
                 <thead><tr><th>{ "CRL issuer" }</th><th>{ "Updated" }</th><th>{ "Next update" }</th><th>{ "Lists from this inspection" }</th></tr></thead>
                 <tbody>
@@ -328,6 +331,34 @@ pub fn Revocation(props: &ReportProps) -> Html {
                 }) }
                 </tbody>
             </table>
+            }
+            if ocsp {
+            <table data-testid="ocsp">
+                <thead><tr><th>{ "OCSP responder" }</th><th>{ "Status" }</th><th>{ "Updated" }</th><th>{ "Next update" }</th></tr></thead>
+                <tbody>
+                { for report.ocsp_responses.iter().map(|response| {
+                    let responder = short_subject(&response.responder);
+                    if response.statuses.is_empty() {
+                        return html! {
+                            <tr><td>{ responder }</td><td>{ format!("error: {}", response.response_status) }</td><td></td><td></td></tr>
+                        };
+                    }
+                    html! { { for response.statuses.iter().map(|status| {
+                        let about = status.certificate.map_or_else(|| format!("serial {}", status.serial), |i| report.label(i));
+                        let since = status.revoked_at.as_ref().map(|at| format!(" since {at}{}", status.reason.as_deref().map(|r| format!(", {r}")).unwrap_or_default())).unwrap_or_default();
+                        html! {
+                            <tr data-ocsp-status={status.status.clone()}>
+                                <td>{ responder.clone() }</td>
+                                <td>{ format!("{about}: {}{since} ({} CertID)", status.status, status.cert_id_hash) }</td>
+                                <td>{ &status.this_update }</td>
+                                <td>{ status.next_update.clone().unwrap_or_else(|| "none".into()) }</td>
+                            </tr>
+                        }
+                    }) } }
+                }) }
+                </tbody>
+            </table>
+            }
             <ul class="policies">
             { for report.profiles.iter().map(|p| {
                 let found: Vec<&str> = p.findings.iter().filter(|c| revocation_codes.contains(c)).map(|c| c.as_str()).collect();
@@ -340,7 +371,9 @@ pub fn Revocation(props: &ReportProps) -> Html {
                     .collect();
                 html! {
                     <li data-profile={p.name.name()} data-revocation={found.join(" ")}>
-                        <strong>{ p.name.server() }</strong>{ ": " }{ p.name.revocation_policy() }{ "." }
+                        <strong>{ p.name.server() }</strong>{ ": " }
+                        if crls { { p.name.revocation_policy() }{ ". " } }
+                        if ocsp { { p.name.ocsp_policy() }{ "." } }
                         if !why.is_empty() {
                             <ul>
                             { for why.iter().map(|f| html! {

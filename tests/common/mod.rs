@@ -11,6 +11,7 @@
 pub mod crl_corpus;
 pub mod der;
 pub mod malformed;
+pub mod ocsp_corpus;
 pub mod stacks;
 
 use mtls_inspector::inspect::borrow_inputs;
@@ -34,6 +35,40 @@ pub const DAY: i64 = 86_400;
 
 pub fn at(seconds: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(seconds).unwrap()
+}
+
+/// The environment that runs a program under libfaketime with its clock starting at `seconds`:
+/// the multithreaded library preloaded directly, the monotonic clock left real.
+pub fn faketime_env(seconds: i64) -> [(&'static str, String); 3] {
+    let time = at(seconds);
+    [
+        ("LD_PRELOAD", faketime_library().display().to_string()),
+        (
+            "FAKETIME",
+            format!(
+                "@{}-{:02}-{:02} {:02}:{:02}:{:02}",
+                time.year(),
+                u8::from(time.month()),
+                time.day(),
+                time.hour(),
+                time.minute(),
+                time.second()
+            ),
+        ),
+        ("DONT_FAKE_MONOTONIC", "1".to_owned()),
+    ]
+}
+
+/// libfaketime's multithreaded library, where Debian's `faketime` package puts it
+/// (`/usr/lib/<multiarch triple>/faketime/`).
+pub fn faketime_library() -> PathBuf {
+    std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join("faketime/libfaketimeMT.so.1"))
+        .find(|library| library.exists())
+        .expect("libfaketimeMT.so.1 under /usr/lib/*/faketime (apt-get install faketime)")
 }
 
 /// A generated certificate with its key and parameters.

@@ -18,6 +18,8 @@ pub struct Chain<'a> {
     pub client: &'a [String],
     pub roots: &'a [String],
     pub crls: &'a [String],
+    /// OCSP responses (DER) for the client certificate: the responder's answer.
+    pub ocsp: &'a [Vec<u8>],
     pub time: i64,
     pub usage: mtls_inspector::profiles::Usage,
 }
@@ -210,6 +212,10 @@ pub fn java(label: &str, chains: &[Chain<'_>]) -> Vec<(bool, String)> {
         std::fs::write(case_dir.join("roots.pem"), chain.roots.concat()).unwrap();
         if !chain.crls.is_empty() {
             std::fs::write(case_dir.join("crls.pem"), chain.crls.concat()).unwrap();
+        }
+        assert!(chain.ocsp.len() <= 1, "one OCSP response per case");
+        if let Some(response) = chain.ocsp.first() {
+            std::fs::write(case_dir.join("ocsp.der"), response).unwrap();
         }
         std::fs::write(case_dir.join("time"), chain.time.to_string()).unwrap();
         let usage = match chain.usage {

@@ -49,8 +49,18 @@ function makeCertificates() {
   // The root as a Java trust store (JKS), as keytool writes it.
   execFileSync('keytool', ['-importcert', '-noprompt', '-alias', 'root', '-file', 'root.pem',
     '-keystore', 'trust.jks', '-storetype', 'JKS', '-storepass', 'changeit'], { cwd: dir, stdio: 'ignore' });
+  // The intermediate's OCSP answer for alice: revoked two days ago (keyCompromise), signed by
+  // the intermediate itself, as `openssl ocsp` answers from its index.
+  const serial = openssl(['x509', '-noout', '-serial', '-in', 'alice.pem'], dir).toString().trim().split('=')[1];
+  const asn1Time = (ms) => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+  writeFileSync(join(dir, 'index.txt'),
+    `R\t${asn1Time(Date.now() + 365 * 86400e3)}\t${asn1Time(Date.now() - 2 * 86400e3)},keyCompromise\t${serial}\tunknown\t/O=E2E/CN=alice\n`);
+  openssl(['ocsp', '-issuer', 'int.pem', '-cert', 'alice.pem', '-no_nonce', '-reqout', 'alice.req'], dir);
+  openssl(['ocsp', '-index', 'index.txt', '-rsigner', 'int.pem', '-rkey', 'int.key', '-CA', 'int.pem',
+    '-reqin', 'alice.req', '-respout', 'alice.ocsp', '-ndays', '7'], dir);
   const read = (f) => readFileSync(join(dir, f), 'utf8');
   return {
+    aliceOcsp: readFileSync(join(dir, 'alice.ocsp')),
     root: read('root.pem'), intermediate: read('int.pem'),
     alice: read('alice.pem'), aliceKey: read('alice.key'), bob: read('bob.pem'),
     aliceP12: readFileSync(join(dir, 'alice.p12')),
@@ -437,6 +447,37 @@ test('a PKCS#12 file asks for its password, says when it is wrong, and opens wit
   // Forgetting the passwords closes the file again.
   await page.click('[data-testid=forget-passwords]');
   await page.waitForSelector('[data-code=pkcs12_needs_password]');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an OCSP response is read by a module of its own and shown with what each server makes of it', async () => {
+  const requests = [];
+  const { page, context, errors } = await open({ requests });
+  await page.waitForLoadState('networkidle');
+  const loaded = Date.now();
+  await page.fill('textarea[data-role=client]', certs.alice + certs.intermediate);
+  await page.setInputFiles('input[type=file][data-role=trust]', [
+    { name: 'root.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(certs.root) },
+    { name: 'alice.ocsp', mimeType: 'application/ocsp-response', buffer: certs.aliceOcsp },
+  ]);
+  await verdict(page, 'rejected');
+  assert.match(await page.locator('li[data-file="alice.ocsp"] .found').innerText(), /1 OCSP response/);
+  // nginx (ssl_ocsp), OpenSSL and Java refuse a revoked client; rustls and Go check no OCSP.
+  for (const [profile, v] of [['nginx', 'rejected'], ['openssl', 'rejected'], ['java', 'rejected'],
+    ['webpki', 'accepted'], ['go', 'accepted']]) {
+    assert.equal(await page.getAttribute(`[data-profile=${profile}]`, 'data-verdict'), v, profile);
+  }
+  const revoked = page.locator('[data-testid=ocsp] tr[data-ocsp-status=revoked]');
+  await revoked.waitFor();
+  assert.match(await revoked.innerText(), /CN=alice: revoked since .*keyCompromise \(SHA-1 CertID\)/);
+  assert.match(await page.locator('.revocation li[data-profile=nginx]').innerText(),
+    /ssl_ocsp[\s\S]*client SSL certificate verify error: certificate revoked/);
+  await page.screenshot({ path: join(artifacts, 'ocsp-revoked.png'), fullPage: true });
+  // After load only the OCSP module is fetched, from the page's own files.
+  const late = requests.filter((r) => r.at > loaded && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+  assert.deepEqual(late.map((r) => r.url).sort(), ['mtls-inspector-ocsp.js', 'mtls-inspector-ocsp_bg.wasm',
+    'mtls-inspector-ocsp_loader.js'].map((file) => base + file));
   assert.deepEqual(errors, []);
   await context.close();
 });

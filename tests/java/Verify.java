@@ -10,7 +10,10 @@
 //
 // Run with --add-exports java.base/sun.security.validator=ALL-UNNAMED. Arguments: case
 // directories, each with chain.pem (client certificate first), roots.pem, time (Unix seconds)
-// and usage ("client" or "server"), and optionally crls.pem. Prints one line per case: "<dir>\tOK" or
+// and usage ("client" or "server"), and optionally crls.pem and ocsp.der. With ocsp.der (an OCSP
+// response for the client certificate, the responder's answer) revocation is enabled and a
+// PKIXRevocationChecker is given it (setOcspResponses), checking the client certificate only
+// (ONLY_END_ENTITY: no response is given for the others) without falling back to CRLs. Prints one line per case: "<dir>\tOK" or
 // "<dir>\tFAIL\t<message>".
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -22,7 +25,9 @@ import java.security.cert.Certificate;
 import java.security.cert.CertStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.CertPathValidator;
 import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXRevocationChecker;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -34,9 +39,11 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import sun.security.validator.Validator;
@@ -125,8 +132,24 @@ public class Verify {
         boolean server = Files.readString(dir.resolve("usage")).trim().equals("server");
         String variant = server ? Validator.VAR_TLS_SERVER : Validator.VAR_TLS_CLIENT;
         Path crlFile = dir.resolve("crls.pem");
+        Path ocspFile = dir.resolve("ocsp.der");
         Validator validator;
-        if (Files.exists(crlFile)) {
+        if (Files.exists(ocspFile)) {
+            Set<TrustAnchor> anchors = new HashSet<>();
+            for (X509Certificate c : trusted) {
+                anchors.add(new TrustAnchor(c, null));
+            }
+            PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, null);
+            params.setRevocationEnabled(true);
+            PKIXRevocationChecker checker =
+                (PKIXRevocationChecker) CertPathValidator.getInstance("PKIX").getRevocationChecker();
+            checker.setOcspResponses(Map.of(chain.get(0), Files.readAllBytes(ocspFile)));
+            checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.ONLY_END_ENTITY,
+                PKIXRevocationChecker.Option.NO_FALLBACK));
+            params.addCertPathChecker(checker);
+            params.setDate(new Date(time * 1000));
+            validator = Validator.getInstance(Validator.TYPE_PKIX, variant, params);
+        } else if (Files.exists(crlFile)) {
             Set<TrustAnchor> anchors = new HashSet<>();
             for (X509Certificate c : trusted) {
                 anchors.add(new TrustAnchor(c, null));
