@@ -155,12 +155,20 @@ pub fn stop(report: &Report) -> Option<Stop> {
             ),
         ))
     } else if let Some(finding) = certificate_error {
+        // nginx asks its OCSP responder once the handshake is done, and answers HTTP 400.
+        let ocsp =
+            finding.code == Code::OcspResponseUnusable || finding.detail.contains("OCSP response");
+        let nginx = if ocsp && finding.profiles.contains(&crate::Profile::Nginx) {
+            " nginx (ssl_ocsp) completes the handshake instead and answers HTTP 400."
+        } else {
+            ""
+        };
         Some((
             4,
             format!(
                 "The server checks the client's certificate against its trusted CAs here, and \
                  this is where it stops: {} ({}). It answers with a TLS alert ({}) and logs the \
-                 reason.",
+                 reason.{nginx}",
                 finding.title,
                 finding.code,
                 alert(finding.code)

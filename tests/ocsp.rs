@@ -93,6 +93,19 @@ fn a_revoked_status_is_reported_with_its_certificate_and_each_servers_line() {
         .map(|l| l.printed_by.as_str())
         .collect();
     assert_eq!(printers, ["Java (revocation enabled)", "nginx (ssl_ocsp)"]);
+    // Java refuses in the handshake; nginx checks OCSP once it is done.
+    let stop = mtls_inspector::handshake::stop(&report).unwrap();
+    assert!(
+        stop.why.contains("certificate_revoked (44)"),
+        "{}",
+        stop.why
+    );
+    assert!(
+        stop.why
+            .contains("nginx (ssl_ocsp) completes the handshake instead and answers HTTP 400"),
+        "{}",
+        stop.why
+    );
     let text = report.to_text();
     assert!(text.contains("OCSP responses:"), "{text}");
     assert!(
