@@ -603,6 +603,8 @@ test('the server\'s configuration decides: nginx\'s depth, PostgreSQL\'s user ma
     'http {\n  server {\n    listen 443 ssl;\n    ssl_verify_client on;\n    ssl_verify_depth 0;\n' +
     '    ssl_client_certificate /etc/nginx/client-ca.pem;\n  }\n}\n');
   await page.waitForSelector('[data-profile=nginx][data-verdict=rejected]');
+  // The new verdict is drawn first, the server's panel with the details after it.
+  await page.waitForSelector('main:not([aria-busy=true])');
   assert.match(await page.locator('[data-profile=nginx] th').innerText(), /your nginx, as configured \(accepted at its defaults\)/);
   const nginx = await page.locator('[data-testid=server]').innerText();
   assert.match(nginx, /nginx as configured/);
@@ -617,9 +619,11 @@ test('the server\'s configuration decides: nginx\'s depth, PostgreSQL\'s user ma
   await page.fill('input[data-role=user]', 'alice');
   await page.waitForSelector('[data-testid=server] >> text=PostgreSQL as configured');
   await page.waitForFunction(() => !document.querySelector('[data-code=client_name_mismatch]'));
+  await page.waitForSelector('main:not([aria-busy=true])');
   assert.match(await page.locator('[data-testid=server]').innerText(), /pg_stat_ssl\.client_dn\s+\/O=E2E\/CN=alice/);
   await page.fill('input[data-role=user]', 'bob');
   await page.waitForSelector('[data-code=client_name_mismatch]');
+  await page.waitForSelector('main:not([aria-busy=true])');
   assert.match(await page.locator('[data-testid=server]').innerText(),
     /The server logs: .*no match in usermap "m" for user "bob" authenticated as "alice"/s);
   await page.locator('[data-testid=server]').screenshot({ path: join(artifacts, 'server.png') });
