@@ -51,7 +51,7 @@ wasm-test:
 
 ## size: the gzipped page (wasm + JS + CSS) against its budget
 size:
-	tools/page_size.sh 200 350 60 100 80 100
+	tools/page_size.sh 200 350 60 100 80 100 60
 
 ## e2e-inputs: the large inputs the end-to-end and benchmark runs use (target/bench-inputs)
 e2e-inputs:

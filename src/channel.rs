@@ -353,14 +353,34 @@ pub fn unlock(request: UnlockRequest) -> UnlockReply {
     }
 }
 
-/// What the OCSP worker says: each OCSP response of an [`UnlockRequest`] read, or why not.
+/// An Envoy configuration's text and what its YAML read as ([`crate::Options::yaml`]).
+pub type ReadYaml = (String, Result<Vec<crate::server::envoy::Node>, String>);
+
+/// The YAML module's answers among `answers` (those for the `Locked::Yaml` parts of `asked`).
+pub fn yaml_answers(asked: &[(usize, Locked)], answers: &[Answer]) -> Vec<ReadYaml> {
+    let read = asked.iter().zip(answers).filter_map(|((_, part), answer)| {
+        let Locked::Yaml(text) = part else {
+            return None;
+        };
+        let text = String::from_utf8_lossy(text).into_owned();
+        let documents = match answer {
+            Ok(crate::protected::Unlocked::Yaml(documents)) => Ok(documents.clone()),
+            Err(Failure::Unreadable(error)) => Err(error.clone()),
+            _ => Err("the YAML module did not read it".to_owned()),
+        };
+        Some((text, documents))
+    });
+    read.collect()
+}
+
+/// What the OCSP and YAML workers say: each part of an [`UnlockRequest`] read, or why not.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum OcspReply {
+pub enum ReadReply {
     Ready,
     Read {
         id: u32,
-        /// The [`OcspRead`]s, in postcard's compact form: the engine's module then carries a
+        /// The [`Read`]s, in postcard's compact form: the engine's module then carries a
         /// reader of plain bytes for them rather than one of JavaScript objects (~4 KB less
         /// of its code, measured).
         #[serde(with = "serde_bytes")]
@@ -368,63 +388,91 @@ pub enum OcspReply {
     },
 }
 
-/// One OCSP response read, or why it could not be (a plain struct rather than a `Result`:
-/// serde's `Result` visitor alone was 6 KB of the engine's module, measured).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OcspRead {
+/// One part read (an OCSP response, or an Envoy configuration's YAML), or why it could not be
+/// (a plain struct rather than a `Result`: serde's `Result` visitor alone was 6 KB of the
+/// engine's module, measured).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Read {
     pub ocsp: Option<crate::read::ocsp::Ocsp>,
+    pub yaml: Option<Vec<crate::server::envoy::Node>>,
     pub error: String,
 }
 
-impl OcspReply {
+impl ReadReply {
     /// The answers as the reader takes them ([`Answer`]s), with their request's id.
     pub fn answers(self) -> Option<(u32, Vec<Answer>)> {
         let Self::Read { id, answers } = self else {
             return None;
         };
-        let answers: Vec<OcspRead> = postcard::from_bytes(&answers).ok()?;
+        let answers: Vec<Read> = postcard::from_bytes(&answers).ok()?;
         let answers = answers
             .into_iter()
-            .map(|read| match read.ocsp {
-                Some(ocsp) => Ok(crate::protected::Unlocked::Ocsp(std::sync::Arc::new(ocsp))),
-                None => Err(Failure::Unreadable(read.error)),
+            .map(|read| match (read.ocsp, read.yaml) {
+                (Some(ocsp), _) => Ok(crate::protected::Unlocked::Ocsp(std::sync::Arc::new(ocsp))),
+                (None, Some(yaml)) => Ok(crate::protected::Unlocked::Yaml(yaml)),
+                (None, None) => Err(Failure::Unreadable(read.error)),
             })
             .collect();
         Some((id, answers))
     }
-}
 
-/// Answers an [`UnlockRequest`] of OCSP responses (the OCSP worker's whole work): each read.
-pub fn read_ocsp(request: UnlockRequest) -> OcspReply {
-    let read = |locked: Locked| match locked {
-        Locked::Ocsp(der) => match crate::read::ocsp::Ocsp::parse(&der) {
-            Ok(ocsp) => OcspRead {
-                ocsp: Some(ocsp),
-                error: String::new(),
-            },
-            Err(error) => OcspRead {
-                ocsp: None,
-                error: error.0,
-            },
-        },
-        _ => OcspRead {
-            ocsp: None,
-            error: "only OCSP responses are read here".to_owned(),
-        },
-    };
-    let answers: Vec<OcspRead> = request
-        .parts
-        .into_iter()
-        .map(|(_, locked)| read(locked))
-        .collect();
-    OcspReply::Read {
-        id: request.id,
-        answers: postcard::to_allocvec(&answers).unwrap_or_default(),
+    /// Each part of `request` read by `read`.
+    fn reading(request: UnlockRequest, read: impl Fn(Locked) -> Read) -> Self {
+        let answers: Vec<Read> = request
+            .parts
+            .into_iter()
+            .map(|(_, locked)| read(locked))
+            .collect();
+        Self::Read {
+            id: request.id,
+            answers: postcard::to_allocvec(&answers).unwrap_or_default(),
+        }
     }
 }
 
+/// Answers an [`UnlockRequest`] of OCSP responses (the OCSP worker's whole work): each read.
+pub fn read_ocsp(request: UnlockRequest) -> ReadReply {
+    ReadReply::reading(request, |locked| match locked {
+        Locked::Ocsp(der) => match crate::read::ocsp::Ocsp::parse(&der) {
+            Ok(ocsp) => Read {
+                ocsp: Some(ocsp),
+                ..Read::default()
+            },
+            Err(error) => Read {
+                error: error.0,
+                ..Read::default()
+            },
+        },
+        _ => Read {
+            error: "only OCSP responses are read here".to_owned(),
+            ..Read::default()
+        },
+    })
+}
+
+/// Answers an [`UnlockRequest`] of Envoy configurations (the YAML worker's whole work): each
+/// one's YAML read.
+pub fn read_yaml(request: UnlockRequest) -> ReadReply {
+    ReadReply::reading(request, |locked| {
+        let read = match locked {
+            Locked::Yaml(text) => crate::server::envoy::parse(&String::from_utf8_lossy(&text)),
+            _ => Err("only YAML is read here".to_owned()),
+        };
+        match read {
+            Ok(documents) => Read {
+                yaml: Some(documents),
+                ..Read::default()
+            },
+            Err(error) => Read {
+                error,
+                ..Read::default()
+            },
+        }
+    })
+}
+
 /// Runs a worker module that answers each message on its own: the message read as `Q`, the
-/// reply `answer` gives sent back, `ready` announced first (the explain, unlock and OCSP
+/// reply `answer` gives sent back, `ready` announced first (the explain, unlock, OCSP and YAML
 /// modules).
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub fn serve<Q, R>(name: &'static str, ready: R, answer: impl Fn(Q) -> R + 'static)
@@ -478,8 +526,31 @@ impl Inspection {
         asked: &[(usize, Locked)],
         answers: &[Answer],
     ) -> (Report, Vec<(usize, Locked)>) {
-        let (prepared, needed) = self.read_unlocked(asked, answers);
-        (self.report_prepared(&prepared), needed)
+        let (prepared, mut needed) = self.read_unlocked(asked, answers);
+        let yaml = yaml_answers(asked, answers);
+        needed.extend(self.yaml_needed(&yaml));
+        (self.report_prepared(&prepared, &yaml), needed)
+    }
+
+    /// The Envoy configurations among the server's whose YAML is not in `read`, as parts for
+    /// the YAML module (numbered after the inputs).
+    pub fn yaml_needed(&self, read: &[ReadYaml]) -> Vec<(usize, Locked)> {
+        let envoy = self
+            .server_configs
+            .iter()
+            .enumerate()
+            .filter_map(|(k, file)| {
+                let text = String::from_utf8_lossy(&file.bytes);
+                let needed = crate::server::envoy::looks_like(&text)
+                    && !read.iter().any(|(done, _)| *done == text);
+                needed.then(|| {
+                    (
+                        self.inputs.len() + k,
+                        Locked::Yaml(text.into_owned().into_bytes()),
+                    )
+                })
+            });
+        envoy.collect()
     }
 
     /// The inputs read, with protected parts opened only by the `answers` given (as
@@ -507,9 +578,18 @@ impl Inspection {
         (prepared, needed)
     }
 
-    /// The report of these inputs already read (`prepared`).
-    pub fn report_prepared(&self, prepared: &crate::inspect::Prepared) -> Report {
-        crate::inspect::inspect_prepared(prepared, &self.inputs(), &self.options())
+    /// The report of these inputs already read (`prepared`), with the Envoy configurations'
+    /// YAML `yaml` (what is not in it is read here, on the command line).
+    pub fn report_prepared(
+        &self,
+        prepared: &crate::inspect::Prepared,
+        yaml: &[ReadYaml],
+    ) -> Report {
+        let options = crate::Options {
+            yaml: yaml.to_vec(),
+            ..self.options()
+        };
+        crate::inspect::inspect_prepared(prepared, &self.inputs(), &options)
     }
 
     fn inputs(&self) -> Vec<crate::Input<'_>> {

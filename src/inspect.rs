@@ -69,6 +69,9 @@ pub struct Options {
     pub server_configs: Vec<(String, Vec<u8>)>,
     /// The kind of server the configuration files are for; `None`: recognised by content.
     pub server_kind: Option<server::ServerKind>,
+    /// Envoy files' YAML already read (the file's text, what it read as): in the page, by its
+    /// YAML module. A file not among them is read here ([`yaml`]).
+    pub yaml: Vec<crate::channel::ReadYaml>,
     /// Which trusted certificates the report lists.
     pub listing: Listing,
     /// The user the client logs in as, where the server has users (PostgreSQL); without it,
@@ -86,6 +89,7 @@ impl Options {
             certificate_request: None,
             server_configs: Vec::new(),
             server_kind: None,
+            yaml: Vec::new(),
             listing: Listing::All,
             user: None,
         }
@@ -221,12 +225,7 @@ pub fn inspect_prepared(prepared: &Prepared, inputs: &[Input<'_>], options: &Opt
     profiles.sort();
     profiles.dedup();
     let mut gathered = prepared.0.to_decide();
-    let server = server_config(
-        &options.server_configs,
-        options.server_kind,
-        inputs,
-        &mut gathered,
-    );
+    let server = server_config(options, inputs, &mut gathered);
     let graph = Graph::new(&prepared.0.entries);
     let has_key = |i: usize| {
         graph.certificate(i).is_some_and(|cert| {
@@ -630,19 +629,36 @@ fn verify_errors_report(code: Code) -> bool {
     )
 }
 
-/// The server configuration among `configs`, read; what cannot be read is a finding. The
+/// An Envoy file's YAML read here: on the command line. The page's engine leaves YAML to its
+/// YAML module (yaml-rust2 was ~12 KB of the engine's module, gzipped) and is given what it
+/// read ([`Options::yaml`]).
+#[cfg(not(target_arch = "wasm32"))]
+fn yaml(text: &str) -> Result<Vec<server::envoy::Node>, String> {
+    server::envoy::parse(text)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn yaml(_: &str) -> Result<Vec<server::envoy::Node>, String> {
+    Err("the page's YAML module did not read it".to_owned())
+}
+
+/// The server configuration among the options', read; what cannot be read is a finding. The
 /// files it names are matched to the inputs by file name.
 fn server_config(
-    configs: &[(String, Vec<u8>)],
-    kind: Option<server::ServerKind>,
+    options: &Options,
     inputs: &[Input<'_>],
     gathered: &mut Gathered,
 ) -> Option<ServerConfig> {
-    let files: Vec<(String, String)> = configs
+    let files: Vec<(String, String)> = options
+        .server_configs
         .iter()
         .map(|(name, bytes)| (name.clone(), String::from_utf8_lossy(bytes).into_owned()))
         .collect();
-    let (found, unread) = server::read(&files, kind);
+    let read_yaml = |text: &str| match options.yaml.iter().find(|(read, _)| read == text) {
+        Some((_, documents)) => documents.clone(),
+        None => yaml(text),
+    };
+    let (found, unread) = server::read(&files, options.server_kind, &read_yaml);
     for message in unread {
         gathered.note(
             Violation::general(Code::ServerConfigProblem).value(&message),

@@ -561,7 +561,7 @@ pub fn client_material(
                     }
                 }
                 // A client presents no OCSP response of its own here.
-                crate::protected::Unlocked::Ocsp(_) => {}
+                crate::protected::Unlocked::Ocsp(_) | crate::protected::Unlocked::Yaml(_) => {}
             }
         }
         keys.extend(PrivateKeyDer::pem_slice_iter(bytes).flatten());

@@ -10,10 +10,13 @@
 //! its own, which this one starts the first time an inspection has such a part
 //! (src/unlock_worker.rs): the engine's module then carries none of the ciphers, key
 //! derivations and container code, which most inspections never need. OCSP responses are read
-//! the same way by the OCSP module (src/ocsp_worker.rs). An inspection with such parts is run
-//! once to find them, and again with their answers.
+//! the same way by the OCSP module (src/ocsp_worker.rs), and Envoy configurations' YAML by the
+//! YAML module (src/yaml_worker.rs). An inspection with such parts is run once to find them,
+//! and again with their answers.
 
-use mtls_inspector::channel::{EngineReply, EngineRequest, File, Inspection, UnlockRequest};
+use mtls_inspector::channel::{
+    EngineReply, EngineRequest, File, Inspection, ReadYaml, UnlockRequest, yaml_answers,
+};
 use mtls_inspector::inspect::Prepared;
 use mtls_inspector::protected::{Answer, Locked};
 use mtls_inspector::report::Report;
@@ -27,6 +30,8 @@ struct Engine {
     /// inputs again (another validation time, the unused trusted CAs listed) are not read
     /// again.
     read: Option<(Vec<File>, Prepared)>,
+    /// The YAML of the latest Envoy configurations, as the YAML module read it.
+    yaml: Vec<ReadYaml>,
     /// How many times inputs were read (for the tests).
     reads: u32,
 }
@@ -46,7 +51,7 @@ impl Engine {
     fn request(&mut self, request: EngineRequest) -> Step {
         match request {
             EngineRequest::Inspect(inspection) => {
-                let (prepared, needed) = match self.read.take() {
+                let (prepared, mut needed) = match self.read.take() {
                     Some((inputs, prepared)) if inputs == inspection.inputs => {
                         (prepared, Vec::new())
                     }
@@ -55,12 +60,18 @@ impl Engine {
                         inspection.read_unlocked(&[], &[])
                     }
                 };
+                let inputs_read = needed.is_empty();
+                needed.extend(inspection.yaml_needed(&self.yaml));
                 if needed.is_empty() {
                     self.waiting = None;
-                    let report = inspection.report_prepared(&prepared);
+                    let report = inspection.report_prepared(&prepared, &self.yaml);
                     let id = inspection.id;
                     self.read = Some((inspection.inputs, prepared));
                     return Step::Reply(self.reported(id, report));
+                }
+                // Only YAML to read: the inputs read are kept for the answer.
+                if inputs_read {
+                    self.read = Some((inspection.inputs.clone(), prepared));
                 }
                 let unlock = UnlockRequest {
                     id: inspection.id,
@@ -85,7 +96,34 @@ impl Engine {
     /// when a later inspection replaced it.
     fn unlocked(&mut self, id: u32, answers: &[Answer]) -> Option<EngineReply> {
         let (inspection, asked) = self.waiting.take_if(|(waiting, _)| waiting.id == id)?;
-        let (report, _) = inspection.report_unlocked(&asked, answers);
+        // The YAML of this inspection's Envoy configurations: answered now, or read before.
+        let (read, before) = (
+            yaml_answers(&asked, answers),
+            std::mem::take(&mut self.yaml),
+        );
+        self.yaml = inspection
+            .yaml_needed(&[])
+            .into_iter()
+            .filter_map(|(_, part)| {
+                let Locked::Yaml(text) = part else {
+                    return None;
+                };
+                let text = String::from_utf8(text).ok()?;
+                read.iter()
+                    .chain(&before)
+                    .find(|(done, _)| *done == text)
+                    .cloned()
+            })
+            .collect();
+        let report = match &self.read {
+            Some((inputs, prepared)) if *inputs == inspection.inputs => {
+                inspection.report_prepared(prepared, &self.yaml)
+            }
+            _ => {
+                let (prepared, _) = inspection.read_unlocked(&asked, answers);
+                inspection.report_prepared(&prepared, &self.yaml)
+            }
+        };
         Some(self.reported(id, report))
     }
 
@@ -102,11 +140,11 @@ fn main() {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    use mtls_inspector::channel::{OcspReply, UnlockReply};
+    use mtls_inspector::channel::{ReadReply, UnlockReply};
     use wasm_bindgen::JsCast as _;
     use wasm_bindgen::closure::Closure;
 
-    /// A helper worker (the unlock or the OCSP module), once started, and what waits for it to
+    /// A helper worker (the unlock, OCSP or YAML module), once started, and what waits for it to
     /// be ready.
     struct Helper {
         loader: &'static str,
@@ -119,7 +157,7 @@ fn main() {
     /// each helper was given (positions in the request), and the answers so far.
     struct Gathering {
         id: u32,
-        positions: [Vec<usize>; 2],
+        positions: [Vec<usize>; 3],
         answers: Vec<Option<Answer>>,
     }
 
@@ -140,10 +178,12 @@ fn main() {
         ready: false,
         queued: None,
     };
-    // Protected parts go to the unlock module, OCSP responses to the OCSP module.
+    // Protected parts go to the unlock module, OCSP responses to the OCSP module, Envoy
+    // configurations to the YAML module.
     let helpers = Rc::new(RefCell::new([
         helper("./mtls-inspector-unlock_loader.js"),
         helper("./mtls-inspector-ocsp_loader.js"),
+        helper("./mtls-inspector-yaml_loader.js"),
     ]));
     let gathering: Rc<RefCell<Option<Gathering>>> = Rc::new(RefCell::new(None));
 
@@ -156,11 +196,11 @@ fn main() {
             send.clone(),
         );
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            // The unlock module answers `UnlockReply`s, the OCSP module `OcspReply`s.
+            // The unlock module answers `UnlockReply`s, the OCSP and YAML modules `ReadReply`s.
             let reply = if which == 0 {
                 serde_wasm_bindgen::from_value::<UnlockReply>(event.data())
             } else {
-                serde_wasm_bindgen::from_value::<OcspReply>(event.data()).map(|reply| {
+                serde_wasm_bindgen::from_value::<ReadReply>(event.data()).map(|reply| {
                     match reply.answers() {
                         Some((id, answers)) => UnlockReply::Unlocked { id, answers },
                         None => UnlockReply::Ready,
@@ -205,7 +245,7 @@ fn main() {
             }
         })
     };
-    let on_answers = [on_answer(0), on_answer(1)];
+    let on_answers = [on_answer(0), on_answer(1), on_answer(2)];
     let ask = move |which: usize, request: &UnlockRequest| {
         let Ok(message) = serde_wasm_bindgen::to_value(request) else {
             return complain("mtls-inspector worker: cannot ask a helper worker".into());
@@ -240,10 +280,14 @@ fn main() {
     };
     // An inspection's parts, each sent to its helper; the answers are put back in order.
     let unlock = move |request: &UnlockRequest| {
-        let mut positions: [Vec<usize>; 2] = Default::default();
-        let mut parts: [Vec<(usize, Locked)>; 2] = Default::default();
+        let mut positions: [Vec<usize>; 3] = Default::default();
+        let mut parts: [Vec<(usize, Locked)>; 3] = Default::default();
         for (position, part) in request.parts.iter().enumerate() {
-            let which = usize::from(matches!(part.1, Locked::Ocsp(_)));
+            let which = match part.1 {
+                Locked::Ocsp(_) => 1,
+                Locked::Yaml(_) => 2,
+                _ => 0,
+            };
             positions[which].push(position);
             parts[which].push(part.clone());
         }
@@ -411,6 +455,74 @@ mod tests {
         assert_eq!(report.ocsp_responses.len(), 1);
         assert_eq!(report.ocsp_responses[0].response_status, "tryLater");
         assert_eq!(report.inputs[0].private_keys, 1);
+    }
+
+    #[test]
+    fn an_envoy_configuration_is_read_by_the_yaml_worker_once() {
+        let envoy = "static_resources:
+  listeners:
+  - filter_chains:
+    - transport_socket:
+        typed_config:
+          \"@type\": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+          require_client_certificate: true
+          common_tls_context:
+            validation_context:
+              trusted_ca: {filename: /etc/envoy/ca.pem}
+";
+        let mut asked = inspection(
+            6,
+            std::fs::read("static/samples/good-chain.client.pem").unwrap(),
+            &[],
+        );
+        asked.server_configs = vec![channel::ConfigFile {
+            name: "envoy.yaml".into(),
+            bytes: envoy.as_bytes().to_vec(),
+        }];
+        let mut engine = Engine::default();
+        let Step::Unlock(request) = engine.request(EngineRequest::Inspect(asked.clone())) else {
+            panic!("the YAML is sent to be read")
+        };
+        assert!(
+            matches!(request.parts.as_slice(), [(1, Locked::Yaml(text))] if text == envoy.as_bytes())
+        );
+        let (id, answers) = channel::read_yaml(request).answers().expect("answered");
+        let Some(EngineReply::Report { report, .. }) = engine.unlocked(id, &answers) else {
+            panic!("a report")
+        };
+        // As the command line reads it.
+        assert_eq!(*report, asked.report());
+        let server = report.server.as_ref().expect("the server as configured");
+        assert_eq!(server.kind, "Envoy");
+        // The same configuration at another time: not read again, and the inputs neither.
+        asked.id = 7;
+        asked.time += 3600;
+        let Step::Reply(EngineReply::Report { report, .. }) =
+            engine.request(EngineRequest::Inspect(asked.clone()))
+        else {
+            panic!("answered at once")
+        };
+        assert_eq!(*report, asked.report());
+        assert_eq!(engine.reads, 1);
+        // YAML the module cannot read is said as the command line says it.
+        asked.id = 8;
+        asked.server_configs[0].bytes = b"DownstreamTlsContext: [unclosed".to_vec();
+        let Step::Unlock(request) = engine.request(EngineRequest::Inspect(asked.clone())) else {
+            panic!("the new YAML is sent to be read")
+        };
+        let (id, answers) = channel::read_yaml(request).answers().expect("answered");
+        let Some(EngineReply::Report { report, .. }) = engine.unlocked(id, &answers) else {
+            panic!("a report")
+        };
+        assert_eq!(*report, asked.report());
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.detail.contains("not readable YAML")),
+            "{:?}",
+            report.findings
+        );
     }
 
     #[test]

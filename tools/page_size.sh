@@ -5,7 +5,8 @@
 #   the explain module, loaded in a worker of its own when a log line is first pasted,
 #   the unlock module, loaded by the engine's worker when an input first has a protected part,
 #   the export module, loaded in a worker of its own when an export or share link is first asked, and
-#   the OCSP module, loaded by the engine's worker when an input first holds an OCSP response.
+#   the OCSP module, loaded by the engine's worker when an input first holds an OCSP response, and
+#   the YAML module, loaded by the engine's worker when a server configuration is first Envoy's.
 # KB = 1,000 bytes: the stricter reading of the budgets.
 set -euo pipefail
 UI_BUDGET_KB=${1:-200}
@@ -14,6 +15,7 @@ EXPLAIN_BUDGET_KB=${3:-60}
 UNLOCK_BUDGET_KB=${4:-100}
 EXPORT_BUDGET_KB=${5:-80}
 OCSP_BUDGET_KB=${6:-100}
+YAML_BUDGET_KB=${7:-60}
 cd "$(dirname "$0")/../dist"
 status=0
 measure() {
@@ -39,4 +41,5 @@ measure explain "$EXPLAIN_BUDGET_KB" mtls-inspector-explain_bg.wasm mtls-inspect
 measure unlock "$UNLOCK_BUDGET_KB" mtls-inspector-unlock_bg.wasm mtls-inspector-unlock.js mtls-inspector-unlock_loader.js
 measure export "$EXPORT_BUDGET_KB" mtls-inspector-export_bg.wasm mtls-inspector-export.js mtls-inspector-export_loader.js
 measure ocsp "$OCSP_BUDGET_KB" mtls-inspector-ocsp_bg.wasm mtls-inspector-ocsp.js mtls-inspector-ocsp_loader.js
+measure yaml "$YAML_BUDGET_KB" mtls-inspector-yaml_bg.wasm mtls-inspector-yaml.js mtls-inspector-yaml_loader.js
 exit $status

@@ -336,6 +336,7 @@ fn check(command: Check) -> Result<ExitCode, String> {
             Listing::Used
         },
         user: command.user.clone(),
+        ..Options::at(0)
     };
     let report = inspect(&borrow_inputs(&files), &options);
     let output = match command.format {

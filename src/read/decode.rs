@@ -503,7 +503,7 @@ fn decrypt_key(der: &[u8], location: Location, unlock: &mut Opener<'_>, out: &mu
 fn key(answer: Answer) -> Result<Vec<u8>, Failure> {
     match answer? {
         Unlocked::Key(plain) => Ok(plain),
-        Unlocked::Container(_) | Unlocked::Ocsp(_) => {
+        Unlocked::Container(_) | Unlocked::Ocsp(_) | Unlocked::Yaml(_) => {
             Err(Failure::Malformed(protected::Damaged::EncryptedKey))
         }
     }
@@ -513,7 +513,9 @@ fn key(answer: Answer) -> Result<Vec<u8>, Failure> {
 fn container(answer: Answer) -> Result<protected::Opened, Failure> {
     match answer? {
         Unlocked::Container(opened) => Ok(opened),
-        Unlocked::Key(_) | Unlocked::Ocsp(_) => Err(Failure::Malformed(protected::Damaged::Pkcs12)),
+        Unlocked::Key(_) | Unlocked::Ocsp(_) | Unlocked::Yaml(_) => {
+            Err(Failure::Malformed(protected::Damaged::Pkcs12))
+        }
     }
 }
 

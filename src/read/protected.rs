@@ -102,6 +102,10 @@ pub enum Locked {
     /// reader, x509-ocsp, is ~40 KB the engine's module would carry for a rare input), so it
     /// travels the same way (src/ocsp_worker.rs).
     Ocsp(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// An Envoy configuration's text: read by the page's YAML module (src/yaml_worker.rs) the
+    /// same way, for the same reason (yaml-rust2). Its UTF-8 text, as bytes (the unlock module
+    /// then carries no reader of its own for it).
+    Yaml(#[serde(with = "serde_bytes")] Vec<u8>),
 }
 
 /// What opening a [`Locked`] part gave.
@@ -111,10 +115,13 @@ pub enum Unlocked {
     Key(#[serde(with = "serde_bytes")] Vec<u8>),
     /// What a PKCS#12 file or keystore held.
     Container(Opened),
-    /// An OCSP response, read. It travels as [`crate::channel::OcspReply`], not in the unlock
+    /// An OCSP response, read. It travels as [`crate::channel::ReadReply`], not in the unlock
     /// module's answers (whose module then carries no code to send one).
     #[serde(skip)]
     Ocsp(std::sync::Arc<crate::read::ocsp::Ocsp>),
+    /// An Envoy configuration's YAML documents, read (it travels as the OCSP response does).
+    #[serde(skip)]
+    Yaml(Vec<crate::server::envoy::Node>),
 }
 
 /// The answer for one [`Locked`] part.
@@ -142,9 +149,9 @@ pub fn read_ocsp(der: &[u8]) -> Answer {
 /// and so carries no OCSP reader).
 fn open_protected(keyring: &mut Keyring<'_>, locked: Locked) -> Answer {
     match locked {
-        Locked::Ocsp(_) => Err(Failure::Unreadable(
-            "an OCSP response is read by the OCSP module".to_owned(),
-        )),
+        Locked::Ocsp(_) | Locked::Yaml(_) => {
+            Err(Failure::Unreadable("read by another module".to_owned()))
+        }
         Locked::LegacyPem { dek_info, der } => {
             decrypt_legacy_pem(&dek_info, &der, keyring).map(Unlocked::Key)
         }

@@ -18,8 +18,10 @@
 //! SPIFFE ID (the `spiffe://` URI) a service mesh takes as the client's identity.
 //!
 //! The YAML is read by yaml-rust2's event parser into a tree with the line of each node
-//! (aliases are not followed: no expansion bomb; nesting is bounded). Checked against Envoy's
-//! documentation and source only: Envoy cannot be installed on this machine.
+//! (aliases are not followed: no expansion bomb; nesting is bounded): by [`parse`] on the
+//! command line, in the page by a module of its own (src/yaml_worker.rs), which sends the tree
+//! to the engine's. Checked against Envoy's documentation and source only: Envoy cannot be
+//! installed on this machine.
 
 use super::{CrlCheck, FileRole, NamedFile, Outcome, ServerConfig, ServerKind, Setting, Verify};
 use crate::certificate::Certificate;
@@ -31,13 +33,13 @@ use crate::read::openssl_names::{NameFormat, openssl_name};
 const MAX_DEPTH: usize = 200;
 
 /// A YAML node and the 1-based line it starts on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Node {
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Node {
     line: usize,
     value: Value,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Value {
     Scalar(String),
     List(Vec<Node>),
@@ -87,7 +89,7 @@ impl Node {
 }
 
 /// Reads every YAML document of `text` (JSON is YAML too). The error says where.
-fn parse(text: &str) -> Result<Vec<Node>, String> {
+pub fn parse(text: &str) -> Result<Vec<Node>, String> {
     use yaml_rust2::parser::{Event, Parser};
 
     // Open collections: the node, and for a map the key waiting for its value.
@@ -141,7 +143,7 @@ fn parse(text: &str) -> Result<Vec<Node>, String> {
 }
 
 /// Whether `text` is an Envoy configuration with a TLS listener.
-pub(super) fn looks_like(text: &str) -> bool {
+pub fn looks_like(text: &str) -> bool {
     text.contains("DownstreamTlsContext")
         || (text.contains("common_tls_context") && text.contains("listeners"))
 }
@@ -346,10 +348,11 @@ fn validation_of<'a>(
     }
 }
 
-/// The configured client-certificate handling of the first listener that asks for one.
-pub(super) fn read(name: &str, text: &str) -> ServerConfig {
+/// The configured client-certificate handling of the first listener that asks for one, from
+/// the file's YAML documents as [`parse`] read them.
+pub(super) fn read(name: &str, documents: Result<Vec<Node>, String>) -> ServerConfig {
     let mut config = ServerConfig::new(ServerKind::Envoy);
-    let documents = match parse(text) {
+    let documents = match documents {
         Ok(documents) => documents,
         Err(error) => {
             config

@@ -17,7 +17,7 @@ use crate::profiles::openssl_errors::OpensslError;
 
 mod apache;
 mod apache_expr;
-mod envoy;
+pub mod envoy;
 mod haproxy;
 mod kubernetes;
 mod mosquitto;
@@ -274,10 +274,12 @@ fn field(name: &str, value: &str) -> IdentityField {
 /// The server configuration read from its files (name, text), each recognised by content
 /// unless `forced` says whose they are: one server's configuration, or the parts of
 /// PostgreSQL's (`pg_hba.conf`, `pg_ident.conf`, `postgresql.conf`, merged). What is not read
-/// is said, one message per file.
+/// is said, one message per file. `yaml` reads an Envoy file's YAML ([`envoy::parse`], or in
+/// the page what its YAML module read).
 pub fn read(
     files: &[(String, String)],
     forced: Option<ServerKind>,
+    yaml: &dyn Fn(&str) -> Result<Vec<envoy::Node>, String>,
 ) -> (Option<ServerConfig>, Vec<String>) {
     let mut config: Option<ServerConfig> = None;
     let mut unread = Vec::new();
@@ -313,7 +315,7 @@ pub fn read(
             (Some(ServerKind::Apache), None) => config = Some(apache::read(name, text)),
             (Some(ServerKind::Mosquitto), None) => config = Some(mosquitto::read(name, text)),
             (Some(ServerKind::Kubernetes), None) => config = Some(kubernetes::read(name, text)),
-            (Some(ServerKind::Envoy), None) => config = Some(envoy::read(name, text)),
+            (Some(ServerKind::Envoy), None) => config = Some(envoy::read(name, yaml(text))),
             (Some(ServerKind::Postgresql), None | Some(ServerKind::Postgresql)) => {
                 let merged = config.get_or_insert_with(postgres::empty);
                 if let Some(part) = postgres::looks_like(name, text) {
@@ -337,7 +339,7 @@ mod tests {
     #[test]
     fn an_unknown_configuration_is_not_read() {
         for (name, text) in [("random.txt", "hello world\n"), ("empty", "")] {
-            let (config, unread) = read(&[(name.to_owned(), text.to_owned())], None);
+            let (config, unread) = read(&[(name.to_owned(), text.to_owned())], None, &envoy::parse);
             assert!(config.is_none());
             assert_eq!(unread.len(), 1);
         }

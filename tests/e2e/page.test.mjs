@@ -631,6 +631,46 @@ test('the server\'s configuration decides: nginx\'s depth, PostgreSQL\'s user ma
   await context.close();
 });
 
+test('an Envoy configuration is read by the YAML module, and its SAN matcher refuses the client', async () => {
+  const requests = [];
+  const { page, context, errors } = await open({ requests });
+  await page.waitForLoadState('networkidle');
+  const loaded = Date.now();
+  await page.fill('textarea[data-role=client]', certs.alice + certs.intermediate);
+  await page.fill('textarea[data-role=trust]', certs.root);
+  await verdict(page, 'accepted');
+  await page.fill('textarea[data-role=server]', [
+    'static_resources:',
+    '  listeners:',
+    '  - filter_chains:',
+    '    - transport_socket:',
+    '        typed_config:',
+    '          "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+    '          require_client_certificate: true',
+    '          common_tls_context:',
+    '            validation_context:',
+    '              trusted_ca: {filename: /etc/envoy/client-ca.pem}',
+    '              match_typed_subject_alt_names:',
+    '              - san_type: DNS',
+    '                matcher: {exact: "api.internal"}',
+    ''].join('\n'));
+  await page.waitForSelector('[data-testid=server] >> text=Envoy as configured');
+  await page.waitForSelector('main:not([aria-busy=true])');
+  const envoy = await page.locator('[data-testid=server]').innerText();
+  assert.match(envoy, /match_typed_subject_alt_names\s+DNS: exact: api\.internal\s+server paste:12/);
+  assert.match(envoy, /The server logs: verify cert failed: SAN matcher/);
+  assert.match(await page.locator('section[data-role=server] .files').innerText(), /read as Envoy's configuration/);
+  // YAML that does not parse is said where it breaks.
+  await page.fill('textarea[data-role=server]', 'DownstreamTlsContext: [unclosed\n');
+  await page.waitForSelector('[data-code=server_config_problem] >> text=not readable YAML');
+  // After load only the YAML module is fetched, from the page's own files.
+  const late = requests.filter((r) => r.at > loaded && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+  assert.deepEqual(late.map((r) => r.url).sort(), ['mtls-inspector-yaml.js', 'mtls-inspector-yaml_bg.wasm',
+    'mtls-inspector-yaml_loader.js'].map((file) => base + file));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // ---- Issue 14: accessibility, narrow screens, large and hostile inputs ----
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
