@@ -66,6 +66,7 @@ pub enum Code {
     CaNameEncodingDiffers,
     MalformedCrl,
     MalformedOcspResponse,
+    OcspResponseUnverifiable,
     MalformedTrustCertificate,
     EncodingNotStrict,
     ClientCertificateNotRequested,
@@ -145,6 +146,7 @@ impl Code {
         Code::CaNameEncodingDiffers,
         Code::MalformedCrl,
         Code::MalformedOcspResponse,
+        Code::OcspResponseUnverifiable,
         Code::MalformedTrustCertificate,
         Code::EncodingNotStrict,
         Code::ClientCertificateNotRequested,
@@ -209,6 +211,7 @@ impl Code {
             Self::CaNameEncodingDiffers => "ca_name_encoding_differs",
             Self::MalformedCrl => "malformed_crl",
             Self::MalformedOcspResponse => "malformed_ocsp_response",
+            Self::OcspResponseUnverifiable => "ocsp_response_unverifiable",
             Self::MalformedTrustCertificate => "malformed_trust_certificate",
             Self::EncodingNotStrict => "encoding_not_strict",
             Self::PrivateKeyMatches => "private_key_matches",
@@ -246,6 +249,7 @@ impl Code {
             | CaNameEncodingDiffers
             | MalformedCrl
             | MalformedOcspResponse
+            | OcspResponseUnverifiable
             | MalformedTrustCertificate
             | EncodingNotStrict
             | ClientCertificateNotRequested
@@ -723,6 +727,16 @@ const TEXTS: &[Texts] = &[
         title: "An OCSP response could not be read",
         detail: "A supplied OCSP response is not valid: {value}.",
         remedy: "Save the responder's answer again as DER (`openssl ocsp -respout`).",
+    },
+    Texts {
+        code: Code::OcspResponseUnverifiable,
+        title: "An OCSP response given as text cannot be verified",
+        detail: "The OCSP response was given as `openssl ocsp -resp_text` output, which does not hold \
+             the bytes its signature covers: its statuses are taken as the server would take them \
+             from a response whose signature and signer it accepts, but neither was checked.",
+        remedy: "Give the response as the responder sent it (DER: `openssl ocsp … -respout \
+             response.der`, or the body `curl` saves), so that its signature and signer are \
+             checked as the server checks them.",
     },
     Texts {
         code: Code::MalformedTrustCertificate,

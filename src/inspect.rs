@@ -423,6 +423,7 @@ fn judge(
                 verdict: Verdict::Incomplete,
                 findings: Vec::new(),
                 reported: None,
+                revocation: Vec::new(),
             });
             return Judged {
                 verdict: Verdict::Incomplete,
@@ -596,6 +597,7 @@ fn decide(
             verdict,
             findings: codes,
             reported,
+            revocation: evaluation.revocation,
         });
         gathered
             .drafts
@@ -739,6 +741,7 @@ fn ocsp_entries(
                     None => String::new(),
                 },
                 response_status: response.status.clone(),
+                from_text: response.from_text,
                 produced_at: basic.map(|b| diagnosis::format_time(b.produced_at)),
                 statuses: basic
                     .iter()
@@ -824,6 +827,12 @@ fn gather(inputs: &[Input<'_>], open: &mut InputOpener<'_>) -> Gathered {
                 },
                 Content::Ocsp(ocsp, der) => {
                     summary.ocsp_responses += 1;
+                    if ocsp.from_text {
+                        gathered.note(
+                            Violation::general(Code::OcspResponseUnverifiable),
+                            Some(item.location.clone()),
+                        );
+                    }
                     gathered.ocsp.push(ocsp);
                     gathered.ocsp_sources.push((item.location, der));
                 }

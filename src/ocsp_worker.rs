@@ -1,5 +1,6 @@
 //! The page's OCSP module: a Web Worker of its own that reads OCSP responses (RustCrypto's
-//! x509-ocsp, with its own DER and certificate types), started by the engine's worker the
+//! x509-ocsp, with its own DER and certificate types; or the text `openssl ocsp -resp_text`
+//! prints of one), started by the engine's worker the
 //! first time an inspection has one (src/worker.rs). The engine's module then carries none of
 //! that reader (~40 KB gzipped, measured), which most inspections never need.
 

@@ -88,6 +88,24 @@ pub struct ProfileResult {
     /// What the real implementation said, when the profile runs it (webpki's error name).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reported: Option<String>,
+    /// Where its stack took each certificate's revocation status from: the CRL or OCSP
+    /// response it used (none for a certificate whose status it did not find, or did not
+    /// check).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub revocation: Vec<StatusSource>,
+}
+
+/// The CRL or OCSP response a stack took a certificate's revocation status from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusSource {
+    /// Index into `certificates`.
+    pub certificate: usize,
+    /// Index into `crls`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub crl: Option<usize>,
+    /// Index into `ocsp_responses`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ocsp: Option<usize>,
 }
 
 /// A line a server or client prints for a failure.
@@ -194,6 +212,9 @@ pub struct OcspEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub produced_at: Option<String>,
     pub statuses: Vec<OcspStatusEntry>,
+    /// Given as `openssl ocsp -resp_text` output: its signature could not be checked.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub from_text: bool,
     pub source: Location,
     /// The response itself, in PEM (for share links; left out of the JSON report).
     pub pem: String,
@@ -288,6 +309,10 @@ pub struct Report {
 
 fn is_zero(count: &usize) -> bool {
     *count == 0
+}
+
+fn is_false(flag: &bool) -> bool {
+    !*flag
 }
 
 /// The server as its configuration sets it, and what it does with this client. Flat and
@@ -397,9 +422,49 @@ impl Report {
         for status in self.ocsp_responses.iter_mut().flat_map(|r| &mut r.statuses) {
             status.certificate = status.certificate.and_then(new);
         }
+        for profile in &mut self.profiles {
+            profile.revocation.retain_mut(|source| {
+                new(source.certificate)
+                    .map(|to| source.certificate = to)
+                    .is_some()
+            });
+        }
         for finding in &mut self.findings {
             finding.certificate = finding.certificate.and_then(new);
         }
+    }
+
+    /// Where a profile's stack took each certificate's revocation status from, one line per
+    /// certificate: "`alice`: the CRL of `Example CA` (crl.pem)"; the OCSP responses when
+    /// `ocsp`, else the CRLs.
+    pub fn status_sources(&self, profile: &ProfileResult, ocsp: bool) -> Vec<String> {
+        profile
+            .revocation
+            .iter()
+            .filter(|source| source.ocsp.is_some() == ocsp)
+            .filter_map(|source| {
+                let what = match (source.crl, source.ocsp) {
+                    (Some(i), _) => {
+                        let crl = self.crls.get(i)?;
+                        format!(
+                            "the CRL of `{}` ({})",
+                            short_subject(&crl.issuer),
+                            crl.source
+                        )
+                    }
+                    (None, Some(i)) => {
+                        let response = self.ocsp_responses.get(i)?;
+                        format!(
+                            "the OCSP response of `{}` ({})",
+                            short_subject(&response.responder),
+                            response.source
+                        )
+                    }
+                    (None, None) => return None,
+                };
+                Some(format!("`{}`: {what}", self.label(source.certificate)))
+            })
+            .collect()
     }
 
     /// A certificate of the report by its short subject, with deceptive characters shown as
@@ -576,6 +641,9 @@ impl Report {
                 profile.name.name(),
                 profile.name.revocation_policy()
             ));
+            for source in self.status_sources(profile, false) {
+                out.push_str(&format!("           status of {source}\n"));
+            }
         }
     }
 
@@ -586,14 +654,19 @@ impl Report {
         out.push_str("\nOCSP responses:\n");
         for response in &self.ocsp_responses {
             out.push_str(&format!(
-                "  {} ({}{}):\n",
+                "  {} ({}{}{}):\n",
                 escape::visible(&short_subject(&response.responder)),
                 response.response_status,
                 response
                     .produced_at
                     .as_ref()
                     .map(|at| format!(", produced {at}"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if response.from_text {
+                    "; given as text, signature not checked"
+                } else {
+                    ""
+                }
             ));
             for status in &response.statuses {
                 let about = status
@@ -622,6 +695,9 @@ impl Report {
                 profile.name.name(),
                 profile.name.ocsp_policy()
             ));
+            for source in self.status_sources(profile, true) {
+                out.push_str(&format!("           status of {source}\n"));
+            }
         }
     }
 

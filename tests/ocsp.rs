@@ -106,7 +106,29 @@ fn a_revoked_status_is_reported_with_its_certificate_and_each_servers_line() {
         "{}",
         stop.why
     );
+    // nginx, OpenSSL and Java took the client's status from the response; no one else did.
+    for profile in Profile::ALL {
+        let sources = &report
+            .profiles
+            .iter()
+            .find(|p| p.name == profile)
+            .unwrap()
+            .revocation;
+        let expected = match profile {
+            Profile::Openssl | Profile::Nginx | Profile::Java => vec![(0, Some(0))],
+            _ => Vec::new(),
+        };
+        let got: Vec<(usize, Option<usize>)> =
+            sources.iter().map(|s| (s.certificate, s.ocsp)).collect();
+        assert_eq!(got, expected, "{profile:?}");
+    }
     let text = report.to_text();
+    assert!(
+        text.contains(
+            "status of `CN=alice`: the OCSP response of `CN=Corpus Issuing CA` (response.der)"
+        ),
+        "{text}"
+    );
     assert!(text.contains("OCSP responses:"), "{text}");
     assert!(
         text.contains("nginx    nginx with ssl_ocsp on asks"),
@@ -298,4 +320,113 @@ fn nginx_checks_ocsp_only_with_ssl_ocsp_and_logs_as_it_does() {
             .any(|s| s.name == "ssl_ocsp" && s.value.contains("off"))
     );
     assert!(server.log_line.is_none());
+}
+
+/// `openssl ocsp -resp_text` output of a DER response (the text a user pastes).
+fn openssl_text(der: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "mtls-ocsp-text-{}-{:x}.der",
+        std::process::id(),
+        der.iter()
+            .fold(0u64, |h, &b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+    ));
+    std::fs::write(&path, der).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["ocsp", "-respin"])
+        .arg(&path)
+        .args(["-resp_text", "-noverify"])
+        .output()
+        .expect("openssl runs");
+    std::fs::remove_file(&path).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn openssl_ocsp_text_reads_as_the_response_it_prints() {
+    use mtls_inspector::read::ocsp::Ocsp;
+    let mut compared = 0;
+    for case in ocsp_cases() {
+        for der in &case.responses {
+            // openssl prints only "Responder Error: trylater (3)" for an error status.
+            let Some(from_der) = Ocsp::parse(der).ok().filter(|o| o.status == "successful") else {
+                continue;
+            };
+            let text = openssl_text(der);
+            let from_text = Ocsp::parse(text.as_bytes())
+                .unwrap_or_else(|e| panic!("{}: {e:?}\n{text}", case.case.name));
+            let name = &case.case.name;
+            assert!(from_text.from_text, "{name}");
+            assert_eq!(from_text.status, from_der.status, "{name}");
+            assert_eq!(from_text.responder_key, from_der.responder_key, "{name}");
+            assert_eq!(
+                from_text.responder_text.is_empty(),
+                from_der.responder_text.is_empty(),
+                "{name}"
+            );
+            assert_eq!(from_text.produced_at, from_der.produced_at, "{name}");
+            assert_eq!(from_text.responses, from_der.responses, "{name}\n{text}");
+            assert_eq!(from_text.certificates, from_der.certificates, "{name}");
+            assert_eq!(from_text.critical, from_der.critical, "{name}\n{text}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 30, "{compared} responses compared");
+}
+
+#[test]
+fn a_response_pasted_as_text_decides_with_a_warning_that_its_signature_is_not_checked() {
+    let case = case("ocsp-revoked-key-compromise");
+    let mut files = files(&case);
+    let response = files.pop().unwrap();
+    // The root comes with the paste only.
+    files.retain(|(_, name, _)| name != "roots.pem");
+    // As a terminal shows it: the text, what openssl says after it, and the issuer's PEM.
+    let pasted = format!(
+        "{}Response verify OK\n{}",
+        openssl_text(&response.2),
+        case.case.root_pems().concat()
+    );
+    files.push((Side::Trust, "trust paste".to_owned(), pasted.into_bytes()));
+    let report = report(&files);
+    assert_eq!(report.ocsp_responses.len(), 1);
+    assert!(report.ocsp_responses[0].from_text);
+    assert_eq!(report.ocsp_responses[0].statuses[0].status, "revoked");
+    assert_eq!(report.ocsp_responses[0].statuses[0].certificate, Some(0));
+    // The root after the text is read as a certificate of the input.
+    assert_eq!(report.inputs[1].certificates, 1, "{:?}", report.inputs);
+    for profile in [Profile::Openssl, Profile::Nginx, Profile::Java] {
+        assert_eq!(verdict(&report, profile), Verdict::Rejected, "{profile:?}");
+    }
+    let warning = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::OcspResponseUnverifiable)
+        .expect("the warning");
+    assert_eq!(
+        warning.location.as_ref().map(|l| l.source.as_str()),
+        Some("trust paste")
+    );
+    assert!(
+        report
+            .to_text()
+            .contains("given as text, signature not checked"),
+        "{}",
+        report.to_text()
+    );
+    // A share link carries it, and it reads back as text again.
+    let shared = Shared::from_bytes(&Shared::of(&report).to_bytes()).unwrap();
+    let restored = inspect(&borrow_inputs(&shared.inputs()), &Options::at(shared.time));
+    assert!(restored.ocsp_responses[0].from_text);
+    for profile in Profile::ALL {
+        assert_eq!(
+            verdict(&restored, profile),
+            verdict(&report, profile),
+            "{profile:?}"
+        );
+    }
 }

@@ -16,6 +16,15 @@ fn verdict(report: &Report, profile: Profile) -> (Verdict, Vec<Code>) {
     (p.verdict, p.findings.clone())
 }
 
+fn verdict_sources(report: &Report, profile: Profile) -> &[mtls_inspector::report::StatusSource] {
+    &report
+        .profiles
+        .iter()
+        .find(|p| p.name == profile)
+        .unwrap()
+        .revocation
+}
+
 #[test]
 fn a_revoked_client_is_shown_with_the_crl_that_lists_it_and_each_servers_policy() {
     let pki = common::Pki::new("Revocation");
@@ -73,7 +82,41 @@ fn a_revoked_client_is_shown_with_the_crl_that_lists_it_and_each_servers_policy(
         "{}",
         revoked.detail
     );
+    // Where each stack took each status from: the issuing CA's CRL for the client, the root's
+    // for the intermediate (every level below the anchor); Go none.
+    let issuing = report
+        .crls
+        .iter()
+        .position(|c| c.issuer.contains("Issuing CA"));
+    let root = report.crls.iter().position(|c| c.issuer.contains("Root"));
+    for profile in [
+        Profile::Webpki,
+        Profile::Openssl,
+        Profile::Nginx,
+        Profile::Java,
+    ] {
+        let sources = &report
+            .profiles
+            .iter()
+            .find(|p| p.name == profile)
+            .unwrap()
+            .revocation;
+        let of = |certificate: usize| {
+            sources
+                .iter()
+                .filter(|s| s.certificate == certificate)
+                .map(|s| s.crl)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(of(report.chain[0]), vec![issuing], "{profile:?}");
+        assert_eq!(of(report.chain[1]), vec![root], "{profile:?}");
+    }
+    assert!(verdict_sources(&report, Profile::Go).is_empty());
     let text = report.to_text();
+    assert!(
+        text.contains("status of `CN=revoked`: the CRL of `CN=Revocation Issuing CA` (issuing.crl"),
+        "{text}"
+    );
     assert!(text.contains("lists CN=revoked as revoked"), "{text}");
     assert!(text.contains("Go's crypto/tls never checks CRLs"), "{text}");
 }
@@ -201,4 +244,83 @@ fn a_crl_entry_removed_from_the_crl_revokes_for_java_not_for_openssl() {
         "{}",
         revoked.detail
     );
+}
+
+#[test]
+fn each_stack_says_which_of_two_crls_it_took_the_status_from() {
+    // Two CRLs of the client's issuer: an older one that revokes it, a newer that does not.
+    for name in [
+        "crl-older-revokes-newer-does-not-1",
+        "crl-older-revokes-newer-does-not-2",
+    ] {
+        let report = corpus_report(name);
+        let (older, newer) = {
+            let by_issuer: Vec<usize> = (0..report.crls.len())
+                .filter(|&i| report.crls[i].issuer.contains("Issuing"))
+                .collect();
+            let lists = |i: &usize| !report.crls[*i].lists.is_empty();
+            (
+                by_issuer.iter().copied().find(lists).unwrap(),
+                by_issuer.iter().copied().find(|i| !lists(i)).unwrap(),
+            )
+        };
+        let client = report.chain[0];
+        let took = |profile: Profile| {
+            verdict_sources(&report, profile)
+                .iter()
+                .filter(|s| s.certificate == client)
+                .map(|s| s.crl.unwrap())
+                .collect::<Vec<_>>()
+        };
+        // OpenSSL takes the newer of two equally good CRLs: accepted.
+        assert_eq!(took(Profile::Openssl), vec![newer], "{name}");
+        assert_eq!(verdict(&report, Profile::Openssl).0, Verdict::Accepted);
+        // Java the first its HashSet gives: rejected exactly when that is the older one.
+        let java = took(Profile::Java);
+        assert_eq!(java.len(), 1, "{name}");
+        assert_eq!(
+            verdict(&report, Profile::Java).0 == Verdict::Rejected,
+            java[0] == older,
+            "{name}"
+        );
+        let text = report.to_text();
+        let said = format!("status of `{}`: the CRL of", report.label(client));
+        assert!(text.contains(&said), "{text}");
+    }
+}
+
+#[test]
+fn a_delta_newer_than_its_base_is_the_crl_openssl_takes_and_java_ignores() {
+    // OpenSSL without delta support scores a delta CRL as any other and takes the newer;
+    // Java's PKIX uses no delta CRL (both measured by tests/malformed_differential.rs).
+    for (name, openssl, java) in [
+        (
+            "crl-delta-newer-than-its-base-revokes-the-client",
+            Verdict::Rejected,
+            Verdict::Accepted,
+        ),
+        (
+            "crl-delta-newer-than-the-base-that-revokes-the-client",
+            Verdict::Accepted,
+            Verdict::Rejected,
+        ),
+    ] {
+        let report = corpus_report(name);
+        assert_eq!(verdict(&report, Profile::Openssl).0, openssl, "{name}");
+        assert_eq!(verdict(&report, Profile::Java).0, java, "{name}");
+        let client = report.chain[0];
+        let took = |profile: Profile| {
+            verdict_sources(&report, profile)
+                .iter()
+                .find(|s| s.certificate == client)
+                .and_then(|s| s.crl)
+                .unwrap()
+        };
+        // The newer CRL is the delta (issued half a day after the base).
+        let newest = (0..report.crls.len())
+            .max_by_key(|&i| report.crls[i].this_update.clone())
+            .unwrap();
+        assert_eq!(took(Profile::Openssl), newest, "{name}");
+        assert_ne!(took(Profile::Java), newest, "{name}");
+    }
 }

@@ -669,6 +669,178 @@ fn nginx_decides_logs_and_names_as_predicted() {
     conclude("nginx", cases, "(configuration, client)", &disagreements);
 }
 
+/// An OCSP responder on 127.0.0.1 that answers every request with the response in `answer`
+/// (nginx asks with a GET, or a POST with a body), counting the requests: its port.
+fn canned_ocsp_responder(
+    answer: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    asked: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) -> u16 {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            stream
+                .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+                .ok();
+            let mut reader = BufReader::new(&stream);
+            let mut length = 0usize;
+            let mut line = String::new();
+            let mut request = false;
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                if line.trim().is_empty() {
+                    break;
+                }
+                request = true;
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            if !request {
+                continue;
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).ok();
+            asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let der = answer.lock().unwrap().clone();
+            let head = format!(
+                "HTTP/1.0 200 OK\r\nContent-Type: application/ocsp-response\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n",
+                der.len()
+            );
+            let mut stream = &stream;
+            stream.write_all(head.as_bytes()).ok();
+            stream.write_all(&der).ok();
+        }
+    });
+    port
+}
+
+/// nginx with `ssl_ocsp leaf` against a responder answering each OCSP corpus case's response:
+/// what nginx does with each (the HTTP status, the line it logs) against the product given
+/// the same configuration and the response as a file.
+#[test]
+fn nginx_ssl_ocsp_decides_the_ocsp_corpus_as_predicted() {
+    use common::ocsp_corpus::ocsp_cases;
+    let _turn = one_at_a_time();
+    if !present(
+        &[(NGINX, "-v")],
+        "nginx and faketime (apt-get install nginx-light faketime)",
+    ) {
+        return;
+    }
+    // One response per case: the responder answers one.
+    let cases: Vec<_> = ocsp_cases()
+        .into_iter()
+        .filter(|c| c.responses.len() == 1)
+        .collect();
+    let first = &cases[0];
+    let answer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let responder = canned_ocsp_responder(answer.clone(), asked.clone());
+    let dir = common::temp_dir("live-nginx-ocsp");
+    std::fs::create_dir_all(dir.join("tmp")).unwrap();
+    std::fs::write(dir.join("root.pem"), first.case.root_pems().concat()).unwrap();
+    // The server's own certificate: any, from the corpus's root.
+    let server_ca = self_signed(ca("OCSP Test Server CA"), key());
+    let mut server_params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    server_params.not_before = at(NOW - DAY);
+    server_params.not_after = at(NOW + 30 * DAY);
+    let server = issue(server_params, key(), &server_ca);
+    std::fs::write(dir.join("server.pem"), &server.pem).unwrap();
+    std::fs::write(dir.join("server.key"), server.key_pem()).unwrap();
+    Command::new("chmod")
+        .args(["-R", "a+rwX"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    let directives = format!(
+        "ssl_verify_client on; ssl_verify_depth 2; ssl_ocsp leaf; \
+         ssl_ocsp_responder http://127.0.0.1:{responder}/;"
+    );
+    let log = dir.join("error.log");
+    let mut config = String::new();
+    let (port, _running) = launch(&dir, &log, |port| {
+        config = nginx_config(&dir, port, &directives);
+        std::fs::write(dir.join("nginx.conf"), &config).unwrap();
+        let mut command = at_now(NGINX);
+        command
+            .arg("-c")
+            .arg(dir.join("nginx.conf"))
+            .arg("-p")
+            .arg(&dir)
+            .stdout(Stdio::null());
+        command
+    });
+    let mut disagreements = Vec::new();
+    for case in &cases {
+        *answer.lock().unwrap() = case.responses[0].clone();
+        let before_log = std::fs::read_to_string(&log).unwrap_or_default().len();
+        let before_asked = asked.load(std::sync::atomic::Ordering::SeqCst);
+        let client = Client {
+            name: case.case.name,
+            chain: [case.case.leaf_pem(), case.case.intermediate_pems().concat()].concat(),
+            key: case.leaf_key.clone(),
+        };
+        let (status, _, _) = curl(port, &dir, &client);
+        let all = std::fs::read_to_string(&log).unwrap_or_default();
+        let logged = all
+            .get(before_log..)
+            .unwrap_or_default()
+            .lines()
+            .find_map(|line| {
+                let at = line.find("client SSL certificate verify error")?;
+                let rest = line.get(at..).unwrap_or_default();
+                Some(rest.split(", client:").next().unwrap_or(rest).to_owned())
+            });
+        // nginx asked the responder about this client.
+        if asked.load(std::sync::atomic::Ordering::SeqCst) == before_asked {
+            disagreements.push(differ(
+                "nginx",
+                "ssl_ocsp leaf",
+                case.case.name,
+                "nginx did not ask the responder",
+            ));
+        }
+        let files = vec![
+            (
+                Side::Client,
+                "chain.pem".to_owned(),
+                client.chain.clone().into_bytes(),
+            ),
+            (
+                Side::Trust,
+                "root.pem".to_owned(),
+                case.case.root_pems().concat().into_bytes(),
+            ),
+            (
+                Side::Trust,
+                "response.der".to_owned(),
+                case.responses[0].clone(),
+            ),
+        ];
+        let options = Options {
+            server_configs: vec![("nginx.conf".to_owned(), config.as_bytes().to_vec())],
+            ..Options::at(NOW)
+        };
+        let report = inspect(&borrow_inputs(&files), &options);
+        let observed = Observed {
+            accepted: status == 200,
+            answer: format!("nginx answered {status}"),
+            logged,
+            said: None,
+            identity: Vec::new(),
+        };
+        let case = ("nginx", "ssl_ocsp leaf", case.case.name);
+        compare(case, &observed, &report, Profile::Nginx, &mut disagreements);
+    }
+    conclude("nginx ssl_ocsp", cases.len(), "OCSP corpus", &disagreements);
+}
+
 // ---------------------------------------------------------------------------------------------
 // HAProxy
 

@@ -53,7 +53,8 @@ struct Check {
     /// Certificate revocation lists the server is configured with
     #[arg(long, value_name = "FILE")]
     crl: Vec<String>,
-    /// OCSP responses (DER) the server's responder gives for the client's certificates
+    /// OCSP responses the server's responder gives for the client's certificates (DER, PEM, or
+    /// `openssl ocsp -resp_text` output)
     #[arg(long, value_name = "FILE")]
     ocsp: Vec<String>,
     /// The server's configuration (nginx): its profile takes its settings from it, and the

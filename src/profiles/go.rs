@@ -85,7 +85,11 @@ pub fn go_rules(context: &Context<'_>) -> Evaluation {
     let mut violations = go_path_violations(context, &path, matches!(search, Search::Complete(_)));
     unreadable_sent(context, unparseable, &mut violations);
     dead_end(&search, &mut violations);
-    Evaluation { search, violations }
+    Evaluation {
+        search,
+        violations,
+        revocation: Vec::new(),
+    }
 }
 
 /// Go's rules on one path (the root last when `complete`).

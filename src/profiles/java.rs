@@ -99,14 +99,19 @@ pub fn java_rules(context: &Context<'_>) -> Evaluation {
     let path = search.path().to_vec();
     // PKIXValidator returns a trusted client certificate as its own chain before any check,
     // and the end-entity checks run only on longer chains (Validator.validate).
+    let mut sources = Vec::new();
     let mut violations = if pinned {
         Vec::new()
     } else {
-        java_path_violations(context, &path, complete)
+        java_path_checked(context, &path, complete, &mut sources)
     };
     unreadable_sent(context, unparseable, &mut violations);
     dead_end(&search, &mut violations);
-    Evaluation { search, violations }
+    Evaluation {
+        search,
+        violations,
+        revocation: sources,
+    }
 }
 
 /// EndEntityChecker's TLS-client checks.
@@ -133,6 +138,16 @@ fn java_end_entity(context: &Context<'_>, index: usize) -> Vec<Violation> {
 
 /// The PKIX rules on one path (the anchor last when `complete`), and the end-entity checks.
 fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -> Vec<Violation> {
+    java_path_checked(context, path, complete, &mut Vec::new())
+}
+
+/// [`java_path_violations`], adding the CRLs and OCSP responses that gave a status to `sources`.
+fn java_path_checked(
+    context: &Context<'_>,
+    path: &[usize],
+    complete: bool,
+    sources: &mut Vec<crate::report::StatusSource>,
+) -> Vec<Violation> {
     let mut violations = java_end_entity(context, context.leaf);
     let checked = without_anchor(path, complete);
     let mut max_path_length: Option<usize> = None;
@@ -190,6 +205,7 @@ fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -
             checked.len(),
             CrlRules::Java,
             &mut violations,
+            sources,
         );
     }
     if !context.ocsp.is_empty() {
@@ -199,6 +215,7 @@ fn java_path_violations(context: &Context<'_>, path: &[usize], complete: bool) -
             checked.len(),
             OcspRules::Java,
             &mut violations,
+            sources,
         );
     }
     violations

@@ -189,6 +189,8 @@ pub enum CrlCheck {
 pub struct Evaluation {
     pub search: Search,
     pub violations: Vec<Violation>,
+    /// The CRLs and OCSP responses the stack took revocation statuses from.
+    pub revocation: Vec<crate::report::StatusSource>,
 }
 
 /// One certificate of a path, as every profile's per-certificate rules see it: where it

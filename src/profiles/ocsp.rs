@@ -31,12 +31,14 @@ impl OcspRules {
 /// OCSP checks for the first `checked` certificates of `path` (client first; each one's issuer
 /// is the next): the client certificate needs a status in the responses given, a certificate
 /// above it is checked when one is given for it; a status counts when its response verifies.
+/// The responses that gave a status are added to `used`.
 pub(crate) fn ocsp(
     context: &Context<'_>,
     path: &[usize],
     checked: usize,
     rules: OcspRules,
     out: &mut Vec<Violation>,
+    used: &mut Vec<crate::report::StatusSource>,
 ) {
     for position in 0..checked {
         let (Some(&index), Some(&issuer_index)) = (path.get(position), path.get(position + 1))
@@ -51,17 +53,20 @@ pub(crate) fn ocsp(
         };
         // Both stacks ask with a SHA-1 CertID (`OCSP_cert_to_id` with no digest; Java's
         // `CertId`), and the hash algorithm is part of the comparison.
-        let found = context.ocsp.iter().find_map(|response| {
+        let found = context.ocsp.iter().enumerate().find_map(|(at, response)| {
             let basic = response.basic()?;
             let single = basic
                 .responses
                 .iter()
                 .find(|s| s.hash() == Hash::Sha1 && s.names(cert, issuer))?;
-            Some((basic, single))
+            Some((at, basic, single))
         });
         let finding = match found {
-            Some((basic, single)) => {
+            Some((at, basic, single)) => {
+                // Given as text, its signature and signer cannot be checked: taken as the
+                // server would take a good one (the report says so).
                 let authorised = match rules {
+                    _ if basic.from_text => Ok(()),
                     OcspRules::Openssl => openssl_signer(context, path, basic, single),
                     OcspRules::Java => java_signer(context, basic, issuer),
                 };
@@ -70,7 +75,14 @@ pub(crate) fn ocsp(
                     .and_then(|()| critical(rules, basic))
                     .map_or_else(
                         |why| Some(unusable(basic, &why)),
-                        |()| status(basic, single),
+                        |()| {
+                            used.push(crate::report::StatusSource {
+                                certificate: index,
+                                crl: None,
+                                ocsp: Some(at),
+                            });
+                            status(basic, single)
+                        },
                     )
             }
             // Only the client certificate's status is required: the responses given stand for

@@ -196,6 +196,7 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
     };
     let path = search.path().to_vec();
     let mut violations = Vec::new();
+    let mut revocation_sources = Vec::new();
     for step in walk(context, &path) {
         certificate_rules(context, &step, &mut violations);
         if step.is_leaf() {
@@ -231,7 +232,14 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
             CrlCheck::Leaf => below_anchor.len().min(1),
             _ => below_anchor.len(),
         };
-        revocation(context, &path, checked, CrlRules::Openssl, &mut violations);
+        revocation(
+            context,
+            &path,
+            checked,
+            CrlRules::Openssl,
+            &mut violations,
+            &mut revocation_sources,
+        );
     }
     // nginx asks after verification succeeded, about every certificate of the verified chain
     // but its root (`ssl_ocsp on`), or the client certificate only (`ssl_ocsp leaf`).
@@ -244,11 +252,22 @@ pub fn openssl_rules(context: &Context<'_>, settings: &OpensslSettings) -> Evalu
             CrlCheck::Leaf => 1,
             _ => path.len().saturating_sub(1),
         };
-        ocsp(context, &path, checked, OcspRules::Openssl, &mut violations);
+        ocsp(
+            context,
+            &path,
+            checked,
+            OcspRules::Openssl,
+            &mut violations,
+            &mut revocation_sources,
+        );
     }
     unreadable_sent(context, unreadable, &mut violations);
     dead_end(&search, &mut violations);
-    Evaluation { search, violations }
+    Evaluation {
+        search,
+        violations,
+        revocation: revocation_sources,
+    }
 }
 
 /// What OpenSSL checks on every certificate of the path, anchor included: its validity, its

@@ -6,6 +6,7 @@
 
 use super::*;
 use crate::read::crl::IssuingDistributionPoint;
+use crate::report::StatusSource;
 
 /// Whose CRL processing.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -16,20 +17,29 @@ pub(crate) enum CrlRules {
 }
 
 /// CRL checks for the first `checked` certificates of `path` (client first; each one's issuer
-/// is the next): each needs a CRL its stack can use, and must not be on it.
+/// is the next): each needs a CRL its stack can use, and must not be on it. The CRLs that gave
+/// a status are added to `used`.
 pub(crate) fn revocation(
     context: &Context<'_>,
     path: &[usize],
     checked: usize,
     rules: CrlRules,
     out: &mut Vec<Violation>,
+    used: &mut Vec<StatusSource>,
 ) {
     for (position, &index) in path.iter().enumerate().take(checked) {
         let Some(cert) = context.certificate(index) else {
             continue;
         };
+        let mut took = |crl: &Crl| {
+            used.push(StatusSource {
+                certificate: index,
+                crl: context.crls.iter().position(|c| std::ptr::eq(c, crl)),
+                ocsp: None,
+            })
+        };
         let found = match rules {
-            CrlRules::Openssl => openssl(context, path, position, cert),
+            CrlRules::Openssl => openssl(context, path, position, cert, &mut took),
             CrlRules::Java => {
                 // The anchor's key usage is not consulted (`RevocationChecker` starts with
                 // crlSignFlag set; limbo's crl::issuer-missing-crlsign, measured).
@@ -38,10 +48,10 @@ pub(crate) fn revocation(
                     by_anchor: position + 1 == checked && path.len() > checked,
                     above: path.get(position + 2..).unwrap_or_default(),
                 };
-                java(context, &prev, cert)
+                java(context, &prev, cert, &mut took)
             }
             CrlRules::Webpki => {
-                webpki(context, index, cert, out);
+                webpki(context, index, cert, out, &mut took);
                 continue;
             }
         };
@@ -70,8 +80,15 @@ const OPENSSL_CRITICAL_ENTRY: &str = "2.5.29.29";
 /// `check_cert` for one certificate: `get_crl_sk` picks the best-scoring CRL of its issuer,
 /// `check_crl` then reports the first thing wrong with it (cRLSign 35, scope 44, time 11/12,
 /// signature 8), `cert_crl` an unhandled critical extension (36) or the certificate's entry
-/// (23; removeFromCRL does not revoke). No usable CRL at all is error 3.
-fn openssl(context: &Context<'_>, path: &[usize], position: usize, cert: &Certificate) -> Finding {
+/// (23; removeFromCRL does not revoke). No usable CRL at all is error 3. The CRL that gives
+/// the status goes to `took`.
+fn openssl(
+    context: &Context<'_>,
+    path: &[usize],
+    position: usize,
+    cert: &Certificate,
+    took: &mut dyn FnMut(&Crl),
+) -> Finding {
     let mut best: Option<(u32, &Crl, &Certificate)> = None;
     let mut ignored = String::new();
     for crl in context.crls {
@@ -198,6 +215,7 @@ fn openssl(context: &Context<'_>, path: &[usize], position: usize, cert: &Certif
             ),
         ));
     }
+    took(crl);
     let entry = crl
         .revoked
         .iter()
@@ -306,8 +324,13 @@ struct Prev<'p> {
 /// a certificate above it with the CRL's name; an indirect CRL: of its named CRL issuer) with
 /// cRLSign, its authority key identifier naming that key, without an
 /// unknown critical extension. The certificate must be on none of them; a reason no CRL
-/// covers leaves its status unknown.
-fn java(context: &Context<'_>, prev: &Prev<'_>, cert: &Certificate) -> Finding {
+/// covers leaves its status unknown. Each CRL used goes to `took`.
+fn java(
+    context: &Context<'_>,
+    prev: &Prev<'_>,
+    cert: &Certificate,
+    took: &mut dyn FnMut(&Crl),
+) -> Finding {
     let current = |crl: &&Crl| {
         crl.next_update
             .is_some_and(|next| context.time <= next.saturating_add(JAVA_SKEW))
@@ -349,6 +372,7 @@ fn java(context: &Context<'_>, prev: &Prev<'_>, cert: &Certificate) -> Finding {
             continue;
         }
         covered |= reasons;
+        took(crl);
         let entry = crl.revoked.iter().find(|e| {
             let issued = match &e.issuer {
                 Some(raw) => java_names(raw, &cert.issuer_java),
@@ -520,8 +544,16 @@ fn same_integer(a: &[u8], b: &[u8]) -> bool {
 
 /// rustls-webpki's CRL checks, as far as the report explains them (the library decides): a
 /// CRL from the certificate's issuer (names compared as encoded), signed by a key with that
-/// name, that may sign CRLs, and that rustls can load.
-fn webpki(context: &Context<'_>, index: usize, cert: &Certificate, out: &mut Vec<Violation>) {
+/// name, that may sign CRLs, and that rustls can load. The first such CRL goes to `took` (the
+/// library takes the first authoritative CRL).
+fn webpki(
+    context: &Context<'_>,
+    index: usize,
+    cert: &Certificate,
+    out: &mut Vec<Violation>,
+    took: &mut dyn FnMut(&Crl),
+) {
+    let mut first = true;
     let named: Vec<&Crl> = context
         .crls
         .iter()
@@ -547,6 +579,9 @@ fn webpki(context: &Context<'_>, index: usize, cert: &Certificate, out: &mut Vec
         if let Some(reason) = unusable {
             out.push(Violation::new(Code::CrlUnusable, index).value(&reason));
             continue;
+        }
+        if std::mem::take(&mut first) {
+            took(crl);
         }
         if let Some(entry) = crl.entry_for(cert) {
             let (code, value) = revoked(crl, entry);

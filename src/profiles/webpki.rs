@@ -324,6 +324,7 @@ pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
             &mut violations,
         );
     }
+    let mut sources = Vec::new();
     if !context.crls.is_empty() {
         revocation(
             context,
@@ -331,10 +332,15 @@ pub fn webpki_rules(context: &Context<'_>) -> Evaluation {
             checked.len(),
             CrlRules::Webpki,
             &mut violations,
+            &mut sources,
         );
     }
     dead_end(&search, &mut violations);
-    Evaluation { search, violations }
+    Evaluation {
+        search,
+        violations,
+        revocation: sources,
+    }
 }
 
 /// What webpki checks on each certificate below the anchor: version 3, validity, critical

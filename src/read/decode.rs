@@ -190,6 +190,17 @@ pub fn decode_opening(source: &str, bytes: &[u8], unlock: &mut Opener<'_>) -> De
         cap_problems(&mut out);
         return out;
     }
+    if let Some((dump, rest)) = ocsp_text(bytes) {
+        let location = Location::whole(source);
+        ocsp_part(dump.into_bytes(), location, unlock, &mut out);
+        if !rest.trim().is_empty() {
+            let rest = decode_opening(source, rest.as_bytes(), unlock);
+            out.items.extend(rest.items);
+            out.problems.extend(rest.problems);
+        }
+        cap_problems(&mut out);
+        return out;
+    }
     if contains(bytes, b"-----BEGIN ") {
         decode_pem(source, bytes, unlock, &mut out);
         if out.items.is_empty() && out.problems.is_empty() {
@@ -765,6 +776,38 @@ fn decode_der(
         }),
         Shape::Unknown => out.problem(location, Problem::NotRecognised { binary: true }),
     }
+}
+
+/// `openssl ocsp -resp_text` output in a text input: the response's text (from `OCSP Response
+/// Data:` through the certificates it carries, each printed as text then PEM), and the rest of
+/// the input around it. The carried certificates belong to the response, not to the input.
+fn ocsp_text(bytes: &[u8]) -> Option<(String, String)> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let start = text.find(crate::read::ocsp::TEXT_START)?;
+    let mut end = start;
+    let mut in_pem = false;
+    for line in text[start..].split_inclusive('\n').skip(1) {
+        let trimmed = line.trim_end();
+        let part = in_pem
+            || trimmed.is_empty()
+            || line.starts_with([' ', '\t'])
+            || trimmed == "Certificate:"
+            || trimmed == "-----BEGIN CERTIFICATE-----";
+        if !part {
+            break;
+        }
+        in_pem = (in_pem || trimmed == "-----BEGIN CERTIFICATE-----")
+            && trimmed != "-----END CERTIFICATE-----";
+        end += line.len();
+    }
+    let first = text[start..]
+        .find('\n')
+        .map_or(text.len(), |n| start + n + 1);
+    let end = (first + end - start).min(text.len());
+    Some((
+        text[start..end].to_owned(),
+        [&text[..start], &text[end..]].concat(),
+    ))
 }
 
 /// An OCSP response, read by the `unlock` opener (in the page, by a module of its own). Until

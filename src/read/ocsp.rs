@@ -50,6 +50,11 @@ pub struct Ocsp {
     pub certificates: Vec<serde_bytes::ByteBuf>,
     /// The OIDs of the response's critical extensions.
     pub critical: Vec<String>,
+    /// Read from `openssl ocsp -resp_text` output rather than the response's DER: what it says
+    /// is known, not its signed bytes (`tbs` and `signature` are empty), so its signature
+    /// cannot be checked.
+    #[serde(default)]
+    pub from_text: bool,
 }
 
 /// A BasicOCSPResponse: the fields of an [`Ocsp`] whose status is `successful`.
@@ -71,7 +76,8 @@ impl Ocsp {
     }
 
     pub fn responder(&self) -> Responder<'_> {
-        if self.responder_name.is_empty() {
+        // Read from text, a name is known by its text only.
+        if self.responder_name.is_empty() && self.responder_text.is_empty() {
             Responder::Key(&self.responder_key)
         } else {
             Responder::Name {
@@ -177,10 +183,183 @@ impl Single {
 }
 
 impl Ocsp {
-    /// Reads one DER OCSPResponse.
+    /// Reads one DER OCSPResponse, or the text `openssl ocsp -resp_text` prints of one
+    /// ([`Ocsp::from_text`]).
     pub fn parse(der: &[u8]) -> Result<Self, ParseError> {
+        if der.starts_with(TEXT_START.as_bytes()) {
+            return Self::from_text(&String::from_utf8_lossy(der)).map_err(|reason| {
+                ParseError(format!("not readable OCSP response text: {reason}"))
+            });
+        }
         read(der).map_err(|reason| ParseError(format!("not a valid OCSP response: {reason}")))
     }
+
+    /// Reads the text `openssl ocsp -resp_text` prints of a response (`OCSP_RESPONSE_print`:
+    /// its fields, then each certificate it carries as text and PEM). Hand-written: no crate
+    /// reads OpenSSL's text output. The signed bytes are not in it, so the result is
+    /// [`Ocsp::from_text`]; the certificates are read from their PEM.
+    pub fn from_text(text: &str) -> Result<Self, String> {
+        let mut ocsp = Ocsp {
+            from_text: true,
+            ..Ocsp::default()
+        };
+        // Which extensions list a line belongs to: the response's, or the last status's.
+        let mut in_extensions: Option<bool> = None;
+        let mut pem: Option<String> = None;
+        // After the response's fields, each certificate it carries (text, then PEM).
+        let mut carried = false;
+        for line in text.lines() {
+            let trimmed = line.trim();
+            carried |= line == "Certificate:";
+            if let Some(body) = pem.as_mut() {
+                if trimmed.starts_with("-----END ") {
+                    let der = crate::read::decode::base64_decode(body.as_bytes())
+                        .ok_or("a certificate's PEM does not decode")?;
+                    ocsp.certificates.push(serde_bytes::ByteBuf::from(der));
+                    pem = None;
+                } else {
+                    body.push_str(trimmed);
+                }
+                continue;
+            }
+            if trimmed == "-----BEGIN CERTIFICATE-----" {
+                pem = Some(String::new());
+                continue;
+            }
+            let Some((field, value)) = trimmed.split_once(':').filter(|_| !carried) else {
+                continue;
+            };
+            let value = value.trim();
+            let last = ocsp.responses.last_mut();
+            match (field, last) {
+                ("OCSP Response Status", _) => {
+                    ocsp.status = value.split(' ').next().unwrap_or_default().to_owned();
+                }
+                ("Responder Id", _) => match hex(value) {
+                    Some(key) if key.len() == 20 => ocsp.responder_key = key,
+                    // `X509_NAME_print_ex`'s one-line form, `O = E2E, CN = E2E CA`, written
+                    // as the report writes names.
+                    _ => ocsp.responder_text = value.replace(" = ", "="),
+                },
+                ("Produced At", _) => ocsp.produced_at = text_time(value)?,
+                ("Certificate ID", _) => {
+                    in_extensions = None;
+                    ocsp.responses.push(Single {
+                        hash_oid: String::new(),
+                        issuer_name_hash: Vec::new(),
+                        issuer_key_hash: Vec::new(),
+                        serial: Vec::new(),
+                        status: String::new(),
+                        revoked_at: None,
+                        reason: None,
+                        this_update: 0,
+                        next_update: None,
+                        critical: Vec::new(),
+                    });
+                }
+                ("Hash Algorithm", Some(single)) => {
+                    single.hash_oid = match value {
+                        "sha1" => "1.3.14.3.2.26",
+                        "sha256" => "2.16.840.1.101.3.4.2.1",
+                        "sha384" => "2.16.840.1.101.3.4.2.2",
+                        "sha512" => "2.16.840.1.101.3.4.2.3",
+                        other => other,
+                    }
+                    .to_owned();
+                }
+                ("Issuer Name Hash", Some(single)) => {
+                    single.issuer_name_hash = hex(value).ok_or("an issuer name hash is not hex")?;
+                }
+                ("Issuer Key Hash", Some(single)) => {
+                    single.issuer_key_hash = hex(value).ok_or("an issuer key hash is not hex")?;
+                }
+                ("Serial Number", Some(single)) => {
+                    let mut serial = hex(value).ok_or("a serial number is not hex")?;
+                    // OpenSSL prints the magnitude; the INTEGER's contents keep a leading zero
+                    // byte before a high bit.
+                    if serial.first().is_some_and(|&b| b >= 0x80) {
+                        serial.insert(0, 0);
+                    }
+                    single.serial = serial;
+                }
+                ("Cert Status", Some(single)) => single.status = value.to_owned(),
+                ("Revocation Time", Some(single)) => single.revoked_at = Some(text_time(value)?),
+                ("Revocation Reason", Some(single)) => {
+                    single.reason = value.split(' ').next().map(str::to_owned);
+                }
+                ("This Update", Some(single)) => single.this_update = text_time(value)?,
+                ("Next Update", Some(single)) => single.next_update = Some(text_time(value)?),
+                ("Response Extensions", _) => in_extensions = Some(true),
+                ("Response Single Extensions", _) => in_extensions = Some(false),
+                ("Signature Algorithm", _) => in_extensions = None,
+                // An extension: its name, then ": critical" when it is.
+                (name, last) if value == "critical" => {
+                    let oid = match name {
+                        "OCSP Nonce" => "1.3.6.1.5.5.7.48.1.2",
+                        "OCSP CRL ID" => "1.3.6.1.5.5.7.48.1.3",
+                        other => other,
+                    }
+                    .to_owned();
+                    match (in_extensions, last) {
+                        (Some(true), _) => ocsp.critical.push(oid),
+                        (Some(false), Some(single)) => single.critical.push(oid),
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        if ocsp.status.is_empty() {
+            return Err("it has no response status".to_owned());
+        }
+        if ocsp.status == "successful" {
+            let incomplete = ocsp
+                .responses
+                .iter()
+                .any(|s| s.hash_oid.is_empty() || s.serial.is_empty() || s.status.is_empty());
+            if ocsp.responses.is_empty() || incomplete || ocsp.produced_at == 0 {
+                return Err("it is not complete".to_owned());
+            }
+        }
+        Ok(ocsp)
+    }
+}
+
+/// How `openssl ocsp -resp_text` output starts.
+pub const TEXT_START: &str = "OCSP Response Data:";
+
+/// Bytes written as hex digits, as OpenSSL prints hashes and serial numbers (a negative serial,
+/// written with `-`, is not read).
+fn hex(text: &str) -> Option<Vec<u8>> {
+    hex::decode(text).ok().filter(|bytes| !bytes.is_empty())
+}
+
+/// A time as `ASN1_GENERALIZEDTIME_print` writes it: `Dec  1 10:00:37 2026 GMT` (fractions of a
+/// second after the seconds), converted by the der crate's calendar.
+fn text_time(text: &str) -> Result<Timestamp, String> {
+    let bad = || format!("the time `{text}` is not as OpenSSL prints times");
+    let mut parts = text.split_whitespace();
+    let (Some(month), Some(day), Some(clock), Some(year)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad());
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month).ok_or_else(bad)? + 1;
+    let mut clock = clock.split(['.', ':']);
+    let number = |part: Option<&str>| part.and_then(|p| p.parse::<u8>().ok()).ok_or_else(bad);
+    let (hour, minute, second) = (
+        number(clock.next())?,
+        number(clock.next())?,
+        number(clock.next())?,
+    );
+    let day = number(Some(day))?;
+    let year: u16 = year.parse().map_err(|_| bad())?;
+    let time =
+        der07::DateTime::new(year, month as u8, day, hour, minute, second).map_err(|_| bad())?;
+    i64::try_from(time.unix_duration().as_secs()).map_err(|_| bad())
 }
 
 fn read(der: &[u8]) -> Result<Ocsp, String> {
@@ -262,6 +441,7 @@ fn read_basic(der: &[u8]) -> Result<Ocsp, String> {
         responses,
         certificates,
         critical,
+        from_text: false,
     })
 }
 

@@ -337,7 +337,8 @@ pub fn Revocation(props: &ReportProps) -> Html {
                 <thead><tr><th>{ "OCSP responder" }</th><th>{ "Status" }</th><th>{ "Updated" }</th><th>{ "Next update" }</th></tr></thead>
                 <tbody>
                 { for report.ocsp_responses.iter().map(|response| {
-                    let responder = short_subject(&response.responder);
+                    let text = if response.from_text { " (given as text: signature not checked)" } else { "" };
+                    let responder = format!("{}{text}", short_subject(&response.responder));
                     if response.statuses.is_empty() {
                         return html! {
                             <tr><td>{ responder }</td><td>{ format!("error: {}", response.response_status) }</td><td></td><td></td></tr>
@@ -369,11 +370,23 @@ pub fn Revocation(props: &ReportProps) -> Html {
                     .iter()
                     .filter(|f| revocation_codes.contains(&f.code) && f.profiles.contains(&p.name))
                     .collect();
+                // Where its stack took each certificate's status from.
+                let sources: Vec<String> = [false, true]
+                    .into_iter()
+                    .flat_map(|of_ocsp| report.status_sources(p, of_ocsp))
+                    .collect();
                 html! {
                     <li data-profile={p.name.name()} data-revocation={found.join(" ")}>
                         <strong>{ p.name.server() }</strong>{ ": " }
                         if crls { { p.name.revocation_policy() }{ ". " } }
                         if ocsp { { p.name.ocsp_policy() }{ "." } }
+                        if !sources.is_empty() {
+                            <ul class="sources">
+                            { for sources.iter().map(|source| html! {
+                                <li data-source="">{ "Status of " }{ rich(source) }</li>
+                            }) }
+                            </ul>
+                        }
                         if !why.is_empty() {
                             <ul>
                             { for why.iter().map(|f| html! {
@@ -683,9 +696,32 @@ mod tests {
                 line: "client SSL certificate verify error: (44:different CRL scope)".into(),
             }],
         });
+        // Java took the client's status from it.
+        let client = with_crl.chain[0];
+        if let Some(java) = with_crl
+            .profiles
+            .iter_mut()
+            .find(|p| p.name == Profile::Java)
+        {
+            java.revocation = vec![mtls_inspector::report::StatusSource {
+                certificate: client,
+                crl: Some(0),
+                ocsp: None,
+            }];
+        }
         let html = render::<Revocation>(ReportProps {
             report: Rc::new(with_crl),
         });
+        let java = html
+            .split(r#"data-profile="java""#)
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            java.contains("Status of <code>")
+                && java.contains("the CRL of <code>CN=Example Issuing CA</code>"),
+            "{java}"
+        );
+        assert_eq!(html.matches("data-source").count(), 1, "{html}");
         // Each server that refuses the CRL says why, and the line it logs; the others do not.
         let nginx = html
             .split(r#"data-profile="nginx""#)

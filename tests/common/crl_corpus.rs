@@ -289,6 +289,33 @@ pub fn crl_cases(pki: &Pki, out: &mut Vec<Case>) {
         delta().revoking(leaf_serial.clone(), &[]).der(),
     ];
     out.push(case);
+    // A delta newer than its base: OpenSSL without delta support scores it as a CRL like any
+    // other, and takes the newer.
+    let newer_delta = || {
+        let mut crl = delta();
+        crl.this_update = der::time(NOW - DAY / 2);
+        crl
+    };
+    let mut case = pki.case(
+        "crl-delta-newer-than-its-base-revokes-the-client",
+        &pki.leaf,
+    );
+    case.crls = vec![
+        root_crl().der(),
+        ca_crl().der(),
+        newer_delta().revoking(leaf_serial.clone(), &[]).der(),
+    ];
+    out.push(case);
+    let mut case = pki.case(
+        "crl-delta-newer-than-the-base-that-revokes-the-client",
+        &pki.leaf,
+    );
+    case.crls = vec![
+        root_crl().der(),
+        ca_crl().revoking(leaf_serial.clone(), &[]).der(),
+        newer_delta().der(),
+    ];
+    out.push(case);
 
     // Version and times.
     let mut v1 = ca_crl();

@@ -20,6 +20,8 @@ const MINUTE: i64 = 60;
 pub struct OcspCase {
     pub case: Case,
     pub responses: Vec<Vec<u8>>,
+    /// The client certificate's private key (PKCS#8 PEM), for a handshake.
+    pub leaf_key: String,
 }
 
 /// A status: `[0] good`, `[1] revoked`, `[2] unknown`, as written.
@@ -449,6 +451,7 @@ pub fn ocsp_cases() -> Vec<OcspCase> {
         .map(|(name, responses)| OcspCase {
             case: pki.case(name, &pki.leaf),
             responses,
+            leaf_key: pki.leaf_key.pem(),
         })
         .collect()
 }

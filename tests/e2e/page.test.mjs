@@ -61,6 +61,8 @@ function makeCertificates() {
   const read = (f) => readFileSync(join(dir, f), 'utf8');
   return {
     aliceOcsp: readFileSync(join(dir, 'alice.ocsp')),
+    // What `openssl ocsp -resp_text` shows of it.
+    aliceOcspText: openssl(['ocsp', '-respin', 'alice.ocsp', '-resp_text', '-noverify'], dir).toString(),
     root: read('root.pem'), intermediate: read('int.pem'),
     alice: read('alice.pem'), aliceKey: read('alice.key'), bob: read('bob.pem'),
     aliceP12: readFileSync(join(dir, 'alice.p12')),
@@ -473,7 +475,23 @@ test('an OCSP response is read by a module of its own and shown with what each s
   assert.match(await revoked.innerText(), /CN=alice: revoked since .*keyCompromise \(SHA-1 CertID\)/);
   assert.match(await page.locator('.revocation li[data-profile=nginx]').innerText(),
     /ssl_ocsp[\s\S]*client SSL certificate verify error: certificate revoked/);
+  // Where each server took the client's status from.
+  assert.match(await page.locator('.revocation li[data-profile=java] li[data-source]').innerText(),
+    /Status of CN=alice: the OCSP response of CN=E2E Issuing CA \(alice\.ocsp\)/);
+  assert.equal(await page.locator('.revocation li[data-profile=go] li[data-source]').count(), 0);
   await page.screenshot({ path: join(artifacts, 'ocsp-revoked.png'), fullPage: true });
+  // The same response pasted as `openssl ocsp -resp_text` shows: the same verdicts, and a
+  // warning that its signature is not checked.
+  await page.setInputFiles('input[type=file][data-role=trust]', [
+    { name: 'root.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(certs.root) },
+    { name: 'alice-ocsp.txt', mimeType: 'text/plain', buffer: Buffer.from(certs.aliceOcspText) },
+  ]);
+  await page.waitForSelector('[data-code=ocsp_response_unverifiable]');
+  await verdict(page, 'rejected');
+  // (The files add to those given: the DER response first, the text second.)
+  assert.match(await page.locator('[data-testid=ocsp] tr[data-ocsp-status=revoked]').last().innerText(),
+    /^CN=E2E Issuing CA \(given as text: signature not checked\)\s+CN=alice: revoked since/);
+  await page.locator('.revocation').screenshot({ path: join(artifacts, 'ocsp-revocation.png') });
   // After load only the OCSP module is fetched, from the page's own files.
   const late = requests.filter((r) => r.at > loaded && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
   assert.deepEqual(late.map((r) => r.url).sort(), ['mtls-inspector-ocsp.js', 'mtls-inspector-ocsp_bg.wasm',
