@@ -715,15 +715,19 @@ fn ocsp_entries(
     sources: &[(Location, Vec<u8>)],
     graph: &Graph<'_>,
 ) -> Vec<OcspEntry> {
-    use crate::read::ocsp::Responder;
+    // The first certificate with the status's serial whose issuer (itself when self-issued,
+    // else one the graph holds under its issuer's name) is the one the CertID hashes.
     let about = |single: &crate::read::ocsp::Single| {
+        let serial = crate::read::asn1::integer_minimal(&single.serial);
         (0..graph.entries().len()).find(|&i| {
             graph.certificate(i).is_some_and(|cert| {
-                (0..graph.entries().len()).any(|j| {
-                    graph.certificate(j).is_some_and(|issuer| {
-                        cert.issuer_raw == issuer.subject_raw && single.names(cert, issuer)
-                    })
-                })
+                crate::read::asn1::integer_minimal(&cert.serial_raw) == serial
+                    && ((cert.issuer_raw == cert.subject_raw && single.of_issuer(cert))
+                        || graph
+                            .named_issuers(i, NameMatching::Exact)
+                            .into_iter()
+                            .filter_map(|j| graph.certificate(j))
+                            .any(|issuer| single.of_issuer(issuer)))
             })
         })
     };
@@ -733,13 +737,9 @@ fn ocsp_entries(
         .map(|(response, (location, der))| {
             let basic = response.basic();
             OcspEntry {
-                responder: match basic.map(crate::read::ocsp::Basic::responder) {
-                    Some(Responder::Name { text, .. }) => text.to_owned(),
-                    Some(Responder::Key(hash)) => {
-                        format!("key hash {}", crate::certificate::upper_hex(hash, ":"))
-                    }
-                    None => String::new(),
-                },
+                responder: basic
+                    .map(crate::read::ocsp::Basic::responder_label)
+                    .unwrap_or_default(),
                 response_status: response.status.clone(),
                 from_text: response.from_text,
                 produced_at: basic.map(|b| diagnosis::format_time(b.produced_at)),

@@ -586,22 +586,46 @@ fn start_nginx(setup: &Setup, directives: &str) -> (PathBuf, String, u16, Runnin
         "server.key",
     ];
     let dir = server_dir(setup, &format!("nginx-{}", free_port()), &files);
+    let (config, port, running) = start_nginx_in(&dir, directives);
+    (dir, config, port, running)
+}
+
+/// A running nginx in `dir` (which holds the files its configuration names) whose server
+/// block has `directives`: its configuration text, port and process.
+fn start_nginx_in(dir: &Path, directives: &str) -> (String, u16, Running) {
     std::fs::create_dir_all(dir.join("tmp")).unwrap();
     let log = dir.join("error.log");
     let mut config = String::new();
-    let (port, running) = launch(&dir, &log, |port| {
-        config = nginx_config(&dir, port, directives);
+    let (port, running) = launch(dir, &log, |port| {
+        config = nginx_config(dir, port, directives);
         std::fs::write(dir.join("nginx.conf"), &config).unwrap();
         let mut command = at_now(NGINX);
         command
             .arg("-c")
             .arg(dir.join("nginx.conf"))
             .arg("-p")
-            .arg(&dir)
+            .arg(dir)
             .stdout(Stdio::null());
         command
     });
-    (dir, config, port, running)
+    (config, port, running)
+}
+
+/// The line nginx logged about a client in `log` after its first `before` bytes, from its
+/// message on (what follows `, client:` cut).
+fn nginx_logged(log: &Path, before: usize) -> Option<String> {
+    let all = std::fs::read_to_string(log).unwrap_or_default();
+    all.get(before..)
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| {
+            line.find("client SSL certificate verify error")
+                .or_else(|| line.find("client sent no required SSL certificate"))
+                .map(|at| {
+                    let rest = line.get(at..).unwrap_or_default();
+                    rest.split(", client:").next().unwrap_or(rest).to_owned()
+                })
+        })
 }
 
 fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
@@ -611,19 +635,7 @@ fn nginx_answers(setup: &Setup, directives: &str) -> (String, Vec<Answer>) {
     for client in &setup.clients {
         let before = std::fs::read_to_string(&log).unwrap_or_default().len();
         let (status, body, _) = curl(port, &dir, client);
-        let all = std::fs::read_to_string(&log).unwrap_or_default();
-        let logged = all
-            .get(before..)
-            .unwrap_or_default()
-            .lines()
-            .find_map(|line| {
-                line.find("client SSL certificate verify error")
-                    .or_else(|| line.find("client sent no required SSL certificate"))
-                    .map(|at| {
-                        let rest = line.get(at..).unwrap_or_default();
-                        rest.split(", client:").next().unwrap_or(rest).to_owned()
-                    })
-            });
+        let logged = nginx_logged(&log, before);
         let variables = body
             .lines()
             .filter_map(|line| line.split_once('='))
@@ -762,20 +774,8 @@ fn nginx_ssl_ocsp_decides_the_ocsp_corpus_as_predicted() {
         "ssl_verify_client on; ssl_verify_depth 2; ssl_ocsp leaf; \
          ssl_ocsp_responder http://127.0.0.1:{responder}/;"
     );
+    let (config, port, _running) = start_nginx_in(&dir, &directives);
     let log = dir.join("error.log");
-    let mut config = String::new();
-    let (port, _running) = launch(&dir, &log, |port| {
-        config = nginx_config(&dir, port, &directives);
-        std::fs::write(dir.join("nginx.conf"), &config).unwrap();
-        let mut command = at_now(NGINX);
-        command
-            .arg("-c")
-            .arg(dir.join("nginx.conf"))
-            .arg("-p")
-            .arg(&dir)
-            .stdout(Stdio::null());
-        command
-    });
     let mut disagreements = Vec::new();
     for case in &cases {
         *answer.lock().unwrap() = case.responses[0].clone();
@@ -787,16 +787,7 @@ fn nginx_ssl_ocsp_decides_the_ocsp_corpus_as_predicted() {
             key: case.leaf_key.clone(),
         };
         let (status, _, _) = curl(port, &dir, &client);
-        let all = std::fs::read_to_string(&log).unwrap_or_default();
-        let logged = all
-            .get(before_log..)
-            .unwrap_or_default()
-            .lines()
-            .find_map(|line| {
-                let at = line.find("client SSL certificate verify error")?;
-                let rest = line.get(at..).unwrap_or_default();
-                Some(rest.split(", client:").next().unwrap_or(rest).to_owned())
-            });
+        let logged = nginx_logged(&log, before_log);
         // nginx asked the responder about this client.
         if asked.load(std::sync::atomic::Ordering::SeqCst) == before_asked {
             disagreements.push(differ(

@@ -359,10 +359,7 @@ fn status(basic: &Basic, single: &Single) -> Finding {
 fn responder_text(basic: &Basic) -> String {
     match basic.responder() {
         Responder::Name { text, .. } => format!("`{text}`"),
-        Responder::Key(hash) => format!(
-            "the responder with key hash {}",
-            crate::certificate::upper_hex(hash, ":")
-        ),
+        Responder::Key(_) => format!("the responder with {}", basic.responder_label()),
     }
 }
 

@@ -87,6 +87,16 @@ impl Ocsp {
         }
     }
 
+    /// Its responderID as people read it: the name, or `key hash AB:CD:…`.
+    pub fn responder_label(&self) -> String {
+        match self.responder() {
+            Responder::Name { text, .. } => text.to_owned(),
+            Responder::Key(hash) => {
+                format!("key hash {}", crate::certificate::upper_hex(hash, ":"))
+            }
+        }
+    }
+
     /// Its signature algorithm, named as certificates' are.
     pub fn algorithm(&self) -> Option<SignatureAlgorithm> {
         let (_, algorithm) =
