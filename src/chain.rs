@@ -79,18 +79,23 @@ pub struct Graph<'a> {
     verified: Verified,
     /// Signatures verified so far, against [`MAX_SIGNATURE_CHECKS`].
     checks: std::cell::Cell<usize>,
-    by_issuer: HashMap<&'a [u8], Vec<usize>>,
-    by_subject: HashMap<&'a [u8], Vec<usize>>,
-    by_subject_openssl: HashMap<&'a OpensslCanonical, Vec<usize>>,
-    by_subject_java: HashMap<&'a str, Vec<usize>>,
+    by_issuer: foldhash::HashMap<&'a [u8], Vec<usize>>,
+    by_subject: foldhash::HashMap<&'a [u8], Vec<usize>>,
+    by_subject_openssl: foldhash::HashMap<&'a OpensslCanonical, Vec<usize>>,
+    by_subject_java: foldhash::HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Graph<'a> {
     pub fn new(entries: &'a [Entry]) -> Self {
-        let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
-        let mut by_subject_openssl: HashMap<&OpensslCanonical, Vec<usize>> = HashMap::new();
-        let mut by_subject_java: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_issuer: HashMap<&[u8], Vec<usize>> = HashMap::new();
+        // Built for every inspection (the page's re-validations too): sized once.
+        fn index<K>(entries: &[Entry]) -> foldhash::HashMap<K, Vec<usize>> {
+            foldhash::HashMap::with_capacity_and_hasher(entries.len(), Default::default())
+        }
+        let mut by_subject: foldhash::HashMap<&[u8], Vec<usize>> = index(entries);
+        let mut by_subject_openssl: foldhash::HashMap<&OpensslCanonical, Vec<usize>> =
+            index(entries);
+        let mut by_subject_java: foldhash::HashMap<&str, Vec<usize>> = index(entries);
+        let mut by_issuer: foldhash::HashMap<&[u8], Vec<usize>> = index(entries);
         for (index, entry) in entries.iter().enumerate() {
             let certificate = &entry.certificate;
             by_issuer

@@ -140,10 +140,10 @@ struct Gathered {
     over_limit: bool,
     /// The certificates kept by (side, hash of their own encoding), to spot duplicates in
     /// linear time.
-    seen: std::collections::HashMap<(Side, u64), Vec<usize>>,
+    seen: foldhash::HashMap<(Side, u64), Vec<usize>>,
     /// The certificates kept by (side, hash of their bytes as given): a repeat is found before
     /// it is parsed again.
-    seen_bytes: std::collections::HashMap<(Side, u64), Vec<usize>>,
+    seen_bytes: foldhash::HashMap<(Side, u64), Vec<usize>>,
     /// Where each certificate given more than once appears again (by its first index).
     repeats: BTreeMap<usize, Vec<Location>>,
 }
@@ -889,7 +889,7 @@ impl Gathered {
     /// own encoding) are `bytes`, if any: hashes are compared first, then the bytes.
     fn kept(
         &self,
-        index: &std::collections::HashMap<(Side, u64), Vec<usize>>,
+        index: &foldhash::HashMap<(Side, u64), Vec<usize>>,
         key: (Side, u64),
         bytes: &[u8],
         of: impl Fn(&Certificate) -> &[u8],
@@ -1581,11 +1581,13 @@ fn ocsp_line_fits(line: &crate::messages::Line, stacks: &[Profile]) -> bool {
         || (java && stacks.contains(&Profile::Java))
 }
 
-/// A hash of `bytes` to index certificates by (SipHash with fixed keys, several times cheaper
-/// than the SHA-256 fingerprint, which is only made for the certificates a report lists).
+/// The key certificates are indexed by to spot repeats: their length and last 32 bytes (the
+/// end of the signature, which differs between any two certificates), hashed. A repeat found
+/// by it is confirmed byte for byte ([`Gathered::kept`]). Hashing every byte (SipHash) was a
+/// twentieth of reading a trust store; the SHA-256 fingerprint is only made for the
+/// certificates a report lists.
 fn hash_of(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher as _;
-    let mut hasher = std::hash::DefaultHasher::new();
-    hasher.write(bytes);
-    hasher.finish()
+    use std::hash::BuildHasher as _;
+    let tail = bytes.get(bytes.len().saturating_sub(32)..).unwrap_or(bytes);
+    foldhash::fast::FixedState::default().hash_one((bytes.len(), tail))
 }

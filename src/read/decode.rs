@@ -286,9 +286,14 @@ pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
         base64::engine::GeneralPurposeConfig::new()
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
     );
+    // A PEM body arrives with its lines already joined: decoded as it is, and only when that
+    // fails (white space inside a line, or bad base64) again without white space. Looking for
+    // white space first was a quarter of decoding.
+    if let Ok(bytes) = LENIENT.decode(text) {
+        return Some(bytes);
+    }
     if !text.iter().any(u8::is_ascii_whitespace) {
-        // A PEM body arrives with its lines already joined.
-        return LENIENT.decode(text).ok();
+        return None;
     }
     let symbols: Vec<u8> = text
         .iter()

@@ -178,6 +178,9 @@ pub fn hex(bytes: &[u8]) -> String {
 /// and paragraph separators, and the invisible format characters (Unicode category Cf: bidi
 /// overrides and isolates, zero-width characters, tags).
 pub fn is_deceptive(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     c.is_control()
         || matches!(c,
             '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
@@ -372,50 +375,73 @@ impl OpensslCanonical {
 /// differ by precomposed against decomposed (or compatibility) characters. Such names are
 /// matched here as OpenSSL and Go match them: as different.
 pub fn java_canonical(name: &X509Name<'_>) -> String {
-    let mut rdns = Vec::new();
-    for rdn in name.iter_rdn() {
-        let mut attributes: Vec<String> = rdn
-            .iter()
-            .map(|attribute| {
-                let known = known_attribute(attribute.attr_type());
-                let value = attribute.attr_value();
-                let keyword = known.is_some_and(|(dotted, _)| RFC2253_KEYWORDS.contains(&dotted));
-                let text = match (keyword, value.tag()) {
-                    (true, Tag::PrintableString | Tag::Utf8String) => string_value(value),
-                    _ => None,
-                };
-                let value = match text {
-                    Some(text) => java_canonical_string(&text),
-                    None => format!(
-                        "#{}",
-                        hex(&super::asn1::any_der(value)).to_ascii_lowercase()
-                    ),
-                };
-                let label = match known {
-                    Some((_, name)) if keyword => std::borrow::Cow::Borrowed(name),
-                    _ => crate::read::asn1::dotted(attribute.attr_type()).into(),
-                };
-                let canonical = format!("{label}={value}");
-                // Java's toUpperCase().toLowerCase(); for ASCII, which most names are, one
-                // pass without the Unicode case mappings.
-                if canonical.is_ascii() {
-                    canonical.to_ascii_lowercase()
-                } else {
-                    canonical.to_uppercase().to_lowercase()
-                }
-            })
-            .collect();
-        attributes.sort();
-        rdns.push(attributes.join("+"));
+    // One string written in place (the attributes of a multi-valued RDN apart, to be sorted):
+    // a string per attribute, value and case mapping was a tenth of reading a trust store.
+    let mut out = String::with_capacity(name.as_raw().len());
+    let mut several = Vec::new();
+    for (i, rdn) in name.iter_rdn().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut attributes = rdn.iter();
+        match (attributes.next(), attributes.next()) {
+            (Some(only), None) => java_canonical_attribute(only, &mut out),
+            _ => {
+                several.clear();
+                several.extend(rdn.iter().map(|attribute| {
+                    let mut one = String::new();
+                    java_canonical_attribute(attribute, &mut one);
+                    one
+                }));
+                several.sort();
+                out.push_str(&several.join("+"));
+            }
+        }
     }
-    rdns.join(",")
+    out
 }
 
-/// AVA's escaping and white-space rules for a string value.
-fn java_canonical_string(text: &str) -> String {
+/// One attribute, `type=value`, in Java's canonical form, appended to `out`.
+fn java_canonical_attribute(attribute: &AttributeTypeAndValue<'_>, out: &mut String) {
+    let start = out.len();
+    let known = known_attribute(attribute.attr_type());
+    let value = attribute.attr_value();
+    let keyword = known.is_some_and(|(dotted, _)| RFC2253_KEYWORDS.contains(&dotted));
+    match known {
+        Some((_, name)) if keyword => out.push_str(name),
+        _ => out.push_str(&crate::read::asn1::dotted(attribute.attr_type())),
+    }
+    out.push('=');
+    let text = match (keyword, value.tag()) {
+        (true, Tag::PrintableString | Tag::Utf8String) => string_value(value),
+        _ => None,
+    };
+    match text {
+        Some(text) => java_canonical_string(&text, out),
+        None => {
+            out.push('#');
+            out.push_str(&hex(&super::asn1::any_der(value)).to_ascii_lowercase());
+        }
+    }
+    // Java's toUpperCase().toLowerCase(); for ASCII, which most names are, in place without
+    // the Unicode case mappings.
+    let written = out.get(start..).unwrap_or_default();
+    if written.is_ascii() {
+        if let Some(written) = out.get_mut(start..) {
+            written.make_ascii_lowercase();
+        }
+    } else {
+        let mapped = written.to_uppercase().to_lowercase();
+        out.truncate(start);
+        out.push_str(&mapped);
+    }
+}
+
+/// AVA's escaping and white-space rules for a string value, appended to `out`.
+fn java_canonical_string(text: &str, out: &mut String) {
     const ESCAPEES: &str = ",+<>;\"\\";
     let printable = |c: char| c.is_ascii_alphanumeric() || " '()+,-./:=?".contains(c);
-    let mut out = String::new();
+    let start = out.len();
     let mut previous_white = false;
     for (i, c) in text.chars().enumerate() {
         if printable(c) || ESCAPEES.contains(c) || (i == 0 && c == '#') {
@@ -437,7 +463,12 @@ fn java_canonical_string(text: &str) -> String {
         }
     }
     // String.trim(): every character up to U+0020 at either end.
-    out.trim_matches(|c: char| c <= ' ').to_owned()
+    let written = out.get(start..).unwrap_or_default();
+    let after_start = written.trim_start_matches(|c: char| c <= ' ');
+    let skip = written.len() - after_start.len();
+    let kept = after_start.trim_end_matches(|c: char| c <= ' ').len();
+    out.truncate(start + skip + kept);
+    out.drain(start..start + skip);
 }
 
 #[cfg(test)]
