@@ -275,15 +275,20 @@ pub fn common_name(name: &X509Name<'_>) -> Option<String> {
         .and_then(|cn| string_value(cn.attr_value()))
 }
 
-/// One attribute of an OpenSSL canonical name: type, value tag and canonical value bytes.
-type CanonicalAttribute = (Vec<u8>, u32, Vec<u8>);
-
 /// OpenSSL's canonical form of a name, compared for equality only: each RDN a set of
 /// attributes (so their order inside a multi-valued RDN does not matter), string values
 /// converted to UTF-8, white space trimmed and collapsed, ASCII upper case folded. `None` when
 /// a string value does not convert (OpenSSL then fails to decode the name).
+///
+/// One byte string, as OpenSSL's own canonical encoding is: each RDN its attribute count, then
+/// its attributes sorted, each its type, value tag and canonical value, lengths before bytes.
+/// Every RDN delimits itself, so one name's RDNs begin another's exactly when its bytes begin
+/// the other's. (Nested vectors were a dozen allocations a name.)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct OpensslCanonical(Vec<Vec<CanonicalAttribute>>);
+pub struct OpensslCanonical(Vec<u8>);
+
+/// One attribute of an RDN being made canonical: type, value tag and canonical value.
+type CanonicalAttribute<'a> = (&'a [u8], u32, std::borrow::Cow<'a, [u8]>);
 
 /// The string types OpenSSL canonicalises (`ASN1_MASK_CANON`); NumericString and the rest are
 /// compared as they are.
@@ -341,27 +346,38 @@ impl OpensslCanonical {
     }
 
     pub fn of(name: &X509Name<'_>) -> Option<Self> {
-        let mut rdns = Vec::new();
+        fn length(out: &mut Vec<u8>, length: usize) {
+            out.extend_from_slice(&u32::try_from(length).unwrap_or(u32::MAX).to_le_bytes());
+        }
+        let mut out = Vec::with_capacity(name.as_raw().len() + 32);
+        let mut attributes: Vec<CanonicalAttribute<'_>> = Vec::new();
         for rdn in name.iter_rdn() {
-            let mut attributes = Vec::new();
+            attributes.clear();
             for attribute in rdn.iter() {
                 let value = attribute.attr_value();
-                let kind = attribute.attr_type().as_bytes().to_vec();
-                let canonical = if openssl_canonicalises(value.tag()) {
+                let kind = attribute.attr_type().as_bytes();
+                attributes.push(if openssl_canonicalises(value.tag()) {
+                    let text = string_value(value)?;
                     (
                         kind,
                         Tag::Utf8String.0,
-                        openssl_canonical_string(&string_value(value)?),
+                        openssl_canonical_string(&text).into(),
                     )
                 } else {
-                    (kind, value.tag().0, value.data.to_vec())
-                };
-                attributes.push(canonical);
+                    (kind, value.tag().0, value.data.into())
+                });
             }
             attributes.sort();
-            rdns.push(attributes);
+            length(&mut out, attributes.len());
+            for (kind, tag, value) in &attributes {
+                length(&mut out, kind.len());
+                out.extend_from_slice(kind);
+                out.extend_from_slice(&tag.to_le_bytes());
+                length(&mut out, value.len());
+                out.extend_from_slice(value);
+            }
         }
-        Some(Self(rdns))
+        Some(Self(out))
     }
 }
 
