@@ -278,19 +278,17 @@ pub(crate) fn timestamp(time: &x509_parser::time::ASN1Time) -> Timestamp {
     time.timestamp()
 }
 
-/// Upper-case hex joined by `separator`.
-/// Upper-case hex, the bytes joined by `separator`.
+/// Upper-case hex, the bytes joined by `separator` (made for every certificate's serial: the
+/// digits from a table).
 pub(crate) fn upper_hex(bytes: &[u8], separator: &str) -> String {
-    let digit = |nibble: u8| {
-        char::from_digit(u32::from(nibble), 16).map_or('0', |c| c.to_ascii_uppercase())
-    };
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(bytes.len() * (2 + separator.len()));
     for (i, &byte) in bytes.iter().enumerate() {
         if i > 0 {
             out.push_str(separator);
         }
-        out.push(digit(byte >> 4));
-        out.push(digit(byte & 0x0f));
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
     out
 }
