@@ -23,17 +23,22 @@ def peak_memory(cmd):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return int(open(report).read().split()[-1]) / 1024
 
-def timed(cmd, runs, memory=None):
-    """The median CPU time (user + system) of the whole process, in ms; with `memory` (a list),
-    its median peak resident set, in MB, is appended to it."""
-    samples = []
+def cpu_ms(cmd):
+    """The CPU time (user + system) of one run of the whole process, in ms."""
+    child = subprocess.Popen(cmd, cwd=INPUTS, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(child.pid, 0)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+def paired(commands, runs):
+    """Each command run `runs` times, in turn (ours, then each of openssl's, again and again),
+    so that a slower moment of a shared machine weighs on all of them alike: the median CPU
+    time of each, and the median of the per-round ratios of the first to each other one."""
+    samples = [[] for _ in commands]
     for _ in range(runs):
-        child = subprocess.Popen(cmd, cwd=INPUTS, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, _, usage = os.wait4(child.pid, 0)
-        samples.append((usage.ru_utime + usage.ru_stime) * 1000)
-    if memory is not None:
-        memory.append(statistics.median(peak_memory(cmd) for _ in range(3)))
-    return statistics.median(samples)
+        for i, cmd in enumerate(commands):
+            samples[i].append(cpu_ms(cmd))
+    ratios = [statistics.median(a / b for a, b in zip(samples[0], other)) for other in samples[1:]]
+    return [statistics.median(s) for s in samples], ratios
 
 def criterion():
     out = run(["cargo", "bench", "--bench", "engine", "--", "--noplot"]).stdout
@@ -61,18 +66,19 @@ def main():
     ]
     rows = []
     for label, client, trust, runs in cases:
-        peak = []
-        ours = timed([CLI, "check", "--at", AT, "--format", "json", "--trust", trust, client], runs, peak)
+        ours = [CLI, "check", "--at", AT, "--format", "json", "--trust", trust, client]
         # openssl: the same verification (leaf = first certificate of the client file).
         leaf = os.path.join(INPUTS, f"leaf-{client}")
         with open(os.path.join(INPUTS, client)) as f:
             text = f.read()
         first = re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n", text, re.S).group(0)
         open(leaf, "w").write(first)
-        verify = timed(["openssl", "verify", "-purpose", "sslclient", "-attime", AT_EPOCH, "-CAfile", trust,
-                        "-untrusted", client, leaf], runs)
-        parse = timed(["sh", "-c", f"openssl crl2pkcs7 -nocrl -certfile {client} -certfile {trust} | openssl pkcs7 -print_certs -noout"], runs)
-        rows.append((label, ours, verify, parse, peak[0]))
+        verify = ["openssl", "verify", "-purpose", "sslclient", "-attime", AT_EPOCH, "-CAfile", trust,
+                  "-untrusted", client, leaf]
+        parse = ["sh", "-c", f"openssl crl2pkcs7 -nocrl -certfile {client} -certfile {trust} | openssl pkcs7 -print_certs -noout"]
+        times, ratios = paired([ours, verify, parse], runs)
+        peak = statistics.median(peak_memory(ours) for _ in range(3))
+        rows.append((label, times, ratios, peak))
     page = browser()
     lines = [
         "| input | engine: decode | engine: inspect | CLI `check` | CLI peak memory | `openssl verify` | ratio | `crl2pkcs7 \\| pkcs7 -print_certs` | ratio |",
@@ -84,10 +90,10 @@ def main():
         "5,000-certificate bundle": ("decode 5000-certificate bundle", "inspect 5000-certificate bundle"),
     }
     fmt = lambda ms: "n/a" if ms is None else (f"{ms:.2f} ms" if ms < 10 else f"{ms:.0f} ms")
-    for label, ours, verify, parse, peak in rows:
+    for label, (ours, verify, parse), (to_verify, to_parse), peak in rows:
         d, i = names[label]
         lines.append(f"| {label} | {fmt(engine.get(d))} | {fmt(engine.get(i))} | {fmt(ours)} | {peak:.1f} MB | {fmt(verify)} | "
-                     f"{ours / verify:.2f} | {fmt(parse)} | {ours / parse:.2f} |")
+                     f"{to_verify:.2f} | {fmt(parse)} | {to_parse:.2f} |")
     lines.append("")
     lines.append(f"The same chain and system store again at another validation time, inputs already read (the page's "
                  f"re-validation): {fmt(engine.get('re-inspect chain with system trust store, inputs read'))} in the engine.")
@@ -100,8 +106,9 @@ def main():
         lines.append(f"| {measure} | {fmt(by_rate.get('1x'))} | {fmt(by_rate.get('4x'))} |")
     lines.append("")
     lines.append(f"Measured on this machine ({os.cpu_count()} cores) by `make bench` on {time.strftime('%Y-%m-%d')}; "
-                 "CLI and openssl times are the CPU time (user + system) of whole processes (median), the CLI's peak memory its "
-                 "maximum resident set; engine times are criterion medians in-process.")
+                 "CLI and openssl times are the CPU time (user + system) of whole processes (median), run in turn, the ratios the "
+                 "median of each round's; the CLI's peak memory its maximum resident set; engine times are criterion medians "
+                 "in-process.")
     table = "\n".join(lines)
     print(table)
     readme = os.path.join(ROOT, "README.md")
