@@ -287,8 +287,11 @@ pub(crate) fn upper_hex(bytes: &[u8], separator: &str) -> String {
         if i > 0 {
             out.push_str(separator);
         }
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+        for nibble in [byte >> 4, byte & 0x0f] {
+            out.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
     }
     out
 }
