@@ -138,11 +138,11 @@ struct Gathered {
     summaries: Vec<InputSummary>,
     /// Set once [`MAX_CERTIFICATES`] is reached.
     over_limit: bool,
-    /// The certificates kept by (side, hash of their own encoding), to spot duplicates in
+    /// The certificates kept by (side, [`hash_of`] their own encoding), to spot duplicates in
     /// linear time.
     seen: foldhash::HashMap<(Side, u64), Vec<usize>>,
-    /// The certificates kept by (side, hash of their bytes as given): a repeat is found before
-    /// it is parsed again.
+    /// The certificates kept by (side, [`hash_of`] their bytes as given): a repeat is found
+    /// before it is parsed again.
     seen_bytes: foldhash::HashMap<(Side, u64), Vec<usize>>,
     /// Where each certificate given more than once appears again (by its first index).
     repeats: BTreeMap<usize, Vec<Location>>,
