@@ -285,40 +285,25 @@ impl ExportFormat {
 /// [`Report::to_json`]'s text, written by the browser's `JSON.stringify` from the value
 /// serde-wasm-bindgen makes (JSON-compatible: missing as `null`, maps as objects). The engine
 /// then carries one serializer for its reports, not two: serde_json's copy of every report
-/// type's `Serialize` costs 13 KB of the gzipped engine. The keys are listed to `stringify`
-/// sorted, which orders every object as serde_json's `Value` does; `pem` is left out as there.
-/// `tests/web.rs` compares the two texts.
+/// type's `Serialize` costs 13 KB of the gzipped engine. Both write each object's keys in the
+/// order of its fields (serde-wasm-bindgen sets them in that order, and `stringify` keeps
+/// it). `tests/web.rs` compares the two texts.
 #[cfg(all(target_arch = "wasm32", feature = "web"))]
 pub fn json_in_browser(report: &Report) -> String {
     use serde::Serialize as _;
-    use wasm_bindgen::JsCast as _;
 
-    fn keys(value: &wasm_bindgen::JsValue, into: &mut std::collections::BTreeSet<String>) {
-        if let Some(array) = value.dyn_ref::<js_sys::Array>() {
-            array.iter().for_each(|item| keys(&item, into));
-        } else if let Some(object) = value.dyn_ref::<js_sys::Object>() {
-            for entry in js_sys::Object::entries(object).iter() {
-                let pair: js_sys::Array = entry.unchecked_into();
-                into.extend(pair.get(0).as_string());
-                keys(&pair.get(1), into);
-            }
-        }
-    }
     // Neither can fail on a report (no maps with other keys, no numbers out of range).
     let failed = || "{\"error\": \"the report could not be written as JSON\"}".to_owned();
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let value = match report.serialize(&serializer) {
+    let value = match report.clone().without_pem().serialize(&serializer) {
         Ok(value) => value,
         Err(_) => return failed(),
     };
-    let mut names = std::collections::BTreeSet::new();
-    keys(&value, &mut names);
-    names.remove("pem");
-    let names: js_sys::Array = names
-        .iter()
-        .map(|n| wasm_bindgen::JsValue::from_str(n))
-        .collect();
-    match js_sys::JSON::stringify_with_replacer_and_space(&value, &names, &2.into()) {
+    match js_sys::JSON::stringify_with_replacer_and_space(
+        &value,
+        &wasm_bindgen::JsValue::NULL,
+        &2.into(),
+    ) {
         Ok(text) => text.as_string().unwrap_or_default(),
         Err(_) => failed(),
     }

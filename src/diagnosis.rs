@@ -928,20 +928,18 @@ pub fn explain(code: Code, s: &Subject<'_>) -> Text {
     };
     Text {
         title: texts.title.to_owned(),
-        detail: capitalise(&fill(texts.detail, s)),
-        remedy: capitalise(&fill(texts.remedy, s)),
+        detail: capitalise(fill(texts.detail, s)),
+        remedy: capitalise(fill(texts.remedy, s)),
     }
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        // The texts start in ASCII; Unicode case tables would add ~20 KB to the page.
-        Some(first) => std::iter::once(first.to_ascii_uppercase())
-            .chain(chars)
-            .collect(),
-        None => String::new(),
+/// The text with its first letter upper-case, in place (the texts start in ASCII; Unicode
+/// case tables would add ~20 KB to the page).
+fn capitalise(mut text: String) -> String {
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    text
 }
 
 #[cfg(test)]

@@ -1419,12 +1419,21 @@ pub fn pem(der: &[u8]) -> String {
 /// Encodes DER as a PEM block with `label`.
 pub fn pem_block(label: &str, der: &[u8]) -> String {
     let body = crate::read::decode::base64_encode(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for chunk in body.as_bytes().chunks(64) {
-        out.push_str(&String::from_utf8_lossy(chunk));
+    let mut out = String::with_capacity(body.len() + body.len() / 64 + 2 * label.len() + 34);
+    out.push_str("-----BEGIN ");
+    out.push_str(label);
+    out.push_str("-----\n");
+    let mut rest = body.as_str();
+    while !rest.is_empty() {
+        // Base64 is ASCII: every split is on a character boundary.
+        let (line, after) = rest.split_at_checked(64).unwrap_or((rest, ""));
+        out.push_str(line);
         out.push('\n');
+        rest = after;
     }
-    out.push_str(&format!("-----END {label}-----\n"));
+    out.push_str("-----END ");
+    out.push_str(label);
+    out.push_str("-----\n");
     out
 }
 

@@ -664,14 +664,13 @@ impl ProbeReport {
     }
 
     pub fn to_json(&self) -> String {
-        let mut value = serde_json::to_value(self).unwrap_or_default();
-        if let (Some(report), Some(slot)) = (&self.report, value.get_mut("report")) {
-            // The report as `check --format json` writes it (without PEM).
-            if let Ok(json) = serde_json::from_str(&report.to_json()) {
-                *slot = json;
-            }
-        }
-        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        // The report as `check --format json` writes it (without PEM).
+        let written = Self {
+            probe: self.probe.clone(),
+            explained_by: self.explained_by.clone(),
+            report: self.report.clone().map(crate::Report::without_pem),
+        };
+        serde_json::to_string_pretty(&written).unwrap_or_default() + "\n"
     }
 
     /// The probe as lines of text (Markdown when `markdown`), then the inspection.

@@ -265,7 +265,7 @@ fn password_lines(bytes: &[u8]) -> Vec<String> {
 }
 
 /// The client inputs of which nothing at all could be read (and not for want of a password).
-fn unreadable_client_inputs(report: &Report) -> Vec<&str> {
+fn unreadable_client_inputs(report: &Report) -> Vec<String> {
     use mtls_inspector::diagnosis::Code;
     report
         .inputs
@@ -281,7 +281,7 @@ fn unreadable_client_inputs(report: &Report) -> Vec<&str> {
                     )
             })
         })
-        .map(|input| input.name.as_str())
+        .map(|input| input.name.clone())
         .collect()
 }
 
@@ -340,31 +340,33 @@ fn check(command: Check) -> Result<ExitCode, String> {
         ..Options::at(0)
     };
     let report = inspect(&borrow_inputs(&files), &options);
+    let no_server = !command.server_config.is_empty() && report.server.is_none();
+    let unreadable = unreadable_client_inputs(&report);
+    let code = match report.verdict {
+        Verdict::Accepted => 0,
+        Verdict::Rejected => 1,
+        Verdict::Incomplete => 3,
+    };
     let output = match command.format {
         Format::Text => report.to_text(),
-        Format::Json => report.to_json() + "\n",
+        Format::Json => report.into_json() + "\n",
         Format::Markdown => report.to_markdown(),
     };
     emit(&output);
-    if !command.server_config.is_empty() && report.server.is_none() {
+    if no_server {
         return Err(format!(
             "{} is not a server configuration this tool reads (nginx, Apache httpd, HAProxy, \
              PostgreSQL, Mosquitto, Envoy, kube-apiserver's flags)",
             mtls_inspector::escape::visible(&command.server_config.join(", "))
         ));
     }
-    let unreadable = unreadable_client_inputs(&report);
     if !unreadable.is_empty() {
         return Err(format!(
             "nothing could be read from {}",
             mtls_inspector::escape::visible(&unreadable.join(", "))
         ));
     }
-    Ok(ExitCode::from(match report.verdict {
-        Verdict::Accepted => 0,
-        Verdict::Rejected => 1,
-        Verdict::Incomplete => 3,
-    }))
+    Ok(ExitCode::from(code))
 }
 
 #[cfg(target_arch = "wasm32")]
