@@ -883,7 +883,7 @@ fn placeholder(key: &str, s: &Subject<'_>) -> String {
         "value_in_parens" if value.is_empty() => String::new(),
         "value_in_parens" => format!(" ({value})"),
         "eku" => s.usage.eku_name().to_owned(),
-        "issuer_name" => certificate.map_or_else(String::new, |c| escape::in_code_span(&c.issuer)),
+        "issuer_name" => certificate.map_or_else(String::new, |c| escape::in_code_span(c.issuer())),
         "time" => format_time(s.time),
         "not_after" => certificate.map_or_else(String::new, |c| format_time(c.not_after)),
         "not_before" => certificate.map_or_else(String::new, |c| format_time(c.not_before)),

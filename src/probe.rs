@@ -507,8 +507,8 @@ pub fn probe(target: &Target) -> Probe {
             let names = crate::certificate::Certificate::parse(der.as_ref())
                 .map(|c| {
                     (
-                        openssl_oneline(&c.subject_raw).unwrap_or(c.subject),
-                        openssl_oneline(&c.issuer_raw).unwrap_or(c.issuer),
+                        openssl_oneline(&c.subject_raw).unwrap_or_else(|| c.subject().to_owned()),
+                        openssl_oneline(&c.issuer_raw).unwrap_or_else(|| c.issuer().to_owned()),
                     )
                 })
                 .unwrap_or_else(|_| ("(unreadable certificate)".into(), String::new()));

@@ -115,14 +115,14 @@ fn directory_violation(
     if let Some((text, _)) = constraints.excluded_names.iter().find(|(_, b)| within(b)) {
         return Some(format!(
             "the subject {} is in the excluded subtree {text}",
-            cert.subject
+            cert.subject()
         ));
     }
     let permitted = &constraints.permitted_names;
     (!permitted.is_empty() && !permitted.iter().any(|(_, b)| within(b))).then(|| {
         format!(
             "the subject {} is outside the permitted subtrees {}",
-            cert.subject,
+            cert.subject(),
             permitted
                 .iter()
                 .map(|(text, _)| text.as_str())

@@ -6,6 +6,8 @@
 //! disagree about them (the exact name bytes, extensions that do not decode, trailing bytes,
 //! the encodings of dates and serials): each profile decides on them as its stack does.
 
+use std::cell::OnceCell;
+
 use serde::{Deserialize, Serialize};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::der_parser::asn1_rs::{Oid, Tag};
@@ -118,9 +120,10 @@ pub struct DistributionPoint {
 #[derive(Clone, Debug)]
 pub struct Certificate {
     pub der: Vec<u8>,
-    /// The subject for people (RFC 4514 escapes; see [`names::display`]).
-    pub subject: String,
-    pub issuer: String,
+    /// The subject and issuer for people ([`Certificate::subject`], [`Certificate::issuer`]),
+    /// written when first asked.
+    subject_text: OnceCell<String>,
+    issuer_text: OnceCell<String>,
     pub subject_raw: Vec<u8>,
     pub issuer_raw: Vec<u8>,
     /// OpenSSL's canonical forms, by which the OpenSSL family matches names (`None` when a
@@ -184,6 +187,24 @@ impl Certificate {
             .map_err(|reason| ParseError(format!("not a valid certificate: {reason}")))
     }
 
+    /// The subject for people (RFC 4514 escapes; see [`names::display`]). Written when first
+    /// asked, from the encoded name: only the certificates a report lists show theirs, and
+    /// writing every trust-store certificate's subject and issuer was a twentieth of reading
+    /// the system store (callgrind).
+    pub fn subject(&self) -> &str {
+        self.subject_text
+            .get_or_init(|| display_name(&self.subject_raw))
+    }
+
+    /// The issuer for people, as [`Self::subject`].
+    pub fn issuer(&self) -> &str {
+        if self.issuer_raw == self.subject_raw {
+            return self.subject();
+        }
+        self.issuer_text
+            .get_or_init(|| display_name(&self.issuer_raw))
+    }
+
     /// A short label: the common name, else the whole subject.
     pub fn label(&self) -> String {
         match &self.common_name {
@@ -197,8 +218,8 @@ impl Certificate {
                     })
                     .collect::<String>()
             ),
-            None if self.subject.is_empty() => format!("serial {}", self.serial),
-            None => self.subject.clone(),
+            None if self.subject().is_empty() => format!("serial {}", self.serial),
+            None => self.subject().to_owned(),
         }
     }
 
@@ -326,28 +347,22 @@ fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
     }
     let spki = &tbs.subject_pki;
     let (key, public_value) = public_key(&spki.algorithm, &spki.subject_public_key.data);
-    let subject = names::display(&tbs.subject);
     let subject_canonical = OpensslCanonical::of(&tbs.subject);
     let subject_java = names::java_canonical(&tbs.subject);
     // A self-issued certificate's issuer is its subject, byte for byte: every form of it is
     // the same (most of a trust store; computing them again was a tenth of its reading).
-    let (issuer, issuer_canonical, issuer_java) = if tbs.issuer.as_raw() == tbs.subject.as_raw() {
-        (
-            subject.clone(),
-            subject_canonical.clone(),
-            subject_java.clone(),
-        )
+    let (issuer_canonical, issuer_java) = if tbs.issuer.as_raw() == tbs.subject.as_raw() {
+        (subject_canonical.clone(), subject_java.clone())
     } else {
         (
-            names::display(&tbs.issuer),
             OpensslCanonical::of(&tbs.issuer),
             names::java_canonical(&tbs.issuer),
         )
     };
     let mut summary = Certificate {
         der: der_bytes.to_vec(),
-        subject,
-        issuer,
+        subject_text: OnceCell::new(),
+        issuer_text: OnceCell::new(),
         subject_raw: tbs.subject.as_raw().to_vec(),
         issuer_raw: tbs.issuer.as_raw().to_vec(),
         subject_canonical,
@@ -408,6 +423,11 @@ fn parse_certificate(der_bytes: &[u8]) -> Result<Certificate, Reason> {
         });
     }
     Ok(summary)
+}
+
+/// An encoded name (a certificate's, which x509-parser has read once already) for people.
+fn display_name(raw: &[u8]) -> String {
+    names::parse(raw).map_or_else(String::new, |name| names::display(&name))
 }
 
 /// The named curve (or other OID parameter) of an AlgorithmIdentifier.

@@ -343,7 +343,10 @@ fn decode_pem(source: &str, bytes: &[u8], unlock: &mut Opener<'_>, out: &mut Dec
                 );
             }
             block_number += 1;
-            open = Some((label.to_owned(), index + 1, Vec::new(), String::new()));
+            // Room for a usual certificate's base64 (a 4096-bit RSA one is ~1.9 KB): its
+            // lines are appended without growing it again and again.
+            let body = String::with_capacity(2048);
+            open = Some((label.to_owned(), index + 1, Vec::new(), body));
             continue;
         }
         if let Some(end_label) = armour(line, "-----END ") {
