@@ -93,8 +93,10 @@ try {
     for (let i = 0; i < 5; i++) paints.push(await firstContentfulPaint(browser, rate));
     record('first contentful paint', rate, median(paints));
     for (const [label, file, runs] of [
-      ['drop to verdict, system trust store', 'system-trust.pem', 5],
-      ['drop to verdict, 10,000-certificate bundle', 'bundle-10000.pem', 3],
+      // 11 drops: on this shared 2-core machine one series of drops of the same build spread
+      // over 43-116 ms; the median of 5 moved by 25 ms from one run to the next.
+      ['drop to verdict, system trust store', 'system-trust.pem', 11],
+      ['drop to verdict, 10,000-certificate bundle', 'bundle-10000.pem', 5],
     ]) {
       if (!existsSync(join(inputs, file))) throw new Error(`${file} missing: run the bench_inputs example`);
       const trust = readFileSync(join(inputs, file), 'utf8') + root;
