@@ -357,17 +357,17 @@ impl Report {
         self.clone().into_json()
     }
 
-    /// [`Self::to_json`] of a report that is not needed afterwards (no copy made).
+    /// [`Self::to_json`] of a report that is not needed afterwards (no copy made). Written
+    /// straight from the report, its objects' keys come in the order of the fields (the
+    /// verdict first); through a `serde_json::Value` they came sorted, and building and
+    /// dropping that tree was half of writing a 5,000-certificate report (callgrind).
     pub fn into_json(self) -> String {
         serde_json::to_string_pretty(&self.without_pem())
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
 
     /// The report without its PEM texts (empty, they are not serialised): what the JSON
-    /// report holds. Written straight from the report, its objects' keys come in the order
-    /// of the fields (the verdict first); through a `serde_json::Value` they came sorted,
-    /// and building and dropping that tree was half of writing a 5,000-certificate report
-    /// (callgrind).
+    /// report holds.
     pub fn without_pem(mut self) -> Self {
         self.certificates
             .iter_mut()

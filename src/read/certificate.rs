@@ -198,7 +198,7 @@ impl Certificate {
 
     /// The issuer for people, as [`Self::subject`].
     pub fn issuer(&self) -> &str {
-        if self.issuer_raw == self.subject_raw {
+        if self.is_self_issued() {
             return self.subject();
         }
         self.issuer_text
