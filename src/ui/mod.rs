@@ -58,20 +58,72 @@ fn parse_datetime_local(text: &str) -> Option<i64> {
     parse_rfc3339(&format!("{text}Z"))
 }
 
-fn read_files(role: Role, files: Vec<File>, dispatcher: UseReducerDispatcher<State>) {
+fn read_files(role: Role, files: Vec<File>, ahead: Ahead) {
     for file in files {
-        let dispatcher = dispatcher.clone();
+        let ahead = ahead.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let name = file.name();
             let blob = gloo_file::Blob::from(file);
             match gloo_file::futures::read_as_bytes(&blob).await {
-                Ok(bytes) => dispatcher.dispatch(Action::AddFile { role, name, bytes }),
+                Ok(bytes) => ahead.dispatch(Action::AddFile { role, name, bytes }),
                 Err(error) => {
                     web_sys::console::error_1(&format!("cannot read {name}: {error}").into())
                 }
             }
         });
     }
+}
+
+/// Dispatches actions whose inspection is asked for before the page is drawn again: the
+/// inputs they make are worked out from those of the latest drawing, and the engine's worker
+/// starts on them while the page draws (which, a file dropped beside a shown report, took
+/// Chromium ~20 ms of the page's thread before the request left it, in the effect that asks
+/// after each drawing). That effect stays the judge: it asks again if the inputs drawn are not
+/// those asked for (another action came between), and a report is shown only for the latest
+/// request.
+#[derive(Clone)]
+struct Ahead {
+    /// The page's state as last drawn, with the actions dispatched ahead since.
+    state: Rc<std::cell::RefCell<State>>,
+    now: i64,
+    engine: Slot,
+    latest: Rc<std::cell::RefCell<(u32, Option<RequestKey>)>>,
+    dispatcher: UseReducerDispatcher<State>,
+}
+
+impl Ahead {
+    fn dispatch(&self, action: Action) {
+        let next = {
+            let mut state = self.state.borrow_mut();
+            state.apply(action.clone());
+            state.clone()
+        };
+        if next.has_client_input() {
+            let key = RequestKey::of(&next, self.now);
+            if let Some(id) = next_request(&self.latest, &key) {
+                ask(
+                    &self.engine,
+                    &request(id, key.time, &next, next.show_all_trusted),
+                );
+            }
+        }
+        self.dispatcher.dispatch(action);
+    }
+}
+
+/// The id of a new request for the inputs `key`, recorded as the latest; `None` if they are
+/// those of the latest request already.
+fn next_request(
+    latest: &std::cell::RefCell<(u32, Option<RequestKey>)>,
+    key: &RequestKey,
+) -> Option<u32> {
+    let mut latest = latest.borrow_mut();
+    if latest.1.as_ref() == Some(key) {
+        return None;
+    }
+    latest.0 += 1;
+    latest.1 = Some(key.clone());
+    Some(latest.0)
 }
 
 /// Offers `text` as a file download, made in the page (a blob: URL, nothing sent anywhere).
@@ -404,19 +456,28 @@ fn warm(engine: &mut Engine) {
 /// 27–53 ms, two of 150 copies 16–25 ms, three of 150 copies 16–29 ms.
 const WARM_UP_ROUNDS: usize = 2;
 
-/// How many times the warm-up's trust input holds the two public roots (300 certificates, about
-/// the system store's 146 twice over).
-const WARM_UP_COPIES: usize = 150;
+/// How many times the warm-up's trust input holds the eight public roots (304 certificates,
+/// about the system store's 144 twice over).
+const WARM_UP_COPIES: usize = 38;
 
 /// An inspection like the page's first ones, sent once the engine's worker is ready: the
 /// browser compiles WebAssembly one function at a time, the first time it is called, so done
 /// while the user is still choosing files, the first real inspection runs compiled code
 /// (measured in Chromium: a client chain's first inspection 49–107 ms cold, 1–6 ms after this).
-/// The good-chain sample with its key, and two real roots from the Debian CA store
-/// (static/warm-up: ISRG Root X1, RSA 4096, and X2, ECDSA P-384), so that both kinds of key are
-/// read. The roots are given [`WARM_UP_COPIES`] times ([`distinct_copies`]): Chromium first
-/// compiles each function quickly (Liftoff) and optimises it (TurboFan) only once it has run
-/// enough, so a warm-up as large as a trust store leaves the reading code optimised. Measured,
+/// The good-chain sample with its key, and eight real roots from the Debian CA store
+/// (static/warm-up), chosen so that between them they hold what the store's certificates hold
+/// and two public roots alone did not: RSA and ECDSA keys (P-256, P-384), SHA-1 and SHA-2
+/// signatures, authority information access, CRL distribution points, certificate policies,
+/// subject alternative names, Netscape and Microsoft extensions, a path length, an e-mail
+/// address, non-ASCII names (ISRG Root X2, e-Szigno Root CA 2017, XRamp Global CA, Microsec
+/// e-Szigno Root CA 2009, NetLock Arany, Atos TrustedRoot 2011, ACCVRAIZ1, Certigna). A
+/// function the warm-up never called is compiled when the first inspection calls it: traced
+/// in Chromium, dropping the system store after a warm-up with ISRG Root X1 and X2 alone spent
+/// 15 ms of the engine's worker in lazy compilation, after this one 2 ms. The sample's root is
+/// given twice (a repeated certificate is another path). The roots are given
+/// [`WARM_UP_COPIES`] times ([`distinct_copies`]): Chromium first compiles each function
+/// quickly (Liftoff) and optimises it (TurboFan) only once it has run enough, so a warm-up as
+/// large as a trust store leaves the reading code optimised. Measured (with the two roots),
 /// dropping the system store after it, 11 runs each: median 75 ms from drop to verdict with
 /// the roots once, 57 ms with 150 identical copies (each decoded but parsed once), 49 ms with
 /// 150 distinct ones; the engine's worker is then busy 116–214 ms after it starts (5 page
@@ -447,6 +508,7 @@ fn warm_up() -> mtls_inspector::channel::Request {
                         WARM_UP_COPIES,
                     )
                     .as_str(),
+                    trust,
                     trust,
                 ]
                 .concat(),
@@ -597,6 +659,21 @@ struct RequestKey {
     user: String,
 }
 
+impl RequestKey {
+    fn of(state: &State, now: i64) -> Self {
+        Self {
+            client_paste: state.client_paste.clone(),
+            trust_paste: state.trust_paste.clone(),
+            files: state.files.iter().map(|f| f.id).collect(),
+            time: state.time.unwrap_or(now),
+            passwords: state.passwords.clone(),
+            s_client: state.s_client.clone(),
+            server_paste: state.server_paste.clone(),
+            user: state.user.clone(),
+        }
+    }
+}
+
 #[function_component]
 fn App() -> Html {
     let state = use_reducer(|| State::with_time(time_from_query()));
@@ -626,16 +703,9 @@ fn App() -> Html {
             || ()
         });
     }
-    let key = RequestKey {
-        client_paste: state.client_paste.clone(),
-        trust_paste: state.trust_paste.clone(),
-        files: state.files.iter().map(|f| f.id).collect(),
-        time: state.time.unwrap_or(now),
-        passwords: state.passwords.clone(),
-        s_client: state.s_client.clone(),
-        server_paste: state.server_paste.clone(),
-        user: state.user.clone(),
-    };
+    let key = RequestKey::of(&state, now);
+    let drawn = use_mut_ref(State::default);
+    *drawn.borrow_mut() = (*state).clone();
     {
         // Every change of an input or of the time asks for a new inspection.
         let (state, engine, result, latest) = (
@@ -645,15 +715,10 @@ fn App() -> Html {
             latest.clone(),
         );
         use_effect_with(key.clone(), move |key| {
-            let id = {
-                let mut latest = latest.borrow_mut();
-                latest.0 += 1;
-                latest.1 = Some(key.clone());
-                latest.0
-            };
             if !state.has_client_input() {
+                next_request(&latest, key);
                 result.set(None);
-            } else {
+            } else if let Some(id) = next_request(&latest, key) {
                 ask(
                     &engine,
                     &request(id, key.time, &state, state.show_all_trusted),
@@ -704,6 +769,13 @@ fn App() -> Html {
         _ => false,
     };
     let dispatcher = state.dispatcher();
+    let ahead = Ahead {
+        state: drawn,
+        now,
+        engine: engine.clone(),
+        latest: latest.clone(),
+        dispatcher: dispatcher.clone(),
+    };
     let panel = |role: Role, title: &'static str, hint: &'static str| {
         let (paste, paste_name) = match role {
             Role::Client => (state.client_paste.clone(), CLIENT_PASTE),
@@ -716,12 +788,12 @@ fn App() -> Html {
             .filter(|f| f.role == role)
             .cloned()
             .collect();
-        let (d1, d2, d3) = (dispatcher.clone(), dispatcher.clone(), dispatcher.clone());
+        let (d1, d3, ahead) = (dispatcher.clone(), dispatcher.clone(), ahead.clone());
         html! {
             <InputPanel {role} title={title} hint={hint} paste={paste} paste_name={paste_name}
                 files={files} report={report.clone()}
                 on_paste={Callback::from(move |text| d1.dispatch(Action::Paste(role, text)))}
-                on_files={Callback::from(move |files| read_files(role, files, d2.clone()))}
+                on_files={Callback::from(move |files| read_files(role, files, ahead.clone()))}
                 on_remove={Callback::from(move |id| d3.dispatch(Action::RemoveFile(id)))} />
         }
     };
@@ -923,20 +995,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn inputs_asked_for_ahead_are_not_asked_for_again_after_the_drawing() {
+        let latest = std::cell::RefCell::new((0, None));
+        let mut state = State::default();
+        state.apply(Action::AddFile {
+            role: Role::Client,
+            name: "alice.pem".into(),
+            bytes: b"certificate".to_vec(),
+        });
+        let key = RequestKey::of(&state, 1_780_315_200);
+        // Asked ahead, when the file was read: a new request.
+        assert_eq!(next_request(&latest, &key), Some(1));
+        // The effect after the drawing of the same inputs: nothing more.
+        assert_eq!(next_request(&latest, &key), None);
+        // Other inputs drawn (an action came between): asked for, under a new id, so that the
+        // report of the first request is not shown.
+        state.apply(Action::Paste(Role::Trust, "root".into()));
+        let drawn = RequestKey::of(&state, 1_780_315_200);
+        assert_eq!(next_request(&latest, &drawn), Some(2));
+        assert!(latest.borrow().1 == Some(drawn));
+    }
+
+    #[test]
     fn the_warm_up_inspects_the_good_chain_against_real_roots() {
         let mtls_inspector::channel::Request::WarmUp(inspection) = warm_up() else {
             panic!("a warm-up")
         };
         let (report, _) = inspection.report_unlocked(&[], &[]);
         assert_eq!(report.verdict, mtls_inspector::Verdict::Accepted);
-        // The two public roots are read, each of their copies (and the sample's root), as the
+        // The public roots are read, each of their copies (and the sample's root), as the
         // certificates they are.
         let trust = report
             .inputs
             .iter()
             .find(|input| input.name == "warm-up trust")
             .unwrap();
-        assert_eq!(trust.certificates, 2 * WARM_UP_COPIES + 1);
+        let roots = include_str!("../../static/warm-up/public-roots.pem")
+            .matches("-----BEGIN CERTIFICATE-----")
+            .count();
+        assert_eq!(roots, 8);
+        assert_eq!(trust.certificates, roots * WARM_UP_COPIES + 1);
         assert_eq!(trust.problems, 0);
     }
 }

@@ -89,6 +89,7 @@ pub struct State {
     pub notice: Option<String>,
 }
 
+#[derive(Clone)]
 pub enum Action {
     Paste(Role, String),
     User(String),
