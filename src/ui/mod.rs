@@ -65,7 +65,11 @@ fn read_files(role: Role, files: Vec<File>, ahead: Ahead) {
             let name = file.name();
             let blob = gloo_file::Blob::from(file);
             match gloo_file::futures::read_as_bytes(&blob).await {
-                Ok(bytes) => ahead.dispatch(Action::AddFile { role, name, bytes }),
+                Ok(bytes) => ahead.dispatch(Action::AddFile {
+                    role,
+                    name,
+                    bytes: Rc::new(bytes),
+                }),
                 Err(error) => {
                     web_sys::console::error_1(&format!("cannot read {name}: {error}").into())
                 }
@@ -1001,7 +1005,7 @@ mod tests {
         state.apply(Action::AddFile {
             role: Role::Client,
             name: "alice.pem".into(),
-            bytes: b"certificate".to_vec(),
+            bytes: Rc::new(b"certificate".to_vec()),
         });
         let key = RequestKey::of(&state, 1_780_315_200);
         // Asked ahead, when the file was read: a new request.

@@ -96,7 +96,9 @@ pub enum Action {
     AddFile {
         role: Role,
         name: String,
-        bytes: Vec<u8>,
+        /// Shared: the action is also applied ahead of the drawing (`Ahead` in mod.rs), and a
+        /// trust bundle can be megabytes.
+        bytes: Rc<Vec<u8>>,
     },
     RemoveFile(u32),
     Clear,
@@ -171,7 +173,7 @@ impl State {
                     id: self.next_id,
                     role,
                     name,
-                    bytes: Rc::new(bytes),
+                    bytes,
                 });
                 self.selected = None;
             }
@@ -199,7 +201,7 @@ impl State {
                     self.apply(Action::AddFile {
                         role,
                         name: format!("example {}: {suffix}.pem", sample.id),
-                        bytes: text.as_bytes().to_vec(),
+                        bytes: Rc::new(text.as_bytes().to_vec()),
                     });
                 }
             }
@@ -220,7 +222,11 @@ impl State {
                 self.apply(Action::Clear);
                 for (side, name, bytes) in files {
                     let role = side.into();
-                    self.apply(Action::AddFile { role, name, bytes });
+                    self.apply(Action::AddFile {
+                        role,
+                        name,
+                        bytes: Rc::new(bytes),
+                    });
                 }
                 self.time = Some(time);
             }
@@ -362,7 +368,7 @@ mod tests {
             state.apply(Action::AddFile {
                 role: Role::Client,
                 name: "chain.pem".into(),
-                bytes: SAMPLES[0].client.as_bytes().to_vec(),
+                bytes: Rc::new(SAMPLES[0].client.as_bytes().to_vec()),
             });
         }
         let names: Vec<&str> = state.files.iter().map(|f| f.name.as_str()).collect();
