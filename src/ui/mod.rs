@@ -80,11 +80,11 @@ fn read_files(role: Role, files: Vec<File>, ahead: Ahead) {
 
 /// Dispatches actions whose inspection is asked for before the page is drawn again: the
 /// inputs they make are worked out from those of the latest drawing, and the engine's worker
-/// starts on them while the page draws (which, a file dropped beside a shown report, took
-/// Chromium ~20 ms of the page's thread before the request left it, in the effect that asks
-/// after each drawing). That effect stays the judge: it asks again if the inputs drawn are not
-/// those asked for (another action came between), and a report is shown only for the latest
-/// request.
+/// starts on them at once (in the effect that asks after each drawing, the request left the
+/// page's thread ~20 ms later, a file dropped beside a shown report). The action itself is
+/// then held back from drawing (see [`Dispatcher::hold`]). The effect stays the judge: it asks
+/// again if the inputs drawn are not those asked for (another action came between), and a
+/// report is shown only for the latest request.
 #[derive(Clone)]
 struct Ahead {
     /// The page's state as last drawn, with the actions dispatched ahead since.
@@ -92,26 +92,97 @@ struct Ahead {
     now: i64,
     engine: Slot,
     latest: Rc<std::cell::RefCell<(u32, Option<RequestKey>)>>,
-    dispatcher: UseReducerDispatcher<State>,
+    dispatcher: Dispatcher,
 }
 
 impl Ahead {
     fn dispatch(&self, action: Action) {
-        let next = {
+        let asked = {
             let mut state = self.state.borrow_mut();
             state.apply(action.clone());
-            state.clone()
-        };
-        if next.has_client_input() {
-            let key = RequestKey::of(&next, self.now);
-            if let Some(id) = next_request(&self.latest, &key) {
-                ask(
-                    &self.engine,
-                    &request(id, key.time, &next, next.show_all_trusted),
-                );
+            state.has_client_input() && {
+                let key = RequestKey::of(&state, self.now);
+                next_request(&self.latest, &key).is_some_and(|id| {
+                    ask(
+                        &self.engine,
+                        &request(id, key.time, &state, state.show_all_trusted),
+                    )
+                })
             }
+        };
+        if !asked {
+            self.dispatcher.dispatch(action);
+        } else if self.dispatcher.hold(action) {
+            self.dispatcher.release_later();
         }
-        self.dispatcher.dispatch(action);
+    }
+}
+
+/// How long an action asked for ahead is held back from drawing at most, in milliseconds:
+/// long enough for the engine's answer about the system trust store on an ordinary machine
+/// (35-60 ms measured here), short enough not to be seen as a wait.
+const HOLD_MS: i32 = 100;
+
+/// The page's dispatcher: Yew's (`reducer`), and the actions held back from drawing, which it
+/// hands on first whenever another action comes (so that the state sees every action in the
+/// order it came).
+#[derive(Clone)]
+struct Dispatcher {
+    reducer: Rc<dyn Fn(Action)>,
+    held: Rc<std::cell::RefCell<Vec<Action>>>,
+}
+
+impl Dispatcher {
+    fn new(
+        reducer: UseReducerDispatcher<State>,
+        held: Rc<std::cell::RefCell<Vec<Action>>>,
+    ) -> Self {
+        Self {
+            reducer: Rc::new(move |action| reducer.dispatch(action)),
+            held,
+        }
+    }
+
+    fn dispatch(&self, action: Action) {
+        self.release();
+        (self.reducer)(action);
+    }
+
+    /// Keeps `action`, whose inspection was asked for, from the page until its report comes
+    /// ([`Dispatcher::release`] then, in the same task as the report: one drawing shows both),
+    /// another action comes, or [`HOLD_MS`] pass (the timer is the caller's, started when this
+    /// says the action is the first held). Drawing the file and the pending verdict first took
+    /// the page's thread 35-45 ms (Yew's drawing, then Chromium's style, layout and paint)
+    /// while the worker inspected, on a 2-core machine in each other's way, and the report then
+    /// waited for that drawing to end.
+    fn hold(&self, action: Action) -> bool {
+        let mut held = self.held.borrow_mut();
+        held.push(action);
+        held.len() == 1
+    }
+
+    /// Hands on the actions held, in their order.
+    fn release(&self) {
+        let held = std::mem::take(&mut *self.held.borrow_mut());
+        for action in held {
+            (self.reducer)(action);
+        }
+    }
+
+    /// Releases the actions held in [`HOLD_MS`] (at once if no timer can be set). A timer left
+    /// from an earlier hold may release a later one sooner: harmless.
+    fn release_later(&self) {
+        let this = self.clone();
+        let task = wasm_bindgen::closure::Closure::once_into_js(move || this.release());
+        let set = web_sys::window().map(|window| {
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                task.unchecked_ref(),
+                HOLD_MS,
+            )
+        });
+        if !matches!(set, Some(Ok(_))) {
+            self.release();
+        }
     }
 }
 
@@ -272,7 +343,7 @@ fn from_base64url(text: &str) -> Option<Vec<u8>> {
 }
 
 /// Makes the share link of the engine's payload and shows it (and copies it).
-fn shared(payload: Vec<u8>, trust_left_out: usize, dispatcher: UseReducerDispatcher<State>) {
+fn shared(payload: Vec<u8>, trust_left_out: usize, dispatcher: Dispatcher) {
     wasm_bindgen_futures::spawn_local(async move {
         let compressed = deflate_raw(&payload, true, MAX_SHARED_BYTES).await;
         let Some(fragment) = compressed.as_deref().and_then(base64url) else {
@@ -340,8 +411,8 @@ struct Answers {
     latest: Rc<std::cell::RefCell<(u32, Option<RequestKey>)>>,
     /// The report shown, as the engine's message carried it: what the export module is sent.
     sent: Rc<std::cell::RefCell<Option<wasm_bindgen::JsValue>>>,
-    /// Explanations, share links and restored inputs.
-    state: UseReducerDispatcher<State>,
+    /// Explanations, share links and restored inputs; a report releases the actions held.
+    state: Dispatcher,
 }
 
 /// Asks the worker in `slot` (see [`post`]); `false` if the request cannot be put in a
@@ -605,6 +676,7 @@ fn start_worker(name: &str, slot: &Slot, answers: Answers) {
                         *answers.sent.borrow_mut() =
                             get(&data, "report").and_then(|r| get(&r, "report")).ok();
                         answers.result.set(Some((key, Rc::from(report))));
+                        answers.state.release();
                     }
                 }
                 Ok(Reply::Explained { line, found }) => {
@@ -691,11 +763,12 @@ fn App() -> Html {
     let explainer: Slot = use_mut_ref(|| None::<Engine>);
     // The export module's worker, started when first asked (or by a share link).
     let exporter: Slot = use_mut_ref(|| None::<Engine>);
+    let dispatcher = Dispatcher::new(state.dispatcher(), use_mut_ref(Vec::new));
     let answers = Answers {
         result: result.setter(),
         latest: latest.clone(),
         sent: use_mut_ref(|| None::<wasm_bindgen::JsValue>),
-        state: state.dispatcher(),
+        state: dispatcher.clone(),
     };
     let export_answers = answers.clone();
     {
@@ -708,8 +781,16 @@ fn App() -> Html {
         });
     }
     let key = RequestKey::of(&state, now);
+    // The state drawn, with the actions held back from drawing (a drawing caused by something
+    // else, an earlier report, may come while they are held).
     let drawn = use_mut_ref(State::default);
-    *drawn.borrow_mut() = (*state).clone();
+    {
+        let mut drawn = drawn.borrow_mut();
+        *drawn = (*state).clone();
+        for action in dispatcher.held.borrow().iter() {
+            drawn.apply(action.clone());
+        }
+    }
     {
         // Every change of an input or of the time asks for a new inspection.
         let (state, engine, result, latest) = (
@@ -772,7 +853,6 @@ fn App() -> Html {
         (Some(_), None) => true,
         _ => false,
     };
-    let dispatcher = state.dispatcher();
     let ahead = Ahead {
         state: drawn,
         now,
@@ -997,6 +1077,46 @@ pub fn start() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn actions_held_back_from_drawing_come_before_any_other_in_their_order() {
+        let seen = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let dispatcher = Dispatcher {
+            reducer: {
+                let seen = seen.clone();
+                Rc::new(move |action| {
+                    seen.borrow_mut().push(match action {
+                        Action::AddFile { name, .. } => name,
+                        Action::Paste(_, text) => text,
+                        Action::Clear => "clear".into(),
+                        _ => "other".into(),
+                    })
+                })
+            },
+            held: Rc::default(),
+        };
+        let file = |name: &str| Action::AddFile {
+            role: Role::Trust,
+            name: name.into(),
+            bytes: Rc::new(Vec::new()),
+        };
+        // Only the first action held starts the timer that releases them.
+        assert!(dispatcher.hold(file("one.pem")));
+        assert!(!dispatcher.hold(file("two.pem")));
+        assert!(seen.borrow().is_empty());
+        dispatcher.dispatch(Action::Clear);
+        assert_eq!(*seen.borrow(), ["one.pem", "two.pem", "clear"]);
+        // Released once: a report or a timer coming later hands on nothing more.
+        dispatcher.release();
+        assert!(dispatcher.hold(file("three.pem")));
+        dispatcher.release();
+        dispatcher.release();
+        dispatcher.dispatch(Action::Paste(Role::Client, "pasted".into()));
+        assert_eq!(
+            *seen.borrow(),
+            ["one.pem", "two.pem", "clear", "three.pem", "pasted"]
+        );
+    }
 
     #[test]
     fn inputs_asked_for_ahead_are_not_asked_for_again_after_the_drawing() {

@@ -341,6 +341,35 @@ test('the system trust store plus a client chain gives the verdict without a sta
   await context.close();
 });
 
+test('a chain pasted while a dropped trust store is inspected is kept with it', async (t) => {
+  if (!existsSync(SYSTEM_TRUST)) { t.skip(`${SYSTEM_TRUST} is missing`); return; }
+  const { page, context, errors } = await open();
+  await page.fill('textarea[data-role=client]', certs.bob);
+  await verdict(page, 'incomplete');
+  // The page asks for the dropped file's inspection before drawing it, and holds the file back
+  // from drawing until the report comes (or 100 ms pass); the paste 20 ms after the drop comes
+  // while it is held: both must be kept, the file first.
+  const store = readFileSync(SYSTEM_TRUST, 'utf8') + certs.root;
+  const chain = certs.alice + certs.intermediate;
+  await page.evaluate(([text, chain]) => new Promise((done) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'ca-certificates.crt'));
+    document.querySelector('section[data-role=trust]')
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    setTimeout(() => {
+      const area = document.querySelector('textarea[data-role=client]');
+      area.value = chain;
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+      done();
+    }, 20);
+  }), [store, chain]);
+  await verdict(page, 'accepted');
+  assert.match(await page.locator('section[data-role=trust] .files').innerText(), /ca-certificates\.crt/);
+  assert.equal(await page.inputValue('textarea[data-role=client]'), chain);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('narrow screens and dark mode stay usable', async () => {
   for (const [name, options] of [['narrow-380', { width: 380 }], ['dark', { colorScheme: 'dark' }]]) {
     const { page, context } = await open(options);
