@@ -919,20 +919,25 @@ fn App() -> Html {
         Callback::from(move |index| dispatcher.dispatch(Action::Select(index)))
     };
     let on_toggle_trusted = {
-        let (dispatcher, state, engine, latest) = (
+        let (dispatcher, drawn, engine, latest) = (
             dispatcher.clone(),
-            state.clone(),
+            ahead.state.clone(),
             engine.clone(),
             latest.clone(),
         );
         let unlisted = report.as_ref().map_or(0, |r| r.unlisted_trusted);
-        let time = key.time;
         Callback::from(move |()| {
             // The shown report counts the trusted CAs no path uses: the same inspection again,
             // with them listed after the others (same id: it replaces the report in place).
-            if !state.show_all_trusted && unlisted > 0 {
-                let id = latest.borrow().0;
-                ask(&engine, &request(id, time, &state, true));
+            // The inputs are those of the latest request: the state drawn with the actions
+            // held back from drawing.
+            {
+                let state = drawn.borrow();
+                if !state.show_all_trusted && unlisted > 0 {
+                    let id = latest.borrow().0;
+                    let time = state.time.unwrap_or(now);
+                    ask(&engine, &request(id, time, &state, true));
+                }
             }
             dispatcher.dispatch(Action::ToggleTrusted)
         })
