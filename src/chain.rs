@@ -75,8 +75,9 @@ impl Search {
 pub struct Graph<'a> {
     entries: &'a [Entry],
     signatures: RefCell<HashMap<(usize, usize), SignatureCheck>>,
-    /// Every signature verified, shared with rustls-webpki's verifications.
-    verified: Verified,
+    /// Every signature verified, shared with rustls-webpki's verifications (and with other
+    /// inspections of the same inputs).
+    verified: &'a Verified,
     /// Signatures verified so far, against [`MAX_SIGNATURE_CHECKS`].
     checks: std::cell::Cell<usize>,
     by_issuer: foldhash::HashMap<&'a [u8], Vec<usize>>,
@@ -86,7 +87,7 @@ pub struct Graph<'a> {
 }
 
 impl<'a> Graph<'a> {
-    pub fn new(entries: &'a [Entry]) -> Self {
+    pub fn new(entries: &'a [Entry], verified: &'a Verified) -> Self {
         // Built for every inspection (the page's re-validations too): sized once.
         fn index<K>(entries: &[Entry]) -> foldhash::HashMap<K, Vec<usize>> {
             foldhash::HashMap::with_capacity_and_hasher(entries.len(), Default::default())
@@ -117,7 +118,7 @@ impl<'a> Graph<'a> {
         Self {
             entries,
             signatures: RefCell::new(HashMap::new()),
-            verified: Verified::default(),
+            verified,
             checks: std::cell::Cell::new(0),
             by_issuer,
             by_subject,
@@ -139,8 +140,8 @@ impl<'a> Graph<'a> {
     }
 
     /// The signatures verified in this inspection (shared with rustls-webpki's).
-    pub fn verified(&self) -> &Verified {
-        &self.verified
+    pub fn verified(&self) -> &'a Verified {
+        self.verified
     }
 
     /// Did `issuer` sign `subject`? Cached: every pair is verified at most once.
@@ -153,7 +154,7 @@ impl<'a> Graph<'a> {
         }
         self.checks.set(self.checks.get() + 1);
         let result = match (self.certificate(subject), self.certificate(issuer)) {
-            (Some(s), Some(i)) => signed_by(s, i, Some(&self.verified)),
+            (Some(s), Some(i)) => signed_by(s, i, Some(self.verified)),
             _ => SignatureCheck::Invalid,
         };
         self.signatures

@@ -55,9 +55,13 @@ impl Engine {
                     Some((inputs, prepared)) if inputs == inspection.inputs => {
                         (prepared, Vec::new())
                     }
-                    _ => {
+                    earlier => {
                         self.reads += 1;
-                        inspection.read_unlocked(&[], &[])
+                        let (prepared, needed) = inspection.read_unlocked(&[], &[]);
+                        if let Some((_, earlier)) = earlier {
+                            prepared.keep_verified(earlier);
+                        }
+                        (prepared, needed)
                     }
                 };
                 let inputs_read = needed.is_empty();
@@ -616,6 +620,55 @@ mod tests {
         );
         assert_eq!(read(&engine).as_ref(), Some(&other.inputs));
         assert_eq!(engine.reads, 2);
+    }
+
+    #[test]
+    fn a_trust_store_added_to_a_chain_inspected_alone_has_the_chain_verified_once() {
+        let sample = |name: &str, side| File {
+            side,
+            name: name.to_owned(),
+            bytes: std::fs::read(format!("static/samples/{name}")).unwrap(),
+        };
+        let mut alone = inspection(1, Vec::new(), &[]);
+        alone.inputs = vec![sample("good-chain.client.pem", Side::Client)];
+        let mut both = alone.clone();
+        both.id = 2;
+        both.inputs
+            .push(sample("good-chain.trust.pem", Side::Trust));
+        let mut engine = Engine::default();
+        let verified = |engine: &Engine| {
+            engine
+                .read
+                .as_ref()
+                .map(|(_, prepared)| prepared.signatures_verified())
+        };
+        let report = |engine: &mut Engine, asked: &Inspection| {
+            let Step::Reply(EngineReply::Report { report, .. }) =
+                engine.request(EngineRequest::Inspect(asked.clone()))
+            else {
+                panic!("a report at once")
+            };
+            assert_eq!(*report, asked.report(), "as inspected afresh");
+            report.verdict
+        };
+        // The leaf's signature by the intermediate beside it.
+        assert_eq!(
+            report(&mut engine, &alone),
+            mtls_inspector::Verdict::Incomplete
+        );
+        assert_eq!(verified(&engine), Some(1));
+        // With the root: only the intermediate's signature is verified; read alone, both.
+        assert_eq!(
+            report(&mut engine, &both),
+            mtls_inspector::Verdict::Accepted
+        );
+        assert_eq!(verified(&engine), Some(1));
+        let mut afresh = Engine::default();
+        assert_eq!(
+            report(&mut afresh, &both),
+            mtls_inspector::Verdict::Accepted
+        );
+        assert_eq!(verified(&afresh), Some(2));
     }
 
     #[test]

@@ -274,3 +274,48 @@ fn links_show_the_same_name_ca_whose_signature_fails() {
     assert_eq!(in_chain.len(), 2);
     assert!(in_chain.iter().all(|l| l.state == LinkState::Verified));
 }
+
+#[test]
+fn inputs_inspected_again_at_another_time_have_no_signature_verified_again() {
+    use mtls_inspector::inspect::{Prepared, inspect_prepared};
+    use mtls_inspector::{Input, Options, Side, inspect};
+    let root = common::self_signed(common::ca("Again Root"), common::key());
+    let intermediate = common::issue(common::ca("Again Issuing CA"), common::key(), &root);
+    let leaf = common::issue(common::client("again"), common::key(), &intermediate);
+    let client = format!("{}{}", leaf.pem, intermediate.pem);
+    let inputs = [
+        Input {
+            side: Side::Client,
+            name: "client.pem",
+            bytes: client.as_bytes(),
+        },
+        Input {
+            side: Side::Trust,
+            name: "root.pem",
+            bytes: root.pem.as_bytes(),
+        },
+    ];
+    let prepared = Prepared::read(&inputs, &mut |_, _| {
+        Err(mtls_inspector::protected::Failure::NeedsPassword)
+    });
+    let first = inspect_prepared(&prepared, &inputs, &Options::at(common::NOW));
+    assert_eq!(first.verdict, Verdict::Accepted);
+    // The leaf's and the intermediate's signatures, each once for every profile; the root's
+    // own is never verified.
+    assert_eq!(prepared.signatures_verified(), 2);
+    for later in [
+        common::NOW + common::DAY,
+        common::NOW + 10 * 365 * common::DAY,
+    ] {
+        let again = inspect_prepared(&prepared, &inputs, &Options::at(later));
+        assert_eq!(
+            prepared.signatures_verified(),
+            2,
+            "verified again at {later}"
+        );
+        assert!(
+            again == inspect(&inputs, &Options::at(later)),
+            "the report at {later} differs from a fresh inspection's"
+        );
+    }
+}

@@ -288,6 +288,21 @@ impl Verified {
         valid
     }
 
+    /// Takes over the verifications of `earlier` whose message `keep` says to keep (made,
+    /// they are not counted as made here).
+    pub fn take_over(&self, earlier: Verified, keep: impl Fn(&[u8]) -> bool) {
+        let Ok(earlier) = earlier.memo.into_inner() else {
+            return;
+        };
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.extend(
+                earlier
+                    .into_iter()
+                    .filter(|((_, _, message, _), _)| keep(message)),
+            );
+        }
+    }
+
     /// How many verifications that can be shared were made (for the tests).
     pub fn made(&self) -> usize {
         self.made.load(std::sync::atomic::Ordering::Relaxed)
