@@ -98,7 +98,8 @@ def main():
     lines.append(f"The same chain and system store again at another validation time, inputs already read (the page's "
                  f"re-validation): {fmt(engine.get('re-inspect chain with system trust store, inputs read'))} in the engine.")
     lines.append("")
-    lines.append("Page, headless Chromium (medians; first paint on a cold cache):")
+    lines.append("Page, headless Chromium (medians; first paint on a cold cache; a file dropped a second after the "
+                 "engine's warm-up, as by the time a person has found one, unless said):")
     lines.append("")
     lines.append("| page | full speed | CPU throttled 4× |")
     lines.append("|---|---|---|")
