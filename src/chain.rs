@@ -139,7 +139,8 @@ impl<'a> Graph<'a> {
         self.entries.get(index).map(|e| e.side)
     }
 
-    /// The signatures verified in this inspection (shared with rustls-webpki's).
+    /// The signatures verified for these inputs (shared with rustls-webpki's, and with other
+    /// inspections of the same inputs).
     pub fn verified(&self) -> &'a Verified {
         self.verified
     }

@@ -18,8 +18,7 @@ use crate::report::{
 };
 use crate::request::{CertificateRequest, ClientStack};
 use crate::server::{self, ServerConfig, Setting};
-use crate::signature::SignatureCheck;
-use crate::signature::Verified;
+use crate::signature::{SignatureCheck, Verified};
 use std::sync::Arc;
 
 /// Certificates inspected at most in one inspection; more are refused with a finding.

@@ -391,6 +391,27 @@ mod tests {
         }
     }
 
+    /// One of the page's samples, as a file of the request.
+    fn sample(name: &str, side: Side) -> File {
+        File {
+            side,
+            name: name.to_owned(),
+            bytes: std::fs::read(format!("static/samples/{name}")).unwrap(),
+        }
+    }
+
+    /// The engine's report for `asked`, which must come at once and be the report of the same
+    /// inputs inspected afresh.
+    fn answered(engine: &mut Engine, asked: &Inspection) -> Box<mtls_inspector::report::Report> {
+        let Step::Reply(EngineReply::Report { report, .. }) =
+            engine.request(EngineRequest::Inspect(asked.clone()))
+        else {
+            panic!("a report at once")
+        };
+        assert_eq!(*report, asked.report(), "as inspected afresh");
+        report
+    }
+
     #[test]
     fn a_protected_part_is_opened_by_the_unlock_worker_then_reported_as_the_cli_does() {
         let key = encrypted_key("hunter2");
@@ -571,28 +592,14 @@ mod tests {
     #[test]
     fn the_same_inputs_again_are_not_read_again_and_report_as_if_they_were() {
         use mtls_inspector::inspect::Listing;
-        let sample = |name: &str, side| File {
-            side,
-            name: name.to_owned(),
-            bytes: std::fs::read(format!("static/samples/{name}")).unwrap(),
-        };
         let mut first = inspection(1, Vec::new(), &[]);
         first.inputs = vec![
             sample("good-chain.client.pem", Side::Client),
             sample("good-chain.trust.pem", Side::Trust),
         ];
         let mut engine = Engine::default();
-        let answer = |engine: &mut Engine, asked: &Inspection| {
-            let Step::Reply(EngineReply::Report { report, .. }) =
-                engine.request(EngineRequest::Inspect(asked.clone()))
-            else {
-                panic!("a report at once")
-            };
-            assert_eq!(*report, asked.report(), "as read afresh");
-            report
-        };
         assert_eq!(
-            answer(&mut engine, &first).verdict,
+            answered(&mut engine, &first).verdict,
             mtls_inspector::Verdict::Accepted
         );
         let read = |engine: &Engine| engine.read.as_ref().map(|(inputs, _)| inputs.clone());
@@ -606,7 +613,7 @@ mod tests {
             ..first.clone()
         };
         assert_eq!(
-            answer(&mut engine, &later).verdict,
+            answered(&mut engine, &later).verdict,
             mtls_inspector::Verdict::Rejected
         );
         assert_eq!(read(&engine).as_ref(), Some(&first.inputs));
@@ -615,7 +622,7 @@ mod tests {
         let mut other = later.clone();
         other.inputs.pop();
         assert_eq!(
-            answer(&mut engine, &other).verdict,
+            answered(&mut engine, &other).verdict,
             mtls_inspector::Verdict::Incomplete
         );
         assert_eq!(read(&engine).as_ref(), Some(&other.inputs));
@@ -624,11 +631,6 @@ mod tests {
 
     #[test]
     fn a_trust_store_added_to_a_chain_inspected_alone_has_the_chain_verified_once() {
-        let sample = |name: &str, side| File {
-            side,
-            name: name.to_owned(),
-            bytes: std::fs::read(format!("static/samples/{name}")).unwrap(),
-        };
         let mut alone = inspection(1, Vec::new(), &[]);
         alone.inputs = vec![sample("good-chain.client.pem", Side::Client)];
         let mut both = alone.clone();
@@ -642,30 +644,22 @@ mod tests {
                 .as_ref()
                 .map(|(_, prepared)| prepared.signatures_verified())
         };
-        let report = |engine: &mut Engine, asked: &Inspection| {
-            let Step::Reply(EngineReply::Report { report, .. }) =
-                engine.request(EngineRequest::Inspect(asked.clone()))
-            else {
-                panic!("a report at once")
-            };
-            assert_eq!(*report, asked.report(), "as inspected afresh");
-            report.verdict
-        };
+        let verdict = |engine: &mut Engine, asked: &Inspection| answered(engine, asked).verdict;
         // The leaf's signature by the intermediate beside it.
         assert_eq!(
-            report(&mut engine, &alone),
+            verdict(&mut engine, &alone),
             mtls_inspector::Verdict::Incomplete
         );
         assert_eq!(verified(&engine), Some(1));
         // With the root: only the intermediate's signature is verified; read alone, both.
         assert_eq!(
-            report(&mut engine, &both),
+            verdict(&mut engine, &both),
             mtls_inspector::Verdict::Accepted
         );
         assert_eq!(verified(&engine), Some(1));
         let mut afresh = Engine::default();
         assert_eq!(
-            report(&mut afresh, &both),
+            verdict(&mut afresh, &both),
             mtls_inspector::Verdict::Accepted
         );
         assert_eq!(verified(&afresh), Some(2));
